@@ -1,0 +1,20 @@
+/** The sentiment contract every part of Pulse speaks (DESIGN.md → Contracts). */
+export const Labels = ['negative', 'neutral', 'positive'] as const;
+export type Label = (typeof Labels)[number];
+
+export type Probs = Record<Label, number>;
+
+export interface Prediction {
+  label: Label;
+  /** Probability of the chosen label. */
+  confidence: number;
+  probs: Probs;
+  /** probs.positive − probs.negative, in [−1, 1]. */
+  score: number;
+}
+
+export function predictionFromProbs(probs: Probs): Prediction {
+  let label: Label = 'neutral';
+  for (const l of Labels) if (probs[l] > probs[label]) label = l;
+  return { label, confidence: probs[label], probs, score: probs.positive - probs.negative };
+}

@@ -1,0 +1,27 @@
+/** Entry point of one inference thread: one Classifier (tokenizer + ONNX session). */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ModelConfig } from '../../lib/config.ts';
+import { isPulseError } from '../../lib/errors.ts';
+import { Classifier } from './classifier.ts';
+import type { FromWorker, ToWorker } from './pool.ts';
+
+const port = parentPort!;
+const send = (msg: FromWorker) => port.postMessage(msg);
+const asError = (err: unknown) => ({
+  code: isPulseError(err) ? err.code : ('MODEL_INFERENCE_FAILED' as const),
+  message: err instanceof Error ? err.message : String(err),
+});
+
+try {
+  const classifier = await Classifier.load(workerData as ModelConfig);
+  port.on('message', async (msg: ToWorker) => {
+    try {
+      send({ type: 'result', id: msg.id, predictions: await classifier.classify(msg.texts) });
+    } catch (err) {
+      send({ type: 'result', id: msg.id, error: asError(err) });
+    }
+  });
+  send({ type: 'ready', info: classifier.info });
+} catch (err) {
+  send({ type: 'failed', error: asError(err) });
+}

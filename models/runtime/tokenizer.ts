@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
+import { PulseError } from '../../lib/errors.ts';
+import { normalizeText } from './normalize.ts';
+
+/** One padded batch, laid out as ONNX Runtime wants it (row-major int64). */
+export interface EncodedBatch {
+  batchSize: number;
+  seqLen: number;
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  tokenTypeIds: BigInt64Array;
+}
+
+/** Characters kept before tokenising: generous, since a word piece is rarely under 2 characters. */
+const charsPerToken = 12;
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new PulseError('MODEL_INVALID', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * The Hugging Face tokenizer of a model folder (tokenizer.json + tokenizer_config.json), run
+ * by @huggingface/tokenizers, the tokenizer library of transformers.js v4. It normalises,
+ * tokenises, truncates to `maxTokens` keeping the closing special token ([SEP] / </s>) as
+ * the Python tokenizers do, and pads each batch to its longest text.
+ */
+export class Tokenizer {
+  private constructor(
+    private readonly tokenizer: HfTokenizer,
+    readonly maxTokens: number,
+    private readonly padId: bigint,
+    private readonly closingId: number | undefined,
+  ) {}
+
+  static async load(dir: string, maxTokens: number): Promise<Tokenizer> {
+    const tokenizerFile = path.join(dir, 'tokenizer.json');
+    if (!fs.existsSync(tokenizerFile)) throw new PulseError('MODEL_INVALID', `tokenizer.json missing in ${dir}`);
+    const configFile = path.join(dir, 'tokenizer_config.json');
+    const config = fs.existsSync(configFile) ? readJson(configFile) : {};
+    let tokenizer: HfTokenizer;
+    try {
+      tokenizer = new HfTokenizer(readJson(tokenizerFile), config);
+    } catch (err) {
+      throw new PulseError('MODEL_INVALID', `cannot build tokenizer from ${tokenizerFile}: ${(err as Error).message}`, { cause: err });
+    }
+    const modelMax = Number(config.model_max_length);
+    const limit = Number.isFinite(modelMax) && modelMax > 0 ? Math.min(maxTokens, modelMax) : maxTokens;
+    const padToken = typeof config.pad_token === 'string' ? config.pad_token : '[PAD]';
+    const padId = tokenizer.token_to_id(padToken) ?? 0;
+    const probe = tokenizer.encode('a').ids;
+    const last = probe.at(-1);
+    const specials = new Set(tokenizer.get_added_tokens_decoder().keys());
+    return new Tokenizer(tokenizer, limit, BigInt(padId), last !== undefined && specials.has(last) ? last : undefined);
+  }
+
+  /** Text exactly as the model sees it, before word-piece splitting. */
+  prepare(text: string): string {
+    return normalizeText(text, this.maxTokens * charsPerToken);
+  }
+
+  /** Token ids of one text, with special tokens, truncated to `maxTokens`. */
+  ids(text: string): number[] {
+    const ids = this.tokenizer.encode(this.prepare(text)).ids;
+    if (ids.length <= this.maxTokens) return ids;
+    const kept = ids.slice(0, this.maxTokens);
+    if (this.closingId !== undefined) kept[this.maxTokens - 1] = this.closingId;
+    return kept;
+  }
+
+  encode(texts: readonly string[]): EncodedBatch {
+    if (texts.length === 0) throw new PulseError('INPUT_INVALID', 'cannot encode an empty batch');
+    const rows = texts.map((t) => this.ids(t));
+    const seqLen = Math.max(...rows.map((r) => r.length));
+    const inputIds = new BigInt64Array(rows.length * seqLen).fill(this.padId);
+    const attentionMask = new BigInt64Array(rows.length * seqLen);
+    rows.forEach((row, r) => {
+      for (let c = 0; c < row.length; c++) {
+        inputIds[r * seqLen + c] = BigInt(row[c]!);
+        attentionMask[r * seqLen + c] = 1n;
+      }
+    });
+    return { batchSize: rows.length, seqLen, inputIds, attentionMask, tokenTypeIds: new BigInt64Array(rows.length * seqLen) };
+  }
+}

@@ -1,0 +1,4 @@
+// Next.js configuration. The dashboard (app/) is served by the custom server in server/.
+/** @type {import('next').NextConfig} */
+const nextConfig = { reactStrictMode: true };
+export default nextConfig;

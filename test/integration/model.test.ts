@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../lib/config.ts';
+import { repoRoot } from '../../lib/paths.ts';
+import { Classifier } from '../../models/runtime/classifier.ts';
+import { ModelPool } from '../../models/runtime/pool.ts';
+
+const run = promisify(execFile);
+
+const obvious: Array<[string, 'negative' | 'neutral' | 'positive']> = [
+  ['I love this phone, it is absolutely amazing!', 'positive'],
+  ['Thank you so much, best service ever :)', 'positive'],
+  ['This is the worst airline, they lost my bag and were rude.', 'negative'],
+  ['I hate waiting on hold for two hours, terrible support', 'negative'],
+  ['The meeting is scheduled for Tuesday at 3pm.', 'neutral'],
+  ['The new store opens on Main Street next week.', 'neutral'],
+];
+
+describe('shipped model', () => {
+  let pool: ModelPool;
+  before(async () => {
+    pool = await ModelPool.start({ ...loadConfig({ PULSE_MODEL_THREADS: '2', PULSE_MODEL_BATCH: '16' }).model });
+  });
+  after(() => pool.close());
+
+  it('loads on the CPU provider with three labels', () => {
+    assert.equal(pool.size, 2);
+    assert.equal(pool.info.provider, 'cpu');
+    assert.deepEqual(pool.info.classes, ['negative', 'neutral', 'positive']);
+  });
+
+  it('classifies obvious sentences correctly', async () => {
+    const predictions = await pool.classify(obvious.map(([t]) => t));
+    predictions.forEach((p, i) => assert.equal(p.label, obvious[i]![1], obvious[i]![0]));
+  });
+
+  it('keeps input order across batches and threads, matching one classifier', async () => {
+    const texts = Array.from({ length: 203 }, (_, i) => `${obvious[i % obvious.length]![0]} #${i} ${'really '.repeat(i % 7)}`);
+    const pooled = await pool.classify(texts);
+    const single = await Classifier.load(loadConfig({ PULSE_DEVICE: 'cpu' }).model);
+    try {
+      const direct = await single.classify(texts);
+      assert.equal(pooled.length, texts.length);
+      pooled.forEach((p, i) => {
+        assert.equal(p.label, direct[i]!.label);
+        assert.ok(Math.abs(p.score - direct[i]!.score) < 1e-5);
+      });
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('classifies edge-case inputs without failing', async () => {
+    const predictions = await pool.classify(['', '😀😀😀', 'x'.repeat(10_000), 'Das ist großartig', 'bad \uD800 input']);
+    assert.equal(predictions.length, 5);
+    for (const p of predictions) assert.ok(p.confidence > 0 && p.confidence <= 1);
+  });
+});
+
+describe('classify CLI', () => {
+  const cli = path.join(repoRoot, 'models', 'classify.ts');
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+
+  it('prints exactly one JSON object per input line, in order', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-cli-')), 'in.txt');
+    fs.writeFileSync(file, obvious.map(([t]) => t).join('\n') + '\n');
+    const { stdout } = await run(tsx, [cli, '--file', file], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const lines = stdout.trimEnd().split('\n');
+    assert.equal(lines.length, obvious.length);
+    lines.forEach((line, i) => {
+      const parsed = JSON.parse(line);
+      assert.deepEqual(Object.keys(parsed), ['label', 'probs']);
+      assert.deepEqual(Object.keys(parsed.probs), ['negative', 'neutral', 'positive']);
+      assert.equal(parsed.label, obvious[i]![1]);
+    });
+  });
+
+  it('classifies a single text argument', async () => {
+    const { stdout } = await run(tsx, [cli, 'what a wonderful day']);
+    assert.equal(JSON.parse(stdout).label, 'positive');
+  });
+
+  it('exits non-zero with a clear message on a missing file or model', async () => {
+    await assert.rejects(run(tsx, [cli, '--file', '/no/such/file.txt']), (e: { code: number; stderr: string }) => e.code === 1 && /input file not found/.test(e.stderr));
+    await assert.rejects(
+      run(tsx, [cli, 'hello'], { env: { ...process.env, MODEL_DIR: '/no/such/model' } }),
+      (e: { code: number; stderr: string }) => e.code === 1 && /MODEL_NOT_FOUND.*\/no\/such\/model/.test(e.stderr),
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../lib/config.ts';
+import { repoRoot } from '../../lib/paths.ts';
+import { Classifier } from '../../models/runtime/classifier.ts';
+
+const run = promisify(execFile);
+
+// Smoke training: the whole `npm run model:train` path on a few hundred rows per dataset.
+describe('model training pipeline (smoke)', () => {
+  it('prepares, trains, exports, and the runtime loads the result', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-train-'));
+    const work = path.join(tmp, 'work');
+    const out = path.join(tmp, 'model');
+    const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+    await run(tsx, [path.join(repoRoot, 'models/train/prepare.ts'), '--limit', '300', '--out', work]);
+    const prepared = JSON.parse(fs.readFileSync(path.join(work, 'prepare.json'), 'utf8'));
+    assert.ok(prepared.train > 1000, `train rows: ${prepared.train}`);
+    // The public eval sets are removed from training: TweetEval validation tweets also sit in the SemEval files.
+    assert.ok(prepared.perDataset.semeval.heldOut > 0);
+
+    await run('/usr/bin/python3', [
+      path.join(repoRoot, 'models/train/train.py'), '--work', work, '--out', out,
+      '--epochs', '1', '--pretrain-epochs', '1', '--threads', '2',
+    ], { maxBuffer: 16 * 1024 * 1024 });
+    for (const f of ['model.onnx', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'metrics.json']) {
+      assert.ok(fs.existsSync(path.join(out, f)), f);
+    }
+    const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+    assert.equal(metrics.eval['tweeteval-val'].n, 2000);
+
+    const classifier = await Classifier.load(loadConfig({ MODEL_DIR: out, PULSE_DEVICE: 'cpu' }).model);
+    try {
+      const predictions = await classifier.classify(['good', 'bad', '']);
+      assert.equal(predictions.length, 3);
+      assert.deepEqual(classifier.info.classes, ['negative', 'neutral', 'positive']);
+    } finally {
+      await classifier.close();
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+});
