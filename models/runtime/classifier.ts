@@ -19,6 +19,8 @@ export interface ClassifierInfo {
 }
 
 const knownInputs = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
+/** Smallest length-sorted slice run as one inference call; below it per-call overhead dominates. */
+const minSlice = 24;
 
 /**
  * One tokenizer + one ONNX Runtime session. `run()` blocks the thread it is called on, so
@@ -54,9 +56,26 @@ export class Classifier {
     return classifier;
   }
 
+  /**
+   * Classifies texts in order. Rows are sorted by token count and run in slices of at least
+   * `minSlice`, so short texts are not padded to the longest one in the batch: for tweets this
+   * saves about a fifth of the inference work at batch 64 (bench:model).
+   */
   async classify(texts: readonly string[]): Promise<Prediction[]> {
     if (texts.length === 0) return [];
-    const batch = this.tokenizer.encode(texts);
+    const rows = texts.map((t) => this.tokenizer.ids(t));
+    const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.length - rows[b]!.length);
+    const slices = Math.max(1, Math.floor(order.length / minSlice));
+    const out: Prediction[] = new Array(texts.length);
+    for (let s = 0; s < slices; s++) {
+      const idx = order.slice(Math.floor((s * order.length) / slices), Math.floor(((s + 1) * order.length) / slices));
+      const predictions = await this.predict(this.tokenizer.pad(idx.map((i) => rows[i]!)));
+      idx.forEach((i, k) => (out[i] = predictions[k]!));
+    }
+    return out;
+  }
+
+  private async predict(batch: EncodedBatch): Promise<Prediction[]> {
     const logits = await this.run(batch);
     const classes = this.labels.classes.length;
     const dims = logits.dims;
@@ -64,7 +83,7 @@ export class Classifier {
       throw new PulseError('MODEL_INVALID', `model output ${this.outputName} has shape [${dims.join(', ')}], expected [${batch.batchSize}, ${classes}] from id2label`);
     }
     const data = logits.data as Float32Array;
-    return texts.map((_, row) =>
+    return Array.from({ length: batch.batchSize }, (_, row) =>
       predictionFromLogits(data.subarray(row * classes, (row + 1) * classes), this.labels, this.neutralThreshold),
     );
   }

@@ -74,8 +74,12 @@ export class Tokenizer {
   }
 
   encode(texts: readonly string[]): EncodedBatch {
-    if (texts.length === 0) throw new PulseError('INPUT_INVALID', 'cannot encode an empty batch');
-    const rows = texts.map((t) => this.ids(t));
+    return this.pad(texts.map((t) => this.ids(t)));
+  }
+
+  /** Lays out token-id rows as one batch padded to its longest row. */
+  pad(rows: readonly number[][]): EncodedBatch {
+    if (rows.length === 0) throw new PulseError('INPUT_INVALID', 'cannot encode an empty batch');
     const seqLen = Math.max(...rows.map((r) => r.length));
     const inputIds = new BigInt64Array(rows.length * seqLen).fill(this.padId);
     const attentionMask = new BigInt64Array(rows.length * seqLen);

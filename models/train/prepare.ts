@@ -177,8 +177,11 @@ async function main(): Promise<void> {
     const tokenIds = ids(tokenizer, rows.map((r) => r.text));
     writeJsonl(path.join(outDir, file), rows.map((r, i) => ({ ids: tokenIds[i], y: r.ironic ? 1 : 0 })));
   }
-  // Word-vector pre-training input: one tweet per line, token ids as words.
-  const corpus = unlabelled.length ? ids(tokenizer, unlabelled).map((row) => row.slice(1, -1).join(' ')) : [];
+  // Word-vector pre-training input: the unlabelled tweets plus the training texts (not the eval
+  // sets), one text per line, token ids as words. The training texts bring review and movie
+  // vocabulary that tweets rarely use.
+  const corpusTexts = unlabelled.length ? [...unlabelled, ...pool.map((r) => r.text)] : [];
+  const corpus = ids(tokenizer, corpusTexts).map((row) => row.slice(1, -1).join(' '));
   fs.writeFileSync(path.join(outDir, 'unlabelled.txt'), corpus.join('\n') + (corpus.length ? '\n' : ''));
 
   const summary = {
