@@ -34,7 +34,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--work", default=os.path.join(here, "work"), help="folder written by prepare.ts")
     p.add_argument("--out", default=os.path.join(here, "..", "pulse-sentiment"), help="model folder to write")
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--dim", type=int, default=96, help="word-piece vector size")
     p.add_argument("--filters", type=int, default=96, help="filters per convolution width")
     p.add_argument("--widths", default="1,2,3", help="convolution widths (tokens)")
