@@ -44,7 +44,7 @@ function tweetEval(dir: string, task: string, split: string): Array<{ text: stri
   const texts = lines(dir, `tweeteval/${task}/${split}_text.txt`);
   const labels = lines(dir, `tweeteval/${task}/${split}_labels.txt`);
   if (texts.length !== labels.length) {
-    throw new PulseError('DATASET_NOT_FOUND', `tweeteval/${task}/${split}: ${texts.length} texts but ${labels.length} labels`);
+    throw new PulseError('DATASET_INVALID', `tweeteval/${task}/${split}: ${texts.length} texts but ${labels.length} labels`);
   }
   return texts.map((text, i) => ({ text: text.trim(), label: Number(labels[i]) }));
 }
@@ -58,7 +58,7 @@ function cleanSemEval(text: string): string {
 
 function asLabel(value: string, where: string): Label {
   if (value === 'negative' || value === 'neutral' || value === 'positive') return value;
-  throw new PulseError('DATASET_NOT_FOUND', `${where}: unexpected label ${JSON.stringify(value)}`);
+  throw new PulseError('DATASET_INVALID', `${where}: unexpected label ${JSON.stringify(value)}`);
 }
 
 function starsToLabel(stars: number): Label {

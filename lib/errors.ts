@@ -8,6 +8,7 @@ export const ErrorCodes = [
   'MODEL_POOL_CLOSED',
   'DEVICE_UNAVAILABLE',
   'DATASET_NOT_FOUND',
+  'DATASET_INVALID',
   'INPUT_INVALID',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];

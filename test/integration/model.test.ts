@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import type { Worker } from 'node:worker_threads';
 import { loadConfig } from '../../lib/config.ts';
+import { isPulseError } from '../../lib/errors.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { Classifier } from '../../models/runtime/classifier.ts';
 import { ModelPool } from '../../models/runtime/pool.ts';
@@ -53,6 +55,22 @@ describe('shipped model', () => {
     } finally {
       await single.close();
     }
+  });
+
+  it('fails only the batch of a thread that dies, and replaces the thread', async () => {
+    const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
+    const victim = slots[0]!.worker;
+    const texts = Array.from({ length: 64 }, (_, i) => `message number ${i}`);
+    const inFlight = pool.classify(texts);
+    await victim.terminate();
+    await assert.rejects(inFlight, (e) => isPulseError(e, 'MODEL_INFERENCE_FAILED'));
+    const deadline = Date.now() + 30_000;
+    while ((pool.size < 2 || slots.some((s) => s.worker === victim)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(pool.size, 2);
+    assert.ok(!slots.some((s) => s.worker === victim), 'the dead thread is gone');
+    assert.equal((await pool.classify(texts)).length, 64);
   });
 
   it('classifies edge-case inputs without failing', async () => {
