@@ -50,12 +50,11 @@ export class ModelPool {
     const pool = new ModelPool(config, first.info);
     pool.adopt(first.worker);
     const rest = await Promise.allSettled(Array.from({ length: config.threads - 1 }, () => spawn(config)));
-    for (const r of rest) {
-      if (r.status === 'fulfilled') pool.adopt(r.value.worker);
-      else {
-        await pool.close();
-        throw r.reason;
-      }
+    for (const r of rest) if (r.status === 'fulfilled') pool.adopt(r.value.worker);
+    const failed = rest.find((r) => r.status === 'rejected');
+    if (failed) {
+      await pool.close();
+      throw failed.reason;
     }
     const { model, provider, fallbackReason } = pool.info;
     log.info({ model, provider, fallbackReason, threads: pool.size, batchSize: config.batchSize }, 'model pool ready');
