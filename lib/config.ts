@@ -5,6 +5,14 @@ import { PulseError } from './errors.ts';
 import { repoRoot, shippedModelDir } from './paths.ts';
 
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** `1`/`true`/`yes` and `0`/`false`/`no`, as people write switches in env files. */
+const switchFromEnv = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
 
 const EnvSchema = z.object({
   MODEL_DIR: z.string().min(1).default(shippedModelDir),
@@ -18,6 +26,38 @@ const EnvSchema = z.object({
   /** Two-label (SST-2 style) models answer neutral below this confidence. */
   PULSE_NEUTRAL_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.7),
   DATASETS_DIR: z.string().min(1).default(path.resolve(repoRoot, '..', 'shared', 'datasets')),
+
+  /** Comma-separated `host:port` list; unset = the in-process bus. */
+  KAFKA_BROKERS: optionalString,
+  KAFKA_CLIENT_ID: z.string().min(1).default('pulse'),
+  /** Partitions of each topic created at start-up: the unit of classifier parallelism. */
+  PULSE_TOPIC_PARTITIONS: intFromEnv(1, 1024).default(6),
+  KAFKA_REPLICATION_FACTOR: intFromEnv(1, 16).default(1),
+
+  /** `http(s)://host:8123`; unset = embedded ClickHouse (chdb) under PULSE_DATA_DIR. */
+  CLICKHOUSE_URL: optionalString,
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DB: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').default('pulse'),
+  PULSE_DATA_DIR: z.string().min(1).default(path.join(repoRoot, 'data')),
+  /** Days a message (and its per-second aggregates) is kept before ClickHouse's TTL drops it. */
+  PULSE_RETENTION_DAYS: intFromEnv(1, 3650).default(30),
+
+  /** Micro-batch bounds of the classifier: at most this many messages … */
+  PULSE_BATCH_MAX: intFromEnv(1, 10_000).default(256),
+  /** … or whatever arrived within this many milliseconds. */
+  PULSE_BATCH_WAIT_MS: intFromEnv(1, 10_000).default(50),
+  /** Classifier consumers inside the server process; default: 1 on the in-process bus, 0 with Kafka. */
+  PULSE_EMBEDDED_CLASSIFIERS: intFromEnv(0, 64).optional(),
+
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: intFromEnv(0, 65535).default(3000),
+  /** Port of the Prometheus `/metrics` endpoint of a standalone worker process. */
+  PULSE_METRICS_PORT: intFromEnv(0, 65535).default(9464),
+
+  /** Demo replay inside `npm start`; default: on with the in-process bus, off with Kafka. */
+  PULSE_DEMO: switchFromEnv.optional(),
+  PULSE_DEMO_RATE: z.coerce.number().positive().max(100_000).default(20),
 });
 
 export interface ModelConfig {
@@ -29,9 +69,23 @@ export interface ModelConfig {
   neutralThreshold: number;
 }
 
+export type BusConfig =
+  | { kind: 'memory' }
+  | { kind: 'kafka'; brokers: string[]; clientId: string; partitions: number; replicationFactor: number };
+
+export type StoreConfig =
+  | { kind: 'chdb'; dataDir: string; retentionDays: number }
+  | { kind: 'clickhouse'; url: string; user: string; password: string; database: string; retentionDays: number };
+
 export interface Config {
   model: ModelConfig;
   datasetsDir: string;
+  bus: BusConfig;
+  store: StoreConfig;
+  classifier: { batchMax: number; batchWaitMs: number; embedded: number };
+  server: { host: string; port: number };
+  metricsPort: number;
+  demo: { enabled: boolean; rate: number };
 }
 
 /** Parses the environment once into a typed object; every entry point calls this. */
@@ -42,6 +96,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new PulseError('CONFIG_INVALID', `invalid configuration: ${issues}`);
   }
   const e = parsed.data;
+  const bus: BusConfig = e.KAFKA_BROKERS
+    ? {
+        kind: 'kafka',
+        brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+        clientId: e.KAFKA_CLIENT_ID,
+        partitions: e.PULSE_TOPIC_PARTITIONS,
+        replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      }
+    : { kind: 'memory' };
+  const store: StoreConfig = e.CLICKHOUSE_URL
+    ? {
+        kind: 'clickhouse', url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD,
+        database: e.CLICKHOUSE_DB, retentionDays: e.PULSE_RETENTION_DAYS,
+      }
+    : { kind: 'chdb', dataDir: path.resolve(e.PULSE_DATA_DIR), retentionDays: e.PULSE_RETENTION_DAYS };
+  // A process-local bus only reaches consumers in the same process, so the server must run them.
+  const inProcess = bus.kind === 'memory';
   return {
     model: {
       dir: path.resolve(e.MODEL_DIR),
@@ -52,5 +123,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       neutralThreshold: e.PULSE_NEUTRAL_THRESHOLD,
     },
     datasetsDir: path.resolve(e.DATASETS_DIR),
+    bus,
+    store,
+    classifier: {
+      batchMax: e.PULSE_BATCH_MAX,
+      batchWaitMs: e.PULSE_BATCH_WAIT_MS,
+      embedded: e.PULSE_EMBEDDED_CLASSIFIERS ?? (inProcess ? 1 : 0),
+    },
+    server: { host: e.HOST, port: e.PORT },
+    metricsPort: e.PULSE_METRICS_PORT,
+    demo: { enabled: e.PULSE_DEMO ?? inProcess, rate: e.PULSE_DEMO_RATE },
   };
 }

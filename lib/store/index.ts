@@ -1,0 +1,14 @@
+/** The store: `Store.open(config)` picks the backend (chdb or a ClickHouse server) from the configuration. */
+export {
+  AllStreams,
+  Buckets,
+  MaxBuckets,
+  MaxPageSize,
+  Store,
+  type Bucket,
+  type InsertResult,
+  type MessagesPage,
+  type MessagesQuery,
+  type StatsPoint,
+  type StatsQuery,
+} from './store.ts';

@@ -1,0 +1,397 @@
+/**
+ * The store's domain API: what the classifier writes and what the server, the detector and the
+ * dashboard read. Written once in ClickHouse SQL on a {@link SqlClient}; `Store.open` is the
+ * only place that picks the backend.
+ */
+import { z } from 'zod';
+import type { StoreConfig } from '../config.ts';
+import { PulseError } from '../errors.ts';
+import { log } from '../log.ts';
+import type { ScoredMessage } from '../message.ts';
+import { Labels, type Label } from '../sentiment.ts';
+import { ChdbClient } from './chdb.ts';
+import { ServerClient } from './clickhouse.ts';
+import { migrate } from './migrations.ts';
+import { isoFromSql, sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
+
+export const Buckets = { '1s': 1, '10s': 10, '1m': 60, '5m': 300, '1h': 3600 } as const;
+export type Bucket = keyof typeof Buckets;
+
+/** The stream every message counts under, whichever keyword streams it matched. */
+export const AllStreams = '*';
+
+export interface StatsQuery {
+  /** Default {@link AllStreams}. */
+  stream?: string;
+  /** Default: summed over all sources. */
+  source?: string;
+  /** Seconds in [from, to): `from` counts from the start of its second. */
+  from: Date;
+  to: Date;
+  /** Buckets are aligned to multiples of their length since the Unix epoch, in UTC. */
+  bucket: Bucket;
+}
+
+export interface StatsPoint {
+  /** ISO 8601 start of the bucket. */
+  t: string;
+  count: number;
+  negative: number;
+  neutral: number;
+  positive: number;
+  /** Mean of the messages' scores (p_positive − p_negative). */
+  meanScore: number;
+}
+
+export interface MessagesQuery {
+  /** Default {@link AllStreams}. */
+  stream?: string;
+  label?: Label;
+  source?: string;
+  /** Case-insensitive substring of the text. */
+  q?: string;
+  /** Event time in [from, to). */
+  from?: Date;
+  to?: Date;
+  /** 1 … {@link MaxPageSize}. */
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface MessagesPage {
+  /** Newest first. */
+  messages: ScoredMessage[];
+  /** Present when there are more messages after this page. */
+  nextCursor?: string;
+}
+
+export interface InsertResult {
+  inserted: number;
+  /** Messages of the batch that were already stored, or repeated within the batch. */
+  duplicates: number;
+}
+
+export const MaxPageSize = 1000;
+/** A stats answer has at most this many buckets: a wider range needs a coarser bucket. */
+export const MaxBuckets = 100_000;
+/**
+ * Ids per existence lookup. @clickhouse/client sends parameters in the URL, which the server
+ * caps (http_max_uri_size, 1 MiB); 1000 ids of up to 128 characters stay well below that.
+ */
+const lookupChunk = 1000;
+
+const sqlDateTimeText = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/).transform(isoFromSql);
+
+const StatsRow = z.object({
+  t: sqlDateTimeText,
+  n: z.number(),
+  neg: z.number(),
+  neu: z.number(),
+  pos: z.number(),
+  score_total: z.number(),
+});
+
+const jsonText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+});
+
+const MessageRow = z.object({
+  id: z.string(),
+  ts: sqlDateTimeText,
+  received_at: sqlDateTimeText,
+  classified_at: sqlDateTimeText,
+  source: z.string(),
+  author: z.string().nullable(),
+  lang: z.string().nullable(),
+  url: z.string().nullable(),
+  text: z.string(),
+  meta: jsonText.pipe(z.record(z.string(), z.unknown())).nullable(),
+  label: z.enum(Labels),
+  confidence: z.number(),
+  p_negative: z.number(),
+  p_neutral: z.number(),
+  p_positive: z.number(),
+  score: z.number(),
+  model: z.string(),
+  streams: z.array(z.string()),
+});
+type MessageRow = z.infer<typeof MessageRow>;
+const messageColumns = Object.keys(MessageRow.shape).join(', ');
+
+/** The position after the last message of a page: its event time and id (the sort key). */
+const Cursor = z.tuple([z.iso.datetime(), z.string().min(1).max(128)]);
+
+export class Store {
+  /** Tail of this process's insert chain (see insertScored). */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly sql: SqlClient) {}
+
+  /** Which backend answers (for logs and the health endpoint). */
+  get kind(): SqlClient['kind'] {
+    return this.sql.kind;
+  }
+
+  /** Opens the configured backend and brings its schema and retention up to date. */
+  static async open(config: StoreConfig): Promise<Store> {
+    const client =
+      config.kind === 'chdb'
+        ? ChdbClient.open(config.dataDir)
+        : await ServerClient.connect({ url: config.url, user: config.user, password: config.password, database: config.database });
+    return Store.fromClient(client, config.retentionDays);
+  }
+
+  /** A store on a client someone else opened (tests); the store owns it from here on. */
+  static async fromClient(client: SqlClient, retentionDays: number): Promise<Store> {
+    try {
+      await migrate(client, retentionDays);
+    } catch (err) {
+      await client.close().catch(() => {});
+      throw err;
+    }
+    log.info({ backend: client.kind, retentionDays }, 'store open');
+    return new Store(client);
+  }
+
+  async close(): Promise<void> {
+    await this.writes;
+    await this.sql.close();
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.sql.query('SELECT 1');
+    } catch (err) {
+      throw new PulseError('STORE_UNAVAILABLE', `store does not answer: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * Stores a batch of scored messages with one insert, idempotently by message id: ids already
+   * stored (and repeats within the batch) are dropped before the insert. This write-path check
+   * is what keeps `sentiment_1s` exact when the bus redelivers a batch: its materialized view
+   * sums whatever is inserted, so a second insert of a message would count it twice in the
+   * SummingMergeTree. The ReplacingMergeTree of `messages` (same id and ts, fixed at ingest)
+   * is the second line of defence for the raw rows.
+   *
+   * Check-then-insert is only exact if nothing inserts the same ids in between, so inserts of
+   * this process run one at a time; across processes the bus keys partitions by message id,
+   * so one id is written by one consumer (outside a rebalance, where the raw table still
+   * collapses it).
+   */
+  insertScored(rows: readonly ScoredMessage[]): Promise<InsertResult> {
+    const result = this.writes.then(() => this.insertNew(rows));
+    this.writes = result.catch(() => {});
+    return result;
+  }
+
+  private async insertNew(rows: readonly ScoredMessage[]): Promise<InsertResult> {
+    const seen = new Set<string>();
+    const unique = rows.filter((m) => !seen.has(m.id) && seen.add(m.id));
+    const stored = await this.storedIds(unique);
+    const fresh = unique.filter((m) => !stored.has(m.id));
+    await this.sql.insert('messages', fresh.map(toRow));
+    const result = { inserted: fresh.length, duplicates: rows.length - fresh.length };
+    if (result.duplicates) log.debug(result, 'store dropped duplicate messages');
+    return result;
+  }
+
+  /** Which of these messages are stored already; the (ts, id) primary key prunes the lookup. */
+  private async storedIds(batch: readonly ScoredMessage[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (let i = 0; i < batch.length; i += lookupChunk) {
+      const chunk = batch.slice(i, i + lookupChunk);
+      const times = chunk.map((m) => Date.parse(m.ts));
+      const found = await this.sql.query<{ id: string }>(
+        `SELECT DISTINCT id FROM messages
+         WHERE ts BETWEEN {min:DateTime64(3, 'UTC')} AND {max:DateTime64(3, 'UTC')} AND id IN {ids:Array(String)}`,
+        { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)), ids: chunk.map((m) => m.id) },
+      );
+      for (const { id } of found) stored.add(id);
+    }
+    return stored;
+  }
+
+  /** Label counts and mean score per bucket, in time order, non-empty buckets only. */
+  async stats(q: StatsQuery): Promise<StatsPoint[]> {
+    if (!Object.hasOwn(Buckets, q.bucket)) throw new PulseError('QUERY_INVALID', `unknown bucket ${JSON.stringify(q.bucket)}`);
+    const step = Buckets[q.bucket];
+    checkDates(q.from, q.to);
+    if (q.to <= q.from) throw new PulseError('QUERY_INVALID', 'from must be before to');
+    if ((q.to.getTime() - q.from.getTime()) / 1000 / step > MaxBuckets) {
+      throw new PulseError('QUERY_INVALID', `more than ${MaxBuckets} buckets of ${q.bucket}: use a coarser bucket`);
+    }
+    const params: SqlParams = {
+      stream: q.stream ?? AllStreams,
+      // The table holds whole seconds: a second is in the range when it starts in [from, to).
+      from: new Date(Math.floor(q.from.getTime() / 1000) * 1000),
+      to: q.to,
+      step,
+    };
+    const where = ['stream = {stream:String}', "second >= {from:DateTime64(3, 'UTC')}", "second < {to:DateTime64(3, 'UTC')}"];
+    if (q.source !== undefined) {
+      where.push('source = {source:String}');
+      params.source = q.source;
+    }
+    const rows = await this.sql.query(
+      `SELECT
+         toStartOfInterval(second, toIntervalSecond({step:UInt32})) AS t,
+         sum(count) AS n,
+         sum(negative) AS neg,
+         sum(neutral) AS neu,
+         sum(positive) AS pos,
+         sum(score_sum) AS score_total
+       FROM sentiment_1s
+       WHERE ${where.join(' AND ')}
+       GROUP BY t
+       ORDER BY t`,
+      params,
+    );
+    // Every stored second counted at least one message, so no bucket is empty or divides by 0.
+    return parseRows(StatsRow, rows).map((r) => ({
+      t: r.t,
+      count: r.n,
+      negative: r.neg,
+      neutral: r.neu,
+      positive: r.pos,
+      meanScore: r.score_total / r.n,
+    }));
+  }
+
+  /** Stored messages, newest first, one page at a time (keyset pagination on (ts, id)). */
+  async messages(q: MessagesQuery): Promise<MessagesPage> {
+    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MaxPageSize) {
+      throw new PulseError('QUERY_INVALID', `limit must be an integer in 1…${MaxPageSize}`);
+    }
+    if (q.label !== undefined && !Labels.includes(q.label)) {
+      throw new PulseError('QUERY_INVALID', `unknown label ${JSON.stringify(q.label)}`);
+    }
+    checkDates(...[q.from, q.to].filter((d) => d !== undefined));
+    // One more than asked tells whether another page follows.
+    const params: SqlParams = { limit: q.limit + 1 };
+    const where: string[] = [];
+    const stream = q.stream ?? AllStreams;
+    if (stream !== AllStreams) {
+      where.push('has(streams, {stream:String})');
+      params.stream = stream;
+    }
+    if (q.label !== undefined) {
+      where.push('label = {label:String}');
+      params.label = q.label;
+    }
+    if (q.source !== undefined) {
+      where.push('source = {source:String}');
+      params.source = q.source;
+    }
+    if (q.q) {
+      where.push('positionCaseInsensitiveUTF8(text, {q:String}) > 0');
+      params.q = q.q;
+    }
+    if (q.from) {
+      where.push("ts >= {from:DateTime64(3, 'UTC')}");
+      params.from = q.from;
+    }
+    if (q.to) {
+      where.push("ts < {to:DateTime64(3, 'UTC')}");
+      params.to = q.to;
+    }
+    if (q.cursor !== undefined) {
+      const [ts, id] = decodeCursor(q.cursor);
+      // (ts, id) < (cursor ts, cursor id), spelled so that `ts <=` can prune by primary key.
+      where.push("ts <= {cts:DateTime64(3, 'UTC')} AND (ts < {cts:DateTime64(3, 'UTC')} OR id < {cid:String})");
+      params.cts = new Date(ts);
+      params.cid = id;
+    }
+    // FINAL: a row the ReplacingMergeTree has not collapsed yet is still shown once.
+    const rows = await this.sql.query(
+      `SELECT ${messageColumns}
+       FROM messages FINAL
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ts DESC, id DESC
+       LIMIT {limit:UInt32}`,
+      params,
+    );
+    const messages = parseRows(MessageRow, rows).map(fromRow);
+    if (messages.length <= q.limit) return { messages };
+    messages.length = q.limit;
+    const last = messages[q.limit - 1]!;
+    return { messages, nextCursor: encodeCursor(last.ts, last.id) };
+  }
+}
+
+function checkDates(...dates: Date[]): void {
+  for (const d of dates) {
+    if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new PulseError('QUERY_INVALID', 'invalid date');
+  }
+}
+
+function encodeCursor(ts: string, id: string): string {
+  return Buffer.from(JSON.stringify([ts, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new PulseError('QUERY_INVALID', 'invalid cursor');
+  }
+}
+
+/** Rows read back are checked like any input: a schema drift fails loudly, here. */
+function parseRows<T extends z.ZodType>(schema: T, rows: unknown[]): Array<z.infer<T>> {
+  const parsed = z.array(schema).safeParse(rows);
+  if (!parsed.success) {
+    throw new PulseError('STORE_QUERY_FAILED', `unexpected rows from the store: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
+}
+
+function toRow(m: ScoredMessage): Record<string, unknown> {
+  return {
+    id: m.id,
+    ts: sqlDateTime(new Date(m.ts)),
+    received_at: sqlDateTime(new Date(m.receivedAt)),
+    classified_at: sqlDateTime(new Date(m.classifiedAt)),
+    source: m.source,
+    author: m.author ?? null,
+    lang: m.lang ?? null,
+    url: m.url ?? null,
+    text: m.text,
+    meta: m.meta ? JSON.stringify(m.meta) : null,
+    label: m.label,
+    confidence: m.confidence,
+    p_negative: m.probs.negative,
+    p_neutral: m.probs.neutral,
+    p_positive: m.probs.positive,
+    score: m.score,
+    model: m.model,
+    streams: m.streams,
+  } satisfies Record<keyof MessageRow, unknown>;
+}
+
+function fromRow(r: MessageRow): ScoredMessage {
+  return {
+    id: r.id,
+    ts: r.ts,
+    receivedAt: r.received_at,
+    source: r.source,
+    text: r.text,
+    ...(r.author !== null ? { author: r.author } : {}),
+    ...(r.lang !== null ? { lang: r.lang } : {}),
+    ...(r.url !== null ? { url: r.url } : {}),
+    ...(r.meta !== null ? { meta: r.meta } : {}),
+    label: r.label,
+    confidence: r.confidence,
+    probs: { negative: r.p_negative, neutral: r.p_neutral, positive: r.p_positive },
+    score: r.score,
+    model: r.model,
+    streams: r.streams,
+    classifiedAt: r.classified_at,
+  };
+}
