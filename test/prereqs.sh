@@ -7,6 +7,7 @@ missing=()
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || missing+=(python3-torch)
 /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || missing+=(python3-onnx)
 command -v fasttext >/dev/null 2>&1 || missing+=(fasttext)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

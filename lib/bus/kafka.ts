@@ -1,0 +1,258 @@
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type logCreator, type Producer } from 'kafkajs';
+import type { BusConfig } from '../config.ts';
+import { PulseError } from '../errors.ts';
+import { log } from '../log.ts';
+import { allTopics, type Bus, type ConsumeOptions, type InRecord, type OutRecord, type Subscription, type Topic } from './bus.ts';
+import { checkConsumeOptions, retryBackoffMs } from './options.ts';
+
+export type KafkaBusConfig = Extract<BusConfig, { kind: 'kafka' }>;
+
+/**
+ * Bounds of how long the broker holds a fetch that finds no records (`maxWaitMs`; a fetch
+ * that finds some returns at once). Below 10 ms an idle consumer turns into a busy loop of
+ * empty fetches; above 500 ms (Kafka's own default) `stop` waits that long for the fetch.
+ */
+const fetchWaitMs = { min: 10, max: 500 };
+/**
+ * How often a member tells the coordinator it is alive and learns of a rebalance: it bounds
+ * how long a new classifier waits for the others to rejoin (kafkajs' default is 3 s).
+ */
+const heartbeatIntervalMs = 1000;
+
+const kafkaLog = log.child({ component: 'kafkajs' });
+/**
+ * kafkajs' own logs, WARN and ERROR only (see `logLevel` below), as structured pino lines.
+ * Its connection layer logs every error response at ERROR, including the "group is
+ * rebalancing" answers each rebalance brings; the layers above handle those and log what
+ * matters themselves, so these go to debug.
+ */
+const toPino: logCreator = () => ({ namespace, level, log: entry }) => {
+  const { message, timestamp: _timestamp, ...extra } = entry;
+  const fields = { namespace, ...extra };
+  if (namespace === 'Connection' && message.startsWith('Response ')) kafkaLog.debug(fields, message);
+  else if (level === logLevel.ERROR) kafkaLog.error(fields, message);
+  else kafkaLog.warn(fields, message);
+};
+
+/** The bus of the distributed runtime, on kafkajs: topics, consumer groups and offsets live in Kafka. */
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka';
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private connecting?: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly config: KafkaBusConfig) {
+    if (!config.brokers.length) throw new PulseError('BUS_OPTIONS_INVALID', 'no Kafka brokers given');
+    this.kafka = new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.WARN, logCreator: toPino });
+    // Keyed by message id, so the default (murmur2, Java-compatible) partitioner spreads them evenly.
+    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    this.admin = this.kafka.admin();
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+    const { partitions: numPartitions, replicationFactor } = this.config;
+    try {
+      // Resolves false when they exist already: idempotent.
+      await this.admin.createTopics({ topics: allTopics.map((topic) => ({ topic, numPartitions, replicationFactor })), waitForLeaders: true });
+    } catch (err) {
+      if (!(await this.controllerIsMissing(err).catch(() => false))) throw unavailable('cannot create the topics', err);
+      // librdkafka's mock cluster (the tests' broker) names controller 0, which is none of its
+      // brokers, so CreateTopics has nowhere to go. A metadata request auto-creates the topics
+      // there instead, with the cluster's default partition count rather than ours.
+      log.warn({ topics: allTopics, brokers: this.config.brokers }, 'Kafka cluster has no reachable controller; auto-creating topics with the broker default partition count');
+      try {
+        await this.admin.fetchTopicMetadata({ topics: allTopics });
+      } catch (metadataErr) {
+        throw unavailable('cannot auto-create the topics', metadataErr);
+      }
+    }
+  }
+
+  async publish(topic: Topic, records: OutRecord[]): Promise<void> {
+    if (!records.length) return;
+    await this.connect();
+    try {
+      await this.producer.send({ topic, messages: records.map(({ key, value }) => ({ key, value })) });
+    } catch (err) {
+      throw unavailable(`cannot publish to ${topic}`, err);
+    }
+  }
+
+  async consume(options: ConsumeOptions): Promise<Subscription> {
+    checkConsumeOptions(options);
+    await this.connect();
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      maxWaitTimeInMs: Math.min(fetchWaitMs.max, Math.max(fetchWaitMs.min, options.maxWaitMs)),
+      heartbeatInterval: heartbeatIntervalMs,
+      sessionTimeout: this.config.sessionTimeoutMs,
+    });
+    const subscription = new KafkaSubscription(consumer, options, () => this.subscriptions.delete(subscription));
+    this.subscriptions.add(subscription);
+    const { group, topic } = options;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      log.info({ group, topic, member: payload.memberId, partitions: payload.memberAssignment[topic] ?? [] }, 'bus member joined'),
+    );
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      log.error({ group, topic, err: payload.error.message }, 'bus member crashed and will not restart');
+      options.onFatal?.(payload.error);
+    });
+    try {
+      await consumer.connect();
+      // A group without committed offsets starts at the oldest record, like the in-process bus.
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => subscription.eachBatch(payload) });
+    } catch (err) {
+      await subscription.stop();
+      throw unavailable(`cannot join group ${group} on ${topic}`, err);
+    }
+    return subscription;
+  }
+
+  async lag(group: string, topic: Topic): Promise<number> {
+    await this.connect();
+    try {
+      const [ends, offsets] = await Promise.all([
+        this.admin.fetchTopicOffsets(topic),
+        this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
+      ]);
+      const committed = new Map(offsets.find((t) => t.topic === topic)?.partitions.map((p) => [p.partition, Number(p.offset)]));
+      // No commit (-1) or one below the low watermark: the group would start at the low watermark.
+      return ends.reduce((sum, { partition, low, high }) => sum + Math.max(0, Number(high) - Math.max(Number(low), committed.get(partition) ?? -1)), 0);
+    } catch (err) {
+      throw unavailable(`cannot read the lag of ${group} on ${topic}`, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    if (this.connecting) await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  private connect(): Promise<void> {
+    if (this.closed) return Promise.reject(new PulseError('BUS_CLOSED', 'the Kafka bus is closed'));
+    this.connecting ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+      () => undefined,
+      (err: unknown) => {
+        this.connecting = undefined; // the next call tries again
+        throw unavailable(`cannot connect to Kafka at ${this.config.brokers.join(',')}`, err);
+      },
+    );
+    return this.connecting;
+  }
+
+  /** True only for the one failure tolerated at start: the cluster names a controller it does not have. */
+  private async controllerIsMissing(err: unknown): Promise<boolean> {
+    if (!(err instanceof Error) || err.name !== 'KafkaJSBrokerNotFound') return false;
+    const { brokers, controller } = await this.admin.describeCluster();
+    return !brokers.some((b) => b.nodeId === controller);
+  }
+}
+
+/**
+ * One kafkajs consumer, i.e. one member of `options.group`. Each fetched batch is cut into
+ * slices of at most `maxBatch` records; a slice is resolved and committed only after its
+ * handler resolves. A slice whose handler rejects is left unresolved and the rest of the
+ * batch is skipped: kafkajs fetches from the last resolved offset, so the next fetch (after a
+ * short back-off) delivers the same records again.
+ */
+class KafkaSubscription implements Subscription {
+  private stopping?: Promise<void>;
+  private signalStop!: () => void;
+  /** Settles the handler race in `attempt` when the member stops mid-batch. */
+  private readonly stopped = new Promise<'stopped'>((resolve) => {
+    this.signalStop = () => resolve('stopped');
+  });
+  private failures = 0;
+  private endBackOff?: () => void;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ConsumeOptions,
+    private readonly onStopped: () => void,
+  ) {}
+
+  async eachBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    for (let i = 0; i < batch.messages.length; i += this.options.maxBatch) {
+      // Stale: the partition was sought or revoked; stopped: the records go to the next owner.
+      if (this.stopping || !isRunning() || isStale()) return;
+      const slice = batch.messages.slice(i, i + this.options.maxBatch);
+      const records = slice.map((m): InRecord => ({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition, offset: m.offset }));
+      const outcome = await this.attempt(records);
+      if (outcome === 'stopped') return;
+      if (outcome === 'failed') {
+        await this.pause(retryBackoffMs(++this.failures));
+        return;
+      }
+      this.failures = 0;
+      const last = slice[slice.length - 1]!.offset;
+      resolveOffset(last);
+      // With explicit offsets this commits unconditionally. Unlike `consumer.commitOffsets`,
+      // it throws a refusal during a rebalance as is, which kafkajs answers by rejoining (the
+      // wrapped error of the former crashes the consumer for good); the partition's next owner
+      // then starts from the last commit: at-least-once.
+      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Leaves the group without waiting for a handler in flight: its batch stays uncommitted
+   * (even if the handler resolves later) and goes to the remaining members.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.signalStop();
+      this.endBackOff?.();
+      try {
+        await this.consumer.disconnect();
+      } catch (err) {
+        log.warn({ err, group: this.options.group, topic: this.options.topic }, 'Kafka consumer did not disconnect cleanly');
+      } finally {
+        this.onStopped();
+      }
+    })();
+    return this.stopping;
+  }
+
+  private attempt(records: InRecord[]): Promise<'ok' | 'failed' | 'stopped'> {
+    const { group, topic } = this.options;
+    const handled = (async () => this.options.handler(records))().then(
+      () => 'ok' as const,
+      (err: unknown) => {
+        if (!this.stopping) {
+          log.warn({ err, group, topic, partition: records[0]!.partition, offset: records[0]!.offset, records: records.length }, 'bus handler failed; the batch will be delivered again');
+        }
+        return 'failed' as const;
+      },
+    );
+    return Promise.race([handled, this.stopped]);
+  }
+
+  /** Keeps a failing store from being hammered with the same batch; `stop` cuts it short. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.endBackOff = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.endBackOff = done;
+    });
+  }
+}
+
+function unavailable(what: string, err: unknown): PulseError {
+  if (err instanceof PulseError) return err;
+  return new PulseError('BUS_UNAVAILABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}

@@ -1,0 +1,20 @@
+import { PulseError } from '../errors.ts';
+import { allTopics, type ConsumeOptions } from './bus.ts';
+
+/**
+ * Rejects consume options that would silently misbehave (a batch of 0, a negative wait, a
+ * topic typo from untyped callers) before a member joins its group, in both implementations.
+ */
+export function checkConsumeOptions(options: ConsumeOptions): void {
+  const problems: string[] = [];
+  if (!options.group.trim()) problems.push('group is empty');
+  if (!allTopics.includes(options.topic)) problems.push(`unknown topic ${JSON.stringify(options.topic)}`);
+  if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1) problems.push('maxBatch must be an integer ≥ 1');
+  if (!Number.isFinite(options.maxWaitMs) || options.maxWaitMs < 0) problems.push('maxWaitMs must be a number ≥ 0');
+  if (problems.length) throw new PulseError('BUS_OPTIONS_INVALID', `invalid consume options: ${problems.join('; ')}`);
+}
+
+/** Pause after a failed handler call before the same records are offered again. */
+export function retryBackoffMs(failuresInARow: number): number {
+  return Math.min(500, 100 * 2 ** Math.max(0, failuresInARow - 1));
+}
