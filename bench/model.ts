@@ -12,15 +12,12 @@ import { runCli } from '../lib/cli.ts';
 import { loadConfig } from '../lib/config.ts';
 import { readDataset } from '../lib/datasets.ts';
 import { ModelPool } from '../models/runtime/pool.ts';
+import { percentile } from './percentile.ts';
 
 const help = `Usage: npm run bench:model [-- --seconds N --batches 1,8,32,64,128]
 
 Prints msgs/s and p50/p90/p99 batch latency per batch size for the configured model
 (MODEL_DIR, PULSE_DEVICE, PULSE_MODEL_THREADS), and the execution provider used.`;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

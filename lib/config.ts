@@ -33,6 +33,12 @@ const EnvSchema = z.object({
   /** Partitions of each topic created at start-up: the unit of classifier parallelism. */
   PULSE_TOPIC_PARTITIONS: intFromEnv(1, 1024).default(6),
   KAFKA_REPLICATION_FACTOR: intFromEnv(1, 16).default(1),
+  /**
+   * How long the group coordinator waits for a silent classifier before giving its partitions
+   * to the others. librdkafka's mock cluster (the tests' broker) also makes every rebalance
+   * after a group's first join wait this long less 1 s, so tests set Kafka's minimum, 6 s.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: intFromEnv(6_000, 300_000).default(30_000),
 
   /** `http(s)://host:8123`; unset = embedded ClickHouse (chdb) under PULSE_DATA_DIR. */
   CLICKHOUSE_URL: optionalString,
@@ -71,7 +77,7 @@ export interface ModelConfig {
 
 export type BusConfig =
   | { kind: 'memory' }
-  | { kind: 'kafka'; brokers: string[]; clientId: string; partitions: number; replicationFactor: number };
+  | { kind: 'kafka'; brokers: string[]; clientId: string; partitions: number; replicationFactor: number; sessionTimeoutMs: number };
 
 export type StoreConfig =
   | { kind: 'chdb'; dataDir: string; retentionDays: number }
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         clientId: e.KAFKA_CLIENT_ID,
         partitions: e.PULSE_TOPIC_PARTITIONS,
         replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+        sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       }
     : { kind: 'memory' };
   const store: StoreConfig = e.CLICKHOUSE_URL

@@ -1,0 +1,122 @@
+/**
+ * One classifier group member: raw records in, scored rows out. Per micro-batch it parses,
+ * classifies, matches keyword streams, writes ONE insert to the store, publishes the scored
+ * messages and dead letters, and only then returns, which is when the bus commits the batch
+ * (DESIGN.md: offsets only after the batch is durably written).
+ */
+import { Topics, type Bus, type InRecord, type Subscription } from './bus/bus.ts';
+import { isPulseError } from './errors.ts';
+import { log } from './log.ts';
+import { deadLetter, parseRawRecord, scored, type DeadLetter, type RawMessage, type ScoredMessage } from './message.ts';
+import type { Metrics } from './metrics.ts';
+import type { Prediction } from './sentiment.ts';
+import type { Store } from './store/index.ts';
+import type { StreamMatcher } from './streams/matcher.ts';
+
+export const ClassifierGroup = 'pulse-classifier';
+
+/** What the classifier needs of a model: the inference pool satisfies it. */
+export interface SentimentModel {
+  readonly info: { model: string };
+  classify(texts: readonly string[]): Promise<Prediction[]>;
+}
+
+export interface ClassifierDeps {
+  bus: Bus;
+  store: Pick<Store, 'insertScored'>;
+  model: SentimentModel;
+  matcher: StreamMatcher;
+  metrics: Metrics;
+  batchMax: number;
+  batchWaitMs: number;
+  /** See ConsumeOptions.onFatal. */
+  onFatal?(error: Error): void;
+}
+
+type Outcome = { ok: true; prediction: Prediction } | { ok: false; reason: string };
+
+/**
+ * Classifies a batch; when the batch as a whole fails, retries each message alone so that
+ * one poisonous text costs only itself. A closed pool is not the messages' fault: it
+ * propagates, the batch is not committed and will be redelivered.
+ */
+async function classifyIsolating(model: SentimentModel, texts: string[]): Promise<Outcome[]> {
+  try {
+    return (await model.classify(texts)).map((prediction) => ({ ok: true, prediction }));
+  } catch (err) {
+    if (isPulseError(err, 'MODEL_POOL_CLOSED')) throw err;
+    if (texts.length === 1) return [{ ok: false, reason: `classification failed: ${(err as Error).message}` }];
+    log.warn({ err: (err as Error).message, size: texts.length }, 'batch classification failed; retrying messages one by one');
+    const out: Outcome[] = [];
+    for (const text of texts) out.push(...(await classifyIsolating(model, [text])));
+    return out;
+  }
+}
+
+function payloadOf(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export async function processBatch(deps: ClassifierDeps, records: InRecord[]): Promise<{ stored: number; duplicates: number; dead: number }> {
+  const dead: DeadLetter[] = [];
+  const valid: RawMessage[] = [];
+  for (const r of records) {
+    const parsed = parseRawRecord(r.value);
+    if (parsed.ok) valid.push(parsed.value);
+    else dead.push(deadLetter('classifier', `invalid raw message: ${parsed.reason}`, payloadOf(r.value)));
+  }
+  const outcomes = valid.length ? await classifyIsolating(deps.model, valid.map((m) => m.text)) : [];
+  const rows: ScoredMessage[] = [];
+  const now = Date.now();
+  outcomes.forEach((o, i) => {
+    const message = valid[i]!;
+    if (o.ok) rows.push(scored(message, o.prediction, deps.model.info.model, deps.matcher.match(message), now));
+    else dead.push(deadLetter('classifier', o.reason, message, message.id));
+  });
+  const { inserted, duplicates } = rows.length ? await deps.store.insertScored(rows) : { inserted: 0, duplicates: 0 };
+  // Published after the write, so whoever sees a scored message can also find its row.
+  await deps.bus.publish(Topics.scored, rows.map((m) => ({ key: m.id, value: JSON.stringify(m) })));
+  if (dead.length) await deps.bus.publish(Topics.dlq, dead.map((d, i) => ({ key: d.id ?? `classifier-${now}-${i}`, value: JSON.stringify(d) })));
+  return { stored: inserted, duplicates, dead: dead.length };
+}
+
+/** Joins the classifier group and processes micro-batches until stopped. */
+export async function startClassifier(deps: ClassifierDeps): Promise<Subscription> {
+  const { metrics } = deps;
+  const recent: Array<{ at: number; n: number }> = [];
+  const subscription = await deps.bus.consume({
+    group: ClassifierGroup,
+    topic: Topics.raw,
+    maxBatch: deps.batchMax,
+    maxWaitMs: deps.batchWaitMs,
+    ...(deps.onFatal ? { onFatal: deps.onFatal } : {}),
+    handler: async (records) => {
+      const stopTimer = metrics.batchSeconds.startTimer();
+      metrics.batchSize.observe(records.length);
+      const result = await processBatch(deps, records);
+      stopTimer();
+      metrics.classified.inc({ result: 'stored' }, result.stored);
+      metrics.classified.inc({ result: 'duplicate' }, result.duplicates);
+      if (result.dead) metrics.deadLettered.inc({ stage: 'classifier' }, result.dead);
+      const now = Date.now();
+      recent.push({ at: now, n: records.length });
+      while (recent.length && recent[0]!.at < now - 10_000) recent.shift();
+      metrics.throughput.set(recent.reduce((s, r) => s + r.n, 0) / 10);
+    },
+  });
+  // Lag is read from the bus, not counted locally, so it includes what other members hold.
+  const lagTimer = setInterval(() => {
+    deps.bus.lag(ClassifierGroup, Topics.raw).then((lag) => metrics.lag.set(lag), () => undefined);
+  }, 2_000);
+  lagTimer.unref();
+  return {
+    stop: async () => {
+      clearInterval(lagTimer);
+      await subscription.stop();
+    },
+  };
+}

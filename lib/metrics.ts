@@ -1,0 +1,63 @@
+/**
+ * Prometheus metrics (prom-client), one registry per process, served at `/metrics`. Labels
+ * are bounded (results, stages), never message ids or stream names.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pulse_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    ingested: new Counter({
+      name: 'pulse_ingest_messages_total', help: 'Messages received by ingest, by result', labelNames: ['result'] as const, registers,
+    }),
+    deadLettered: new Counter({
+      name: 'pulse_dlq_messages_total', help: 'Messages sent to pulse.dlq, by stage', labelNames: ['stage'] as const, registers,
+    }),
+    classified: new Counter({
+      name: 'pulse_classifier_messages_total', help: 'Messages scored by classifiers, by result (stored, duplicate)',
+      labelNames: ['result'] as const, registers,
+    }),
+    batchSize: new Histogram({
+      name: 'pulse_classifier_batch_size', help: 'Records per classifier micro-batch',
+      buckets: [1, 4, 16, 32, 64, 128, 256, 512, 1024, 4096], registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'pulse_classifier_batch_duration_seconds', help: 'Time to classify, store and publish one micro-batch',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+    }),
+    throughput: new Gauge({
+      name: 'pulse_classifier_throughput_messages_per_second', help: 'Messages scored per second over the last 10 s', registers,
+    }),
+    lag: new Gauge({
+      name: 'pulse_classifier_consumer_lag', help: 'Raw messages not yet committed by the classifier group', registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * `/metrics` (and `/healthz`) on their own port, for worker processes that have no HTTP
+ * server of their own; the main server serves the same registry on its main port.
+ */
+export function serveMetrics(registry: Registry, host: string, port: number): Promise<import('node:http').Server> {
+  return import('node:http').then(
+    ({ createServer }) =>
+      new Promise((resolve, reject) => {
+        const server = createServer((req, res) => {
+          if (req.url === '/metrics') {
+            registry.metrics().then(
+              (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+              (err: Error) => res.writeHead(500).end(err.message),
+            );
+          } else if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+          else res.writeHead(404).end();
+        });
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(server));
+      }),
+  );
+}

@@ -1,0 +1,40 @@
+/** `npm start`: the Pulse server (and, in the embedded runtime, everything else in-process). */
+import { parseArgs } from 'node:util';
+import { runCli } from '../lib/cli.ts';
+import { loadConfig } from '../lib/config.ts';
+import { log } from '../lib/log.ts';
+import { startPulse } from './pulse.ts';
+
+const help = `Usage: npm start [-- --help]
+
+Runs the Pulse server on HOST:PORT (default 127.0.0.1:3000): ingest (POST /api/ingest,
+WS /ws/ingest), the read API (/api/stats, /api/messages, /api/health) and /metrics.
+
+Embedded runtime (default, nothing to install): in-process bus, embedded ClickHouse (chdb)
+under PULSE_DATA_DIR (default ./data), classifiers in this process, and a demo replay of
+real labelled tweets (PULSE_DEMO=0 turns it off, PULSE_DEMO_RATE sets msgs/s).
+Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers then run as separate
+processes (npm run worker:classifier), scaled by count.
+
+All settings are environment variables: see README.md → Configuration.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) return void console.log(help);
+  const pulse = await startPulse(loadConfig());
+  console.log(`Pulse is running at ${pulse.url}  (API: ${pulse.url}/api/stats, health: ${pulse.url}/api/health)`);
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    pulse.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+runCli(main);

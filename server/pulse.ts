@@ -1,0 +1,103 @@
+/**
+ * Starts one Pulse server process: bus + store from configuration (the factories are the only
+ * place that choose between embedded and distributed), the in-process classifiers when the
+ * configuration asks for them, HTTP + WebSocket ingest on one port, and the demo replay.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Bus } from '../lib/bus/bus.ts';
+import { createBus } from '../lib/bus/index.ts';
+import type { Config } from '../lib/config.ts';
+import { isPulseError } from '../lib/errors.ts';
+import { Ingestor } from '../lib/ingest.ts';
+import { log } from '../lib/log.ts';
+import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { loadReplayRows, runReplay, type ReplayRow } from '../lib/replay.ts';
+import { Store } from '../lib/store/index.ts';
+import { startClassifierService, type ClassifierService } from '../workers/classifier-service.ts';
+import { createApp } from './app.ts';
+import { WsIngest } from './ws-ingest.ts';
+
+export interface Pulse {
+  url: string;
+  bus: Bus;
+  store: Store;
+  metrics: Metrics;
+  ingestor: Ingestor;
+  close(): Promise<void>;
+}
+
+/** Used when ../shared/datasets is not beside the checkout, so a fresh clone still shows data. */
+const builtinDemo: ReplayRow[] = [
+  ['I absolutely love the new update, everything is faster!', 'positive'],
+  ['Flight delayed three hours and nobody tells us anything. Awful.', 'negative'],
+  ['The store opens at 9am on Saturdays.', 'neutral'],
+  ['Best customer service I have had in years, thank you!', 'positive'],
+  ['My order arrived broken and support never answered.', 'negative'],
+  ['New version 2.4 is out today.', 'neutral'],
+].map(([text, label]) => ({ text: text!, label: label!, source: 'builtin' }));
+
+function demoRows(config: Config): { rows: ReplayRow[]; dataset: string } {
+  try {
+    return { rows: loadReplayRows(config.datasetsDir, 'tweeteval-val'), dataset: 'tweeteval-val' };
+  } catch (err) {
+    if (!isPulseError(err, 'DATASET_NOT_FOUND')) throw err;
+    log.warn({ datasetsDir: config.datasetsDir }, 'datasets not found; the demo replays built-in examples');
+    return { rows: builtinDemo, dataset: 'builtin' };
+  }
+}
+
+export async function startPulse(config: Config): Promise<Pulse> {
+  const metrics = createMetrics();
+  const bus = createBus(config.bus);
+  await bus.start();
+  const store = await Store.open(config.store);
+  let classifiers: ClassifierService | undefined;
+  if (config.classifier.embedded > 0) {
+    classifiers = await startClassifierService(config, bus, store, metrics, config.classifier.embedded);
+  }
+  const ingestor = new Ingestor(bus, metrics.ingested);
+  const wsIngest = new WsIngest(ingestor);
+  const server = http.createServer(
+    createApp({
+      bus, store, ingestor, metrics, embeddedClassifiers: config.classifier.embedded,
+      ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
+    }),
+  );
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname === '/ws/ingest') wsIngest.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+
+  const demo = new AbortController();
+  let demoDone: Promise<unknown> = Promise.resolve();
+  if (config.demo.enabled) {
+    const { rows, dataset } = demoRows(config);
+    demoDone = runReplay({
+      rows, dataset, rate: config.demo.rate, loop: true, signal: demo.signal,
+      send: (messages) => ingestor.ingest(messages.map((value) => ({ ok: true, value })), 'demo').then(() => undefined),
+    });
+    log.info({ dataset, rate: config.demo.rate }, 'demo replay running (PULSE_DEMO=0 turns it off)');
+  }
+  log.info({ url, bus: bus.kind, store: store.kind, classifiers: config.classifier.embedded }, 'pulse server listening');
+
+  return {
+    url, bus, store, metrics, ingestor,
+    close: async () => {
+      demo.abort();
+      await demoDone;
+      wsIngest.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await classifiers?.stop();
+      await store.close();
+      await bus.close();
+    },
+  };
+}
