@@ -13,6 +13,9 @@ export type KafkaBusConfig = Extract<BusConfig, { kind: 'kafka' }>;
  * empty fetches; above 500 ms (Kafka's own default) `stop` waits that long for the fetch.
  */
 const fetchWaitMs = { min: 10, max: 500 };
+/** A scored or raw message is a few hundred bytes of JSON; minBytes ≈ maxBatch of them. */
+const typicalRecordBytes = 300;
+const fetchMinBytesMax = 1024 * 1024;
 /**
  * How often a member tells the coordinator it is alive and learns of a rebalance: it bounds
  * how long a new classifier waits for the others to rejoin (kafkajs' default is 3 s).
@@ -88,6 +91,10 @@ export class KafkaBus implements Bus {
     const consumer = this.kafka.consumer({
       groupId: options.group,
       maxWaitTimeInMs: Math.min(fetchWaitMs.max, Math.max(fetchWaitMs.min, options.maxWaitMs)),
+      // The broker holds a fetch until this much has arrived or the wait is over: Kafka's own
+      // "size or wait" micro-batching. Without it a fetch returns whatever trickled in since
+      // the last one, and every tiny batch pays a whole insert and commit.
+      minBytes: Math.min(fetchMinBytesMax, options.maxBatch * typicalRecordBytes),
       heartbeatInterval: heartbeatIntervalMs,
       sessionTimeout: this.config.sessionTimeoutMs,
     });
@@ -106,7 +113,14 @@ export class KafkaBus implements Bus {
       await consumer.connect();
       // A group without committed offsets starts at the oldest record, like the in-process bus.
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => subscription.eachBatch(payload) });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        // The partitions of one fetch are handled side by side: their batches overlap in the
+        // model pool and meet in the store's group commit instead of queueing one by one.
+        partitionsConsumedConcurrently: this.config.partitions,
+        eachBatch: (payload) => subscription.eachBatch(payload),
+      });
     } catch (err) {
       await subscription.stop();
       throw unavailable(`cannot join group ${group} on ${topic}`, err);
@@ -171,7 +185,8 @@ class KafkaSubscription implements Subscription {
     this.signalStop = () => resolve('stopped');
   });
   private failures = 0;
-  private endBackOff?: () => void;
+  /** Back-offs running now (one per partition at most), cut short by `stop`. */
+  private readonly backOffs = new Set<() => void>();
 
   constructor(
     private readonly consumer: Consumer,
@@ -211,7 +226,7 @@ class KafkaSubscription implements Subscription {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.signalStop();
-      this.endBackOff?.();
+      for (const end of this.backOffs) end();
       try {
         await this.consumer.disconnect();
       } catch (err) {
@@ -243,11 +258,11 @@ class KafkaSubscription implements Subscription {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.endBackOff = undefined;
+        this.backOffs.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.endBackOff = done;
+      this.backOffs.add(done);
     });
   }
 }

@@ -128,8 +128,11 @@ const messageColumns = Object.keys(MessageRow.shape).join(', ');
 const Cursor = z.tuple([z.iso.datetime(), z.string().min(1).max(128)]);
 
 export class Store {
-  /** Tail of this process's insert chain (see insertScored). */
-  private writes: Promise<unknown> = Promise.resolve();
+  /** Batches waiting for the running insert (see flush). */
+  private readonly pendingWrites: Array<{ rows: readonly ScoredMessage[]; resolve(r: InsertResult): void; reject(e: unknown): void }> = [];
+  private flushing = false;
+  /** The running flush, awaited by close(). */
+  private writes: Promise<void> = Promise.resolve();
 
   private constructor(private readonly sql: SqlClient) {}
 
@@ -186,20 +189,42 @@ export class Store {
    * collapses it).
    */
   insertScored(rows: readonly ScoredMessage[]): Promise<InsertResult> {
-    const result = this.writes.then(() => this.insertNew(rows));
-    this.writes = result.catch(() => {});
-    return result;
+    return new Promise((resolve, reject) => {
+      this.pendingWrites.push({ rows, resolve, reject });
+      if (!this.flushing) this.writes = this.flush();
+    });
   }
 
-  private async insertNew(rows: readonly ScoredMessage[]): Promise<InsertResult> {
+  /**
+   * Group commit: batches that arrive while an insert is running wait for it and then go
+   * into ClickHouse together, as one insert. Consumers working on several partitions at once
+   * hand over small batches; this keeps them from paying one insert each.
+   */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pendingWrites.length) {
+      const group = this.pendingWrites.splice(0);
+      try {
+        const results = await this.insertNew(group.map((w) => w.rows));
+        group.forEach((w, i) => w.resolve(results[i]!));
+      } catch (err) {
+        for (const w of group) w.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /** One lookup and one insert for several batches; each batch learns what was new in it. */
+  private async insertNew(batches: ReadonlyArray<readonly ScoredMessage[]>): Promise<InsertResult[]> {
     const seen = new Set<string>();
-    const unique = rows.filter((m) => !seen.has(m.id) && seen.add(m.id));
-    const stored = await this.storedIds(unique);
-    const fresh = unique.filter((m) => !stored.has(m.id));
-    await this.sql.insert('messages', fresh.map(toRow));
-    const result = { inserted: fresh.length, duplicates: rows.length - fresh.length };
-    if (result.duplicates) log.debug(result, 'store dropped duplicate messages');
-    return result;
+    const firsts = batches.map((rows) => rows.filter((m) => !seen.has(m.id) && seen.add(m.id)));
+    const stored = await this.storedIds(firsts.flat());
+    const fresh = firsts.map((rows) => rows.filter((m) => !stored.has(m.id)));
+    await this.sql.insert('messages', fresh.flat().map(toRow));
+    const results = batches.map((rows, i) => ({ inserted: fresh[i]!.length, duplicates: rows.length - fresh[i]!.length }));
+    const duplicates = results.reduce((n, r) => n + r.duplicates, 0);
+    if (duplicates) log.debug({ duplicates }, 'store dropped duplicate messages');
+    return results;
   }
 
   /** Which of these messages are stored already; the (ts, id) primary key prunes the lookup. */
