@@ -50,9 +50,9 @@ const EnvSchema = z.object({
   PULSE_RETENTION_DAYS: intFromEnv(1, 3650).default(30),
 
   /** Micro-batch bounds of the classifier: at most this many messages … */
-  PULSE_BATCH_MAX: intFromEnv(1, 10_000).default(256),
+  PULSE_BATCH_MAX: intFromEnv(1, 10_000).default(1024),
   /** … or whatever arrived within this many milliseconds. */
-  PULSE_BATCH_WAIT_MS: intFromEnv(1, 10_000).default(50),
+  PULSE_BATCH_WAIT_MS: intFromEnv(1, 10_000).default(100),
   /** Classifier consumers inside the server process; default: 1 on the in-process bus, 0 with Kafka. */
   PULSE_EMBEDDED_CLASSIFIERS: intFromEnv(0, 64).optional(),
 
