@@ -9,7 +9,7 @@ import type { Metrics } from '../lib/metrics.ts';
 import type { Store } from '../lib/store/index.ts';
 import { healthRoute, type HealthDeps } from './routes/health.ts';
 import { ingestRoute } from './routes/ingest.ts';
-import { messagesRoute, statsRoute } from './routes/read.ts';
+import { deadLettersRoute, messagesRoute, statsRoute } from './routes/read.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export interface AppDeps extends HealthDeps {
@@ -25,6 +25,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     '/api/ingest': { POST: (req, res) => ingestRoute(deps.ingestor, req, res) },
     '/api/stats': { GET: (_req, res, url) => statsRoute(deps.store, url.searchParams, res) },
     '/api/messages': { GET: (_req, res, url) => messagesRoute(deps.store, url.searchParams, res) },
+    '/api/dlq': { GET: (_req, res, url) => deadLettersRoute(deps.store, url.searchParams, res) },
     '/api/health': { GET: (_req, res) => healthRoute(deps, res) },
     '/metrics': {
       GET: async (_req, res) => {
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     },
     '/': {
       GET: async (_req, res) =>
-        sendJson(res, 200, { name: 'pulse', api: ['POST /api/ingest', 'GET /api/stats', 'GET /api/messages', 'GET /api/health', 'GET /metrics', 'WS /ws/ingest'] }),
+        sendJson(res, 200, { name: 'pulse', api: ['POST /api/ingest', 'GET /api/stats', 'GET /api/messages', 'GET /api/dlq', 'GET /api/health', 'GET /metrics', 'WS /ws/ingest'] }),
     },
   };
   return (req, res) => {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Bus } from '../lib/bus/bus.ts';
 import { createBus } from '../lib/bus/index.ts';
 import type { Config } from '../lib/config.ts';
+import { startDeadLetterRecorder } from '../lib/dlq-recorder.ts';
 import { isPulseError } from '../lib/errors.ts';
 import { Ingestor } from '../lib/ingest.ts';
 import { log } from '../lib/log.ts';
@@ -56,6 +57,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
   if (config.classifier.embedded > 0) {
     classifiers = await startClassifierService(config, bus, store, metrics, config.classifier.embedded);
   }
+  const dlqRecorder = await startDeadLetterRecorder(bus, store);
   const ingestor = new Ingestor(bus, metrics.ingested);
   const wsIngest = new WsIngest(ingestor);
   const server = http.createServer(
@@ -96,6 +98,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await classifiers?.stop();
+      await dlqRecorder.stop();
       await store.close();
       await bus.close();
     },

@@ -12,3 +12,4 @@ export {
   type StatsPoint,
   type StatsQuery,
 } from './store.ts';
+export type { DeadLettersPage, DeadLettersQuery, StoredDeadLetter } from './dead-letters.ts';

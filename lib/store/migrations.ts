@@ -23,6 +23,7 @@ const retained = {
   messages: 'toDateTime(ts)',
   sentiment_1s: 'second',
   alerts: 'toDateTime(created_at)',
+  dead_letters: 'toDateTime(at)',
 } as const;
 type RetainedTable = keyof typeof retained;
 
@@ -124,6 +125,26 @@ export const migrations: readonly Migration[] = [
       )
       ENGINE = ReplacingMergeTree(version)
       ORDER BY id`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'dead letters',
+    statements: ({ retentionDays }) => [
+      // What pulse.dlq carried, so operators can see refused messages without a Kafka client.
+      // `key` is the letter's place on the bus: a redelivered letter collapses onto one row.
+      `CREATE TABLE IF NOT EXISTS dead_letters (
+        at DateTime64(3, 'UTC'),
+        key String,
+        stage LowCardinality(String),
+        reason String,
+        message_id Nullable(String),
+        payload String COMMENT 'JSON: the original payload'
+      )
+      ENGINE = ReplacingMergeTree
+      PARTITION BY toDate(at)
+      ORDER BY (at, key)
+      ${ttl('dead_letters', retentionDays)}`,
     ],
   },
 ];

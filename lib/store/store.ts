@@ -12,7 +12,9 @@ import { Labels, type Label } from '../sentiment.ts';
 import { ChdbClient } from './chdb.ts';
 import { ServerClient } from './clickhouse.ts';
 import { migrate } from './migrations.ts';
-import { isoFromSql, sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
+import { insertDeadLetters, listDeadLetters, type DeadLettersPage, type DeadLettersQuery, type StoredDeadLetter } from './dead-letters.ts';
+import { decodeCursor, encodeCursor, jsonText, parseRows, sqlDateTimeText } from './rows.ts';
+import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
 
 export const Buckets = { '1s': 1, '10s': 10, '1m': 60, '5m': 300, '1h': 3600 } as const;
 export type Bucket = keyof typeof Buckets;
@@ -81,8 +83,6 @@ export const MaxBuckets = 100_000;
  */
 const lookupChunk = 1000;
 
-const sqlDateTimeText = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/).transform(isoFromSql);
-
 const StatsRow = z.object({
   t: sqlDateTimeText,
   n: z.number(),
@@ -90,15 +90,6 @@ const StatsRow = z.object({
   neu: z.number(),
   pos: z.number(),
   score_total: z.number(),
-});
-
-const jsonText = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'not JSON' });
-    return z.NEVER;
-  }
 });
 
 const MessageRow = z.object({
@@ -123,9 +114,6 @@ const MessageRow = z.object({
 });
 type MessageRow = z.infer<typeof MessageRow>;
 const messageColumns = Object.keys(MessageRow.shape).join(', ');
-
-/** The position after the last message of a page: its event time and id (the sort key). */
-const Cursor = z.tuple([z.iso.datetime(), z.string().min(1).max(128)]);
 
 export class Store {
   /** Batches waiting for the running insert (see flush). */
@@ -348,33 +336,22 @@ export class Store {
     const last = messages[q.limit - 1]!;
     return { messages, nextCursor: encodeCursor(last.ts, last.id) };
   }
+
+  /** Records dead letters from pulse.dlq (one insert); a redelivered letter collapses by its key. */
+  insertDeadLetters(letters: readonly StoredDeadLetter[]): Promise<void> {
+    return insertDeadLetters(this.sql, letters);
+  }
+
+  /** Dead letters, newest first, optionally of one stage (`ingest`, `classifier`, …). */
+  deadLetters(q: DeadLettersQuery): Promise<DeadLettersPage> {
+    return listDeadLetters(this.sql, q, MaxPageSize);
+  }
 }
 
 function checkDates(...dates: Date[]): void {
   for (const d of dates) {
     if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new PulseError('QUERY_INVALID', 'invalid date');
   }
-}
-
-function encodeCursor(ts: string, id: string): string {
-  return Buffer.from(JSON.stringify([ts, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new PulseError('QUERY_INVALID', 'invalid cursor');
-  }
-}
-
-/** Rows read back are checked like any input: a schema drift fails loudly, here. */
-function parseRows<T extends z.ZodType>(schema: T, rows: unknown[]): Array<z.infer<T>> {
-  const parsed = z.array(schema).safeParse(rows);
-  if (!parsed.success) {
-    throw new PulseError('STORE_QUERY_FAILED', `unexpected rows from the store: ${parsed.error.issues[0]?.message}`);
-  }
-  return parsed.data;
 }
 
 function toRow(m: ScoredMessage): Record<string, unknown> {

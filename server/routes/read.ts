@@ -1,4 +1,4 @@
-/** The read API the dashboard and checks use: `/api/stats` and `/api/messages`. */
+/** The read API the dashboard and checks use: `/api/stats`, `/api/messages` and `/api/dlq`. */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PulseError } from '../../lib/errors.ts';
@@ -50,4 +50,14 @@ const MessagesQuery = z.object({
 export async function messagesRoute(store: Store, search: URLSearchParams, res: ServerResponse): Promise<void> {
   const q = parseQuery(MessagesQuery, search);
   sendJson(res, 200, await store.messages(q));
+}
+
+const DeadLettersQuery = z.object({
+  stage: z.string().min(1).max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(512).optional(),
+});
+
+export async function deadLettersRoute(store: Store, search: URLSearchParams, res: ServerResponse): Promise<void> {
+  sendJson(res, 200, await store.deadLetters(parseQuery(DeadLettersQuery, search)));
 }

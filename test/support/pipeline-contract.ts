@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { Topics, type InRecord, type Subscription } from '../../lib/bus/bus.ts';
+import { Topics, type Subscription } from '../../lib/bus/bus.ts';
 import { startClassifier, type ClassifierDeps } from '../../lib/classifier.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { readDataset } from '../../lib/datasets.ts';
@@ -167,19 +167,20 @@ export function pipelineContract(name: string, runtime: Runtime): void {
       assert.equal(ids.size, 1000);
     });
 
-    it('puts exactly the 50 bad messages on the DLQ, each with its reason and original payload', async () => {
-      const letters: DeadLetter[] = [];
-      const sub = await pulse.bus.consume({
-        group: `test-dlq-${Date.now()}`, topic: Topics.dlq, maxBatch: 100, maxWaitMs: 50,
-        handler: async (records: InRecord[]) => void letters.push(...records.map((r) => JSON.parse(r.value) as DeadLetter)),
-      });
-      try {
-        await waitFor(() => letters.length >= 50, 20_000);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      } finally {
-        await sub.stop();
-      }
+    it('puts exactly the 50 bad messages on the DLQ, each with its reason and payload, listed at /api/dlq', async () => {
+      type Page = { deadLetters: Array<DeadLetter & { key: string }>; nextCursor?: string };
+      // The server's recorder copies pulse.dlq into the store; the API pages through it.
+      await waitFor(async () => ((await (await fetch(`${pulse.url}/api/dlq?limit=500`)).json()) as Page).deadLetters.length >= 50, 20_000);
+      const letters: Page['deadLetters'] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (await (await fetch(`${pulse.url}/api/dlq?stage=ingest&limit=20${cursor ? `&cursor=${cursor}` : ''}`)).json()) as Page;
+        letters.push(...page.deadLetters);
+        cursor = page.nextCursor;
+      } while (cursor);
       assert.equal(letters.length, 50);
+      assert.equal(new Set(letters.map((l) => l.key)).size, 50);
+      assert.deepEqual([...letters].sort((a, b) => b.at.localeCompare(a.at)).map((l) => l.at), letters.map((l) => l.at), 'newest first');
       for (const l of letters) {
         assert.equal(l.stage, 'ingest');
         assert.ok(l.reason.length > 0 && !Number.isNaN(Date.parse(l.at)));

@@ -145,13 +145,14 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
         assert.match(await showCreate('messages'), /TTL toDateTime\(ts\) \+ toIntervalDay\(30\)/);
         assert.match(await showCreate('sentiment_1s'), /TTL second \+ toIntervalDay\(30\)/);
         assert.match(await showCreate('alerts'), /TTL toDateTime\(created_at\) \+ toIntervalDay\(30\)/);
+        assert.match(await showCreate('dead_letters'), /TTL toDateTime\(at\) \+ toIntervalDay\(30\)/);
         assert.doesNotMatch(await showCreate('streams'), /TTL/);
 
-        assert.deepEqual((await migrate(sql, 7)).retentionChanged, ['messages', 'sentiment_1s', 'alerts']);
+        assert.deepEqual((await migrate(sql, 7)).retentionChanged, ['messages', 'sentiment_1s', 'alerts', 'dead_letters']);
         assert.match(await showCreate('messages'), /TTL toDateTime\(ts\) \+ toIntervalDay\(7\)/);
         assert.match(await showCreate('sentiment_1s'), /TTL second \+ toIntervalDay\(7\)/);
         assert.deepEqual((await migrate(sql, 7)).retentionChanged, []);
-        assert.equal((await migrate(sql, 30)).retentionChanged.length, 3);
+        assert.equal((await migrate(sql, 30)).retentionChanged.length, 4);
       });
     });
 
@@ -311,6 +312,25 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
           await assert.rejects(store.messages({ limit: 5, cursor }), (e) => isPulseError(e, 'QUERY_INVALID'), cursor);
         }
         await assert.rejects(store.messages({ limit: 0 }), (e) => isPulseError(e, 'QUERY_INVALID'));
+      });
+    });
+
+    describe('dead letters', () => {
+      const letter = (key: string, ms: number, stage: string) => ({
+        key, stage, reason: `bad ${key}`, at: new Date(Date.UTC(2026, 10, 23, 10, 0, 0, ms)).toISOString(), payload: { text: key, n: 1 },
+      });
+
+      it('lists them newest first by stage, page by page, and collapses a redelivered letter', async () => {
+        const letters = [letter('0-1', 1, 'ingest'), letter('0-2', 2, 'classifier'), letter('1-1', 3, 'ingest'), letter('1-2', 4, 'ingest')];
+        await store.insertDeadLetters(letters);
+        await store.insertDeadLetters(letters.slice(2)); // the bus delivered these twice
+        const first = await store.deadLetters({ stage: 'ingest', limit: 2 });
+        assert.deepEqual(first.deadLetters.map((l) => l.key), ['1-2', '1-1']);
+        assert.deepEqual(first.deadLetters[0], { ...letters[3], at: letters[3]!.at });
+        const second = await store.deadLetters({ stage: 'ingest', limit: 2, cursor: first.nextCursor! });
+        assert.deepEqual(second.deadLetters.map((l) => l.key), ['0-1']);
+        assert.equal(second.nextCursor, undefined);
+        assert.equal((await store.deadLetters({ limit: 10 })).deadLetters.length, 4);
       });
     });
   });
