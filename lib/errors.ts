@@ -24,6 +24,7 @@ export const ErrorCodes = [
   'QUERY_INVALID',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
+  'FRAME_INVALID',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

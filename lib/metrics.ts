@@ -34,6 +34,19 @@ export function createMetrics() {
     lag: new Gauge({
       name: 'pulse_classifier_consumer_lag', help: 'Raw messages not yet committed by the classifier group', registers,
     }),
+    liveClients: new Gauge({
+      name: 'pulse_live_clients', help: 'Dashboard connections on /ws', registers,
+    }),
+    liveMessages: new Counter({
+      name: 'pulse_live_messages_total', help: 'Scored messages seen by the live hub, by result (added, duplicate, late, early, invalid)',
+      labelNames: ['result'] as const, registers,
+    }),
+    liveTicksDropped: new Counter({
+      name: 'pulse_live_ticks_dropped_total', help: 'Ticks not sent to a slow client (its next tick carries their counts)', registers,
+    }),
+    liveBufferedBytes: new Gauge({
+      name: 'pulse_live_buffered_bytes', help: 'Bytes queued for /ws clients and not yet sent, all clients together', registers,
+    }),
   };
 }
 

@@ -35,6 +35,13 @@ export interface ConsumeOptions {
   /** … or whatever arrived within this wait, whichever comes first. */
   maxWaitMs: number;
   /**
+   * Where a group without committed offsets begins: at the oldest retained record (default),
+   * or at the end, with what is published from now on. `latest` is for a group of one that
+   * wants only the live stream (each server's live hub): a new group at `earliest` would
+   * replay the whole retention first.
+   */
+  start?: 'earliest' | 'latest';
+  /**
    * Processes one batch. When it resolves, the batch is committed; when it rejects (or the
    * member stops before it resolves), the batch is not committed and will be delivered again,
    * to this member or another one of the group: at-least-once.

@@ -111,8 +111,8 @@ export class KafkaBus implements Bus {
     });
     try {
       await consumer.connect();
-      // A group without committed offsets starts at the oldest record, like the in-process bus.
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      // Only a group without committed offsets heeds `start`, like the in-process bus.
+      await consumer.subscribe({ topics: [topic], fromBeginning: options.start !== 'latest' });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,

@@ -124,7 +124,7 @@ export class MemoryBus implements Bus {
   async consume(options: ConsumeOptions): Promise<Subscription> {
     this.assertOpen();
     checkConsumeOptions(options);
-    const g = this.group(this.topic(options.topic), options.group);
+    const g = this.group(this.topic(options.topic), options.group, options.start ?? 'earliest');
     const member: Member = { id: this.nextMemberId++, group: g, options, stopped: false, cursor: 0, failures: 0 };
     g.members.push(member);
     g.retentionWarned = false;
@@ -162,12 +162,13 @@ export class MemoryBus implements Bus {
     return t;
   }
 
-  private group(t: TopicState, name: string): GroupState {
+  private group(t: TopicState, name: string, start: 'earliest' | 'latest'): GroupState {
     let g = t.groups.get(name);
     if (!g) {
-      // A new group starts from the oldest retained record, like Kafka's `earliest`.
+      // A new group starts from the oldest retained record or after the newest one, as Kafka's
+      // auto.offset.reset; an existing group resumes from its commits either way.
       g = {
-        name, topic: t, committed: t.partitions.map((l) => l.base), members: [],
+        name, topic: t, committed: t.partitions.map((l) => (start === 'latest' ? l.end : l.base)), members: [],
         owner: [], inFlight: Array.from({ length: this.partitionCount }, () => undefined), retentionWarned: false,
       };
       t.groups.set(name, g);

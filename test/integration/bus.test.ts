@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isPulseError } from '../../lib/errors.ts';
-import { Topics, type Bus, type InRecord, type OutRecord, type Subscription } from '../../lib/bus/bus.ts';
+import { Topics, type Bus, type ConsumeOptions, type InRecord, type OutRecord, type Subscription } from '../../lib/bus/bus.ts';
 import { KafkaBus } from '../../lib/bus/kafka.ts';
 import { MemoryBus } from '../../lib/bus/memory.ts';
 import { startKafkaMock } from '../support/kafka-mock.ts';
@@ -39,7 +39,7 @@ function gate() {
   return { opened, open };
 }
 
-type Consume = (group: string, handler: (records: InRecord[]) => Promise<void>, maxBatch?: number) => Promise<Subscription>;
+type Consume = (group: string, handler: (records: InRecord[]) => Promise<void>, maxBatch?: number, start?: ConsumeOptions['start']) => Promise<Subscription>;
 
 /**
  * One contract, two implementations: everything a consumer may rely on (DESIGN.md →
@@ -54,8 +54,8 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
       const subs: Subscription[] = [];
       try {
         await bus.start();
-        await body(bus, async (group, handler, maxBatch = 16) => {
-          const sub = await bus.consume({ group, topic: Topics.raw, maxBatch, maxWaitMs: waitMs, handler });
+        await body(bus, async (group, handler, maxBatch = 16, start) => {
+          const sub = await bus.consume({ group, topic: Topics.raw, maxBatch, maxWaitMs: waitMs, handler, start });
           subs.push(sub);
           return sub;
         });
@@ -178,6 +178,34 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
       assert.equal(await bus.lag('lagging', Topics.raw), 50);
       await consume('lagging', collector().handler);
       await waitFor(async () => (await bus.lag('lagging', Topics.raw)) === 0, 10_000);
+    });
+
+    test('starts a new group at the end with start "latest"; a group with commits resumes from them', async (bus, consume) => {
+      // On the in-process bus a record every group has committed is gone: this group, which
+      // starts at `earliest`, joins first so that it still finds everything below.
+      const first = collector();
+      const sub = await consume('resume', first.handler);
+      await bus.publish(Topics.raw, makeRecords(40, 40, 'old'));
+      const live = collector();
+      await consume('live', live.handler, 16, 'latest');
+      // A Kafka member takes its partitions (and resolves `latest`) some time after joining:
+      // probes published before that are skipped, as they should be; the first one through
+      // marks the moment from which everything must arrive.
+      for (let i = 0; !live.records().length; i++) {
+        await bus.publish(Topics.raw, makeRecords(1, 1, `probe${i}`));
+        await waitFor(() => live.records().length > 0, 300).catch(() => {});
+      }
+      await bus.publish(Topics.raw, makeRecords(40, 40, 'new'));
+      await waitFor(() => live.records().filter((r) => r.key!.startsWith('new-')).length >= 40, 10_000);
+      assert.deepEqual(live.records().filter((r) => r.key!.startsWith('old-')), [], 'no record from before the group existed');
+
+      await waitFor(async () => first.records().length >= 80 && (await bus.lag('resume', Topics.raw)) === 0, 10_000);
+      await sub.stop();
+      await bus.publish(Topics.raw, makeRecords(10, 10, 'gap'));
+      const again = collector();
+      await consume('resume', again.handler, 16, 'latest');
+      await waitFor(() => again.records().length >= 10, 15_000);
+      assert.deepEqual(again.records().map((r) => r.key!.split('-')[0]), Array(10).fill('gap'));
     });
 
     test('refuses invalid consume options with a stable code', async (bus) => {

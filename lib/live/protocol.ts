@@ -1,0 +1,254 @@
+/**
+ * The live protocol of `/ws` (DESIGN.md → Contracts), shared by the server (server/live-hub.ts)
+ * and the dashboard (app/): one typed event map per direction, from which the wire unions are
+ * derived, so adding or changing an event breaks the build on both sides, not the browser.
+ *
+ * Every frame is one JSON object `{type, ...payload}`. The client sends `subscribe` (and may
+ * send `unsubscribe`); the server answers with a `snapshot`, then `tick`s of what changed,
+ * sampled `message`s and `alert`s for it, and a `status` every ~2 s to everyone connected.
+ * A frame the server cannot accept gets an `error` event; the connection stays usable.
+ *
+ * Browser code imports this module: nothing here may import node-only code (zod is fine;
+ * everything from lib/ comes in with `import type`).
+ */
+import { z } from 'zod';
+import type { ErrorCode } from '../errors.ts';
+import type { Label, Probs } from '../sentiment.ts';
+
+/** Bucket lengths in seconds; the same set `/api/stats` answers with. */
+export const LiveBuckets = { '1s': 1, '10s': 10, '1m': 60, '5m': 300, '1h': 3600 } as const;
+export type LiveBucket = keyof typeof LiveBuckets;
+
+/**
+ * The named windows and the bucket of their snapshot: each gives about 300 points (300, 360,
+ * 288), enough for a smooth line and few enough to draw at once and to send in one frame.
+ */
+export const NamedWindows = {
+  '5m': { ms: 5 * 60_000, bucket: '1s' },
+  '1h': { ms: 3_600_000, bucket: '10s' },
+  '24h': { ms: 86_400_000, bucket: '5m' },
+} as const satisfies Record<string, { ms: number; bucket: LiveBucket }>;
+export type NamedWindow = keyof typeof NamedWindows;
+
+/** A custom window's snapshot has at most this many buckets (the finest bucket that fits). */
+export const MaxSnapshotBuckets = 1000;
+/** The longest custom window: 1,000 buckets of the coarsest size, 1 h (≈ 41 days). */
+export const MaxCustomWindowMs = MaxSnapshotBuckets * LiveBuckets['1h'] * 1000;
+
+/** The stream every message counts under; `streams: "all"` subscribes to it. */
+export const AllStreamsId = '*';
+/** Texts of `message` events are cut to this many characters (the list shows a line or two). */
+export const LiveTextChars = 500;
+
+/**
+ * A snapshot costs one store query per stream and source, so a subscription names at most
+ * this many of each (a chart with more lines is unreadable anyway).
+ */
+export const MaxSubscribedStreams = 20;
+export const MaxSubscribedSources = 10;
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const LiveWindowSchema = z.union([
+  z.enum(Object.keys(NamedWindows) as [NamedWindow, ...NamedWindow[]]),
+  z
+    .object({ from: isoTime, to: isoTime })
+    .refine((w) => Date.parse(w.from) < Date.parse(w.to), 'from must be before to')
+    .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= MaxCustomWindowMs, 'the window is longer than 1,000 hours'),
+]);
+/** `'5m' | '1h' | '24h'`, or a custom range of ISO 8601 times, `from` < `to`. */
+export type LiveWindow = z.infer<typeof LiveWindowSchema>;
+
+/** Client → server payloads, validated by the server (everything from a browser is untrusted). */
+const ClientPayloads = {
+  /**
+   * Replaces the connection's subscription (one per connection). The server stops sending
+   * ticks and messages of the previous one at once and answers with a `snapshot`.
+   */
+  subscribe: z.object({
+    /** Keyword stream ids, or `"all"`: every message, reported under {@link AllStreamsId}. */
+    streams: z.union([z.literal('all'), z.array(z.string().min(1).max(128)).min(1).max(MaxSubscribedStreams)]),
+    /** Only messages from these sources; default: all sources. */
+    sources: z.array(z.string().min(1).max(64)).min(1).max(MaxSubscribedSources).optional(),
+    window: LiveWindowSchema,
+  }),
+  /** Ends the subscription; `status` events keep coming. */
+  unsubscribe: z.object({}),
+};
+
+/** zod types `z.object({})` as `Record<string, never>`, which no `{type}` envelope could satisfy. */
+type Payload<T> = string extends keyof T ? Record<never, never> : T;
+type PayloadsOf<M extends Record<string, z.ZodObject>> = { [K in keyof M]: Payload<z.infer<M[K]>> };
+
+/** Client → server event map: event name → payload. */
+export type ClientEvents = PayloadsOf<typeof ClientPayloads>;
+
+/** One counter cell: distinct messages, per label, and their mean score (p_pos − p_neg). */
+export interface LivePoint {
+  /** ISO 8601 start of the second (in a tick) or of the bucket (in a snapshot). */
+  t: string;
+  count: number;
+  negative: number;
+  neutral: number;
+  positive: number;
+  meanScore: number;
+}
+
+export interface StreamNow {
+  /** Mean score of the messages of the last 30 s (event time); null when there were none. */
+  movingAverage: number | null;
+  /** Messages per second: those whose event time lies in the last complete second. */
+  volume: number;
+}
+
+export interface StreamSnapshot extends StreamNow {
+  /** The window's non-empty buckets, in time order. */
+  buckets: LivePoint[];
+}
+
+export interface StreamTick extends StreamNow {
+  /**
+   * Per-second INCREMENTS since the previous tick this client received (or since the
+   * snapshot): add each to the bucket containing `t` with {@link mergePoint}. Seconds without
+   * new messages are left out.
+   */
+  points: LivePoint[];
+}
+
+/** A scored message, trimmed for the live list. */
+export interface LiveMessage {
+  id: string;
+  /** Event time, ISO 8601. */
+  ts: string;
+  source: string;
+  /** At most {@link LiveTextChars} characters; `truncated` says whether it was cut. */
+  text: string;
+  truncated: boolean;
+  label: Label;
+  confidence: number;
+  probs: Probs;
+  score: number;
+  streams: string[];
+}
+
+/**
+ * Provisional: what the detector will publish on `pulse.alerts` (a later issue). The hub only
+ * relays alerts that parse with this schema.
+ */
+export const LiveAlertSchema = z.object({
+  id: z.string().min(1).max(128),
+  stream: z.string().min(1).max(128),
+  severity: z.enum(['info', 'warning', 'critical']),
+  /** Which way sentiment moved. */
+  direction: z.enum(['negative', 'positive']),
+  reason: z.string().max(1000),
+  at: isoTime,
+});
+export type LiveAlert = z.infer<typeof LiveAlertSchema>;
+
+/** Server → client event map: event name → payload. */
+export interface ServerEvents {
+  /** The answer to `subscribe`: the window's buckets for every subscribed stream. */
+  snapshot: {
+    window: LiveWindow;
+    /** The resolved range [from, to): `from` aligned down to the bucket, `to` = now for named windows. */
+    from: string;
+    to: string;
+    bucket: LiveBucket;
+    sources: string[] | null;
+    /** Whether ticks and messages follow (false for a custom window that ended in the past). */
+    live: boolean;
+    /** Keyed by stream id ({@link AllStreamsId} for `"all"`). */
+    streams: Record<string, StreamSnapshot>;
+  };
+  /**
+   * At most one per 100 ms, only when something changed; streams without a change are left
+   * out. Applies to the latest snapshot received (ticks that arrive between a new `subscribe`
+   * and its snapshot belong to the previous subscription and are to be ignored).
+   */
+  tick: {
+    at: string;
+    streams: Record<string, StreamTick>;
+    /** Raw messages the classifiers have not committed yet (updated every ~2 s); null if unknown. */
+    lag: number | null;
+    /**
+     * Ticks not sent to this client since the previous one because it read too slowly; their
+     * increments are in this tick, so counts stay exact.
+     */
+    dropped: number;
+  };
+  /** A sample of the subscription's scored messages, at most the server's rate per second. */
+  message: LiveMessage;
+  /** An alert on a subscribed stream (all alerts for `"all"`). */
+  alert: LiveAlert;
+  status: {
+    at: string;
+    bus: 'ok' | 'error';
+    store: 'ok' | 'error';
+    /** As in `tick`. */
+    lag: number | null;
+    /** Scored messages per second seen by this server over the last status interval. */
+    throughput: number;
+    /** Live connections to this server process. */
+    clients: number;
+    /** Ticks dropped for this client since it connected. */
+    dropped: number;
+  };
+  /** A frame the server could not accept, or a snapshot it could not build. */
+  error: { code: LiveErrorCode; message: string };
+}
+
+export type LiveErrorCode = ErrorCode | 'INTERNAL';
+
+/** `{type, ...payload}` for every event of a map: the discriminated union on the wire. */
+export type Envelope<M> = { [K in keyof M & string]: { type: K } & M[K] }[keyof M & string];
+export type ClientEvent = Envelope<ClientEvents>;
+export type ServerEvent = Envelope<ServerEvents>;
+export type ServerEventOf<K extends keyof ServerEvents> = Extract<ServerEvent, { type: K }>;
+export type ClientEventOf<K extends keyof ClientEvents> = Extract<ClientEvent, { type: K }>;
+
+/** Builds the union schema from the payload map, so no event can be left out of validation. */
+function envelopeSchema<M extends Record<string, z.ZodObject>>(payloads: M): z.ZodType<Envelope<PayloadsOf<M>>> {
+  // Object.entries loses the key ↔ schema pairing; the declared return type restores it.
+  const options = Object.entries(payloads).map(([type, schema]) => schema.extend({ type: z.literal(type) }));
+  return z.discriminatedUnion('type', options as unknown as [z.ZodObject, ...z.ZodObject[]]) as never;
+}
+
+/** Validates one client frame (already JSON-parsed). */
+export const ClientEventSchema = envelopeSchema(ClientPayloads);
+
+/** Start (epoch ms) of the bucket that contains `ms`; buckets are aligned to the Unix epoch, UTC. */
+export function bucketStart(ms: number, bucket: LiveBucket): number {
+  const size = LiveBuckets[bucket] * 1000;
+  return Math.floor(ms / size) * size;
+}
+
+/**
+ * The range [from, to) (epoch ms) and bucket a window's snapshot covers at `now`: a named
+ * window ends now and uses its own bucket; a custom one uses the finest bucket that gives at
+ * most {@link MaxSnapshotBuckets}. `from` is aligned down to its bucket, so the first is whole.
+ */
+export function resolveWindow(window: LiveWindow, now: number): { from: number; to: number; bucket: LiveBucket } {
+  if (typeof window === 'string') {
+    const { ms, bucket } = NamedWindows[window];
+    return { from: bucketStart(now - ms, bucket), to: now, bucket };
+  }
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  const sizes = Object.keys(LiveBuckets) as LiveBucket[];
+  const bucket = sizes.find((b) => (to - from) / (LiveBuckets[b] * 1000) <= MaxSnapshotBuckets) ?? '1h';
+  return { from: bucketStart(from, bucket), to, bucket };
+}
+
+/** Sums two cells of the same bucket; the mean score is weighted by their counts. */
+export function mergePoint(a: LivePoint, b: LivePoint): LivePoint {
+  const count = a.count + b.count;
+  return {
+    t: a.t,
+    count,
+    negative: a.negative + b.negative,
+    neutral: a.neutral + b.neutral,
+    positive: a.positive + b.positive,
+    meanScore: count ? (a.meanScore * a.count + b.meanScore * b.count) / count : 0,
+  };
+}
