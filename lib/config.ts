@@ -64,6 +64,11 @@ const EnvSchema = z.object({
   /** Demo replay inside `npm start`; default: on with the in-process bus, off with Kafka. */
   PULSE_DEMO: switchFromEnv.optional(),
   PULSE_DEMO_RATE: z.coerce.number().positive().max(100_000).default(20),
+  /** Sampled `message` events per second per dashboard client (0 = none); a list stays legible at ~20/s. */
+  PULSE_LIVE_MESSAGE_RATE: z.coerce.number().min(0).max(1000).default(20),
+
+  /** The dashboard: `1` the production build, `dev` Next's dev server (hot reload), `0` none. */
+  PULSE_UI: z.union([z.literal('dev'), switchFromEnv]).default(true),
 });
 
 export interface ModelConfig {
@@ -92,10 +97,19 @@ export interface Config {
   server: { host: string; port: number };
   metricsPort: number;
   demo: { enabled: boolean; rate: number };
+  live: { messageRate: number };
+  ui: UiMode;
 }
 
-/** Parses the environment once into a typed object; every entry point calls this. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** How the server serves the dashboard (app/); `off` answers only the API. */
+export type UiMode = 'production' | 'dev' | 'off';
+
+/**
+ * Parses the environment once into a typed object; every entry point calls this. Takes any
+ * string map, not `NodeJS.ProcessEnv`: Next's global types make `NODE_ENV` a required key of
+ * that, which a plain `{ PORT: '0' }` in a test does not have.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -140,5 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     server: { host: e.HOST, port: e.PORT },
     metricsPort: e.PULSE_METRICS_PORT,
     demo: { enabled: e.PULSE_DEMO ?? inProcess, rate: e.PULSE_DEMO_RATE },
+    live: { messageRate: e.PULSE_LIVE_MESSAGE_RATE },
+    ui: e.PULSE_UI === 'dev' ? 'dev' : e.PULSE_UI ? 'production' : 'off',
   };
 }

@@ -16,7 +16,12 @@ export interface AppDeps extends HealthDeps {
   store: Store;
   ingestor: Ingestor;
   metrics: Metrics;
+  /** The dashboard (server/ui/): answers every path outside {@link serverPaths}, `/` included. */
+  ui?: (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+/** Paths the server answers itself, so a typo under them is a JSON 404, not a dashboard page. */
+const serverPaths = /^\/(api|metrics|ws)(\/|$)/;
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
@@ -40,6 +45,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
   };
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (deps.ui && !serverPaths.test(url.pathname)) return deps.ui(req, res);
     const route = routes[url.pathname];
     const handler = route?.[req.method ?? 'GET'];
     const run = handler

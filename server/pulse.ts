@@ -17,6 +17,8 @@ import { loadReplayRows, runReplay, type ReplayRow } from '../lib/replay.ts';
 import { Store } from '../lib/store/index.ts';
 import { startClassifierService, type ClassifierService } from '../workers/classifier-service.ts';
 import { createApp } from './app.ts';
+import { LiveHub } from './live-hub.ts';
+import { createUi, type Ui } from './ui/handler.ts';
 import { WsIngest } from './ws-ingest.ts';
 
 export interface Pulse {
@@ -60,14 +62,22 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const dlqRecorder = await startDeadLetterRecorder(bus, store);
   const ingestor = new Ingestor(bus, metrics.ingested);
   const wsIngest = new WsIngest(ingestor);
+  const live = await LiveHub.start({ bus, store, metrics }, { messageRate: config.live.messageRate });
+  const ui: Ui | undefined = config.ui === 'off'
+    ? undefined
+    : createUi(config.ui, () => ({ hostname: config.server.host, port: (server.address() as AddressInfo).port }));
   const server = http.createServer(
     createApp({
       bus, store, ingestor, metrics, embeddedClassifiers: config.classifier.embedded,
+      ...(ui ? { ui: ui.handle } : {}),
       ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
     }),
   );
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname === '/ws/ingest') wsIngest.handleUpgrade(req, socket, head);
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname === '/ws/ingest') wsIngest.handleUpgrade(req, socket, head);
+    else if (pathname === '/ws') live.handleUpgrade(req, socket, head);
+    else if (ui?.ownsUpgrade(pathname)) ui.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
@@ -95,8 +105,10 @@ export async function startPulse(config: Config): Promise<Pulse> {
       demo.abort();
       await demoDone;
       wsIngest.close();
+      await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await ui?.close();
       await classifiers?.stop();
       await dlqRecorder.stop();
       await store.close();

@@ -8,6 +8,8 @@ missing=()
 /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || missing+=(python3-onnx)
 command -v fasttext >/dev/null 2>&1 || missing+=(fasttext)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+# The dashboard's browser test drives Debian's chromium (playwright's own download needs the internet).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

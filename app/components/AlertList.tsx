@@ -1,0 +1,20 @@
+import type { LiveAlert } from '../../lib/live/protocol.ts';
+import { clock } from '../lib/format.ts';
+
+/** The alerts marked on the charts' time axis, as text (newest first). */
+export function AlertList({ alerts }: { alerts: readonly LiveAlert[] }) {
+  if (!alerts.length) return null;
+  return (
+    <section aria-labelledby="alerts-title" className="rounded-lg border border-[#CC79A7] bg-white p-3">
+      <h2 id="alerts-title" className="font-semibold">⚠ Alerts ({alerts.length})</h2>
+      <ul className="mt-1 space-y-1 text-sm">
+        {[...alerts].reverse().map((a) => (
+          <li key={a.id}>
+            <time dateTime={a.at} className="tabular-nums">{clock(Date.parse(a.at))}</time>{' '}
+            <strong>{a.severity}</strong> · stream <code>{a.stream}</code> turned {a.direction}: {a.reason}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

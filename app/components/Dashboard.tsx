@@ -1,0 +1,99 @@
+'use client';
+import { useState } from 'react';
+import { LiveBuckets } from '../../lib/live/protocol.ts';
+import type { Label } from '../../lib/sentiment.ts';
+import { useOverview } from '../hooks/useOverview.ts';
+import { useView } from '../hooks/useView.ts';
+import { clock } from '../lib/format.ts';
+import { labelStyles } from '../lib/palette.ts';
+import type { Selection } from '../lib/selection.ts';
+import { totals } from '../lib/series.ts';
+import { viewQuery, windowTitle } from '../lib/view.ts';
+import { AlertList } from './AlertList.tsx';
+import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { DistributionChart } from './DistributionChart.tsx';
+import { DrillDown } from './DrillDown.tsx';
+import { FilterForm } from './FilterForm.tsx';
+import { Kpis } from './Kpis.tsx';
+import { LiveFeed } from './LiveFeed.tsx';
+import { Notice } from './Notice.tsx';
+import { TrendChart } from './TrendChart.tsx';
+import { VolumeChart } from './VolumeChart.tsx';
+import { WindowSelector } from './WindowSelector.tsx';
+
+/** The overview page: view controls, counters, charts, live feed and the drill-down. */
+export function Dashboard() {
+  const [view, setView] = useView();
+  const { overview, togglePause, reload } = useOverview(view);
+  // A selection belongs to the view it was made in; another view starts without one.
+  const [selection, setSelection] = useState<{ view: string; selection: Selection } | null>(null);
+  const viewKey = viewQuery(view);
+  const drill = selection?.view === viewKey ? selection.selection : null;
+  const select = (s: Selection) => setSelection({ view: viewKey, selection: s });
+
+  const { series, error } = overview;
+  const sums = totals(series?.points ?? []);
+  const pickLabel = (label: Label) =>
+    series && select({ title: `${labelStyles[label].name}, ${windowTitle(view.window)}`, from: series.from, to: series.to, label });
+  const pickTime = (t: number) =>
+    series && select({ title: `${series.bucket} bucket at ${clock(t)}`, from: t, to: t + LiveBuckets[series.bucket] * 1000, label: null });
+  const filtered = Boolean(view.stream || view.source);
+
+  return (
+    <div className="min-h-screen bg-slate-50 text-slate-900">
+      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-3">
+        <h1 className="text-xl font-bold">Pulse <span className="font-normal text-slate-600">live sentiment</span></h1>
+        <WindowSelector value={view.window} onChange={(window) => setView({ ...view, window })} />
+        <FilterForm view={view} onChange={setView} />
+        <ConnectionBadge connection={overview.connection} streaming={overview.streaming} />
+      </header>
+
+      <main className="grid gap-4 p-4 xl:grid-cols-[minmax(0,1fr)_26rem]">
+        <div className="min-w-0 space-y-4">
+          {error && (
+            <Notice kind="error" title="The statistics could not be loaded">
+              {error}{' '}
+              <button type="button" onClick={reload} className="ml-1 rounded border border-slate-500 px-2 py-0.5 hover:bg-white">
+                Retry
+              </button>
+            </Notice>
+          )}
+          <Kpis series={series} throughput={overview.status?.throughput ?? null} lag={overview.lag} />
+          {!series ? (
+            !error && <p role="status" className="text-sm text-slate-600">Loading the {windowTitle(view.window)}…</p>
+          ) : sums.count === 0 ? (
+            <Notice
+              kind="empty"
+              title={filtered ? 'No messages match these filters in this window' : series.live ? 'No data yet — is the replay running?' : 'No messages in this range'}
+            >
+              {filtered ? (
+                <>Clear the stream or source filter, or choose a longer window.</>
+              ) : (
+                <>
+                  Nothing was classified in the {windowTitle(view.window)}. Start a replay with{' '}
+                  <code>npm run replay -- --dataset tweeteval-val --rate 20</code> or POST messages to <code>/api/ingest</code>;
+                  {series.live ? ' this page updates by itself.' : ' or pick a live window.'}
+                </>
+              )}
+            </Notice>
+          ) : (
+            <>
+              <div className="grid gap-4 lg:grid-cols-[16rem_minmax(0,1fr)]">
+                <DistributionChart totals={sums} onPick={pickLabel} />
+                <TrendChart series={series} alerts={overview.alerts} onPick={pickTime} />
+              </div>
+              <VolumeChart series={series} alerts={overview.alerts} onPick={pickTime} />
+            </>
+          )}
+          <AlertList alerts={overview.alerts} />
+          {drill ? (
+            <DrillDown key={JSON.stringify(drill)} view={view} selection={drill} onClose={() => setSelection(null)} />
+          ) : (
+            series && sums.count > 0 && <p className="text-sm text-slate-600">Click a slice, a legend entry or a point in time (or focus a chart and press Enter) to list the messages behind it.</p>
+          )}
+        </div>
+        <LiveFeed feed={overview.feed} live={overview.connection.state === 'open'} onTogglePause={togglePause} />
+      </main>
+    </div>
+  );
+}

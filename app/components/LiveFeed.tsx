@@ -1,0 +1,72 @@
+'use client';
+import { useState } from 'react';
+import type { LiveMessage } from '../../lib/live/protocol.ts';
+import { clock } from '../lib/format.ts';
+import type { Feed } from '../lib/overview.ts';
+import { LabelBadge } from './LabelBadge.tsx';
+import { Probabilities } from './Probabilities.tsx';
+
+/**
+ * The newest messages (a sample of the subscription, newest first). Pause holds the list still
+ * to read it; a message opens its probabilities.
+ */
+export function LiveFeed({ feed, live, onTogglePause }: { feed: Feed; live: boolean; onTogglePause(): void }) {
+  const [open, setOpen] = useState<LiveMessage | null>(null);
+  return (
+    <section aria-labelledby="feed-title" className="flex max-h-[48rem] min-h-0 flex-col rounded-lg border border-slate-200 bg-white xl:sticky xl:top-4 xl:max-h-[calc(100vh-2rem)] xl:self-start">
+      <div className="flex items-center gap-2 border-b border-slate-200 p-3">
+        <h2 id="feed-title" className="flex-1 font-semibold">Live feed</h2>
+        <button
+          type="button"
+          onClick={onTogglePause}
+          aria-pressed={feed.paused}
+          className="rounded border border-slate-400 px-2 py-0.5 text-sm hover:bg-slate-100"
+        >
+          {feed.paused ? `▶ Resume${feed.held ? ` (${feed.held} new)` : ''}` : '❚❚ Pause'}
+        </button>
+      </div>
+      {open && (
+        <div className="border-b border-slate-200 bg-slate-50 p-3" data-testid="message-detail">
+          <div className="mb-2 flex items-start gap-2">
+            <p className="flex-1 text-sm">{open.text}{open.truncated ? '…' : ''}</p>
+            <button type="button" onClick={() => setOpen(null)} className="rounded px-1 text-sm hover:bg-slate-200" aria-label="Close the message">
+              ✕
+            </button>
+          </div>
+          <Probabilities probs={open.probs} />
+          <p className="mt-1 text-xs text-slate-600">
+            {open.source} · {clock(Date.parse(open.ts), true)} · id <code>{open.id}</code>
+          </p>
+        </div>
+      )}
+      {feed.messages.length === 0 ? (
+        <p className="p-3 text-sm text-slate-600">
+          {live
+            ? 'No messages in this view yet. New ones appear here as they are classified; is the replay running? (npm run replay -- --dataset tweeteval-val --rate 20)'
+            : 'The feed needs the live connection; it fills as soon as that is back.'}
+        </p>
+      ) : (
+        <ol className="min-h-0 flex-1 divide-y divide-slate-100 overflow-y-auto" aria-label="Newest messages" data-testid="feed">
+          {feed.messages.map((m) => (
+            <li key={m.id}>
+              <button
+                type="button"
+                onClick={() => setOpen(m)}
+                className="relative block w-full px-3 py-2 text-left hover:bg-slate-50 focus:bg-slate-50"
+              >
+                <span className="flex items-center gap-2 text-xs text-slate-600">
+                  <LabelBadge label={m.label} />
+                  <span className="tabular-nums">{Math.round(m.confidence * 100)} %</span>
+                  <span className="truncate">{m.source}</span>
+                  <time className="ml-auto tabular-nums" dateTime={m.ts}>{clock(Date.parse(m.ts))}</time>
+                </span>
+                <span className="mt-0.5 line-clamp-2 block text-sm">{m.text}</span>
+                <span className="sr-only">Show its probabilities.</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

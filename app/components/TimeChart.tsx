@@ -1,0 +1,74 @@
+'use client';
+import type { Chart, ChartDataset, ScaleOptions } from 'chart.js';
+import { useMemo, useRef, type ReactNode } from 'react';
+import { Line } from 'react-chartjs-2';
+import type { LiveAlert } from '../../lib/live/protocol.ts';
+import { useChartKeys } from '../hooks/useChartKeys.ts';
+import { alertMarkers } from '../lib/alert-markers.ts';
+import { timeSeriesOptions, type Point } from '../lib/charts.ts';
+
+export interface TimeChartProps {
+  title: string;
+  /** What the chart shows and its latest figures, in words, for screen readers. */
+  description: string;
+  range: { from: number; to: number };
+  datasets: ChartDataset<'line', Point[]>[];
+  /** Scales besides the shared time axis. */
+  yScales: Record<string, ScaleOptions<'linear'>>;
+  decimation: 'lttb' | 'min-max';
+  alerts: readonly LiveAlert[];
+  /** Called with the start (epoch ms) of the bucket that was clicked or picked by keyboard. */
+  onPick(t: number): void;
+  testId: string;
+  legend?: ReactNode;
+}
+
+/** A line chart over the window's time axis with alert markers; a point opens its drill-down. */
+export function TimeChart(props: TimeChartProps) {
+  const { range, decimation, yScales, onPick } = props;
+  const chart = useRef<Chart<'line', Point[]> | undefined>(undefined);
+  const alerts = useRef(props.alerts);
+  alerts.current = props.alerts;
+  const plugins = useMemo(() => [alertMarkers(() => alerts.current)], []);
+
+  const pick = (index: number) => {
+    const x = chart.current?.data.datasets[0]?.data[index]?.x;
+    if (x !== undefined) onPick(x);
+  };
+  const onKeyDown = useChartKeys(chart, pick);
+  const options = useMemo(() => {
+    const base = timeSeriesOptions(range, decimation);
+    return {
+      ...base,
+      scales: { ...base.scales, ...yScales },
+      onClick: (_event: unknown, elements: { datasetIndex: number; index: number }[], c: Chart) => {
+        const el = elements[0];
+        const x = el && (c.data.datasets[el.datasetIndex]?.data[el.index] as Point | undefined)?.x;
+        if (x !== undefined) onPick(x);
+      },
+    };
+  }, [range, decimation, yScales, onPick]);
+
+  return (
+    <figure className="rounded-lg border border-slate-200 bg-white p-3">
+      <figcaption className="mb-2 flex flex-wrap items-baseline gap-x-4 gap-y-1">
+        <span className="font-semibold">{props.title}</span>
+        {props.legend}
+      </figcaption>
+      <div className="relative h-56">
+        <Line
+          ref={chart}
+          data={{ datasets: props.datasets }}
+          options={options}
+          plugins={plugins}
+          updateMode="none"
+          tabIndex={0}
+          role="img"
+          aria-label={`${props.description} Use the arrow keys to move between points and Enter to list a point's messages.`}
+          onKeyDown={onKeyDown}
+          data-testid={props.testId}
+        />
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Drives the overview for a view: one live connection for the page's lifetime (re-subscribed
+ * when the view changes), a REST snapshot for the first paint, the REST poll while the hub
+ * cannot be reached, and at most one React update per animation frame.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ClientEventOf } from '../../lib/live/protocol.ts';
+import { ApiError, fetchStats } from '../lib/api.ts';
+import { perFrame } from '../lib/frame.ts';
+import { LiveClient, liveUrl, type Connection } from '../lib/live-client.ts';
+import { OverviewModel, type Overview } from '../lib/overview.ts';
+import { viewQuery, windowBucket, windowRange, type View } from '../lib/view.ts';
+
+/** How often the charts refresh from `/api/stats` while live updates are down. */
+const pollMs = 5_000;
+
+function subscription(view: View): ClientEventOf<'subscribe'> {
+  return {
+    type: 'subscribe',
+    streams: view.stream ? [view.stream] : 'all',
+    window: view.window,
+    ...(view.source ? { sources: [view.source] } : {}),
+  };
+}
+
+function explain(err: unknown): string {
+  if (err instanceof ApiError) {
+    return err.code === 'NETWORK'
+      ? 'The Pulse server does not answer. Is it running (npm start)? Its log says why it stopped.'
+      : `The server refused the statistics query: ${err.message} (${err.code}).`;
+  }
+  return `Loading the statistics failed: ${(err as Error).message}`;
+}
+
+export function useOverview(view: View): { overview: Overview; togglePause(): void; reload(): void } {
+  const connection = useRef<Connection>({ state: 'connecting' });
+  const [first] = useState(() => new OverviewModel(view, connection.current));
+  const model = useRef(first);
+  const [overview, setOverview] = useState(() => first.value());
+  const [reloads, setReloads] = useState(0);
+  const [frame] = useState(() => perFrame(() => setOverview(model.current.value())));
+  const live = useRef<LiveClient | null>(null);
+
+  useEffect(() => {
+    const client = new LiveClient(liveUrl(window.location), {
+      event: (event) => {
+        model.current.apply(event);
+        frame.schedule();
+      },
+      connection: (c) => {
+        connection.current = c;
+        model.current.setConnection(c);
+        frame.schedule();
+      },
+    });
+    live.current = client;
+    return () => {
+      client.close();
+      frame.cancel();
+    };
+  }, [frame]);
+
+  const key = viewQuery(view);
+  useEffect(() => {
+    const current = new OverviewModel(view, connection.current);
+    model.current = current;
+    live.current?.subscribe(subscription(view));
+    frame.schedule();
+
+    const abort = new AbortController();
+    const load = () => {
+      const { from, to } = windowRange(view.window, Date.now());
+      fetchStats({ stream: view.stream, source: view.source, from, to, bucket: windowBucket(view.window) }, abort.signal).then(
+        (res) => current.restSnapshot(res),
+        (err: unknown) => abort.signal.aborted || current.restFailed(explain(err)),
+      ).finally(() => frame.schedule());
+    };
+    load();
+    const poll = setInterval(() => current.isStreaming || load(), pollMs);
+    return () => {
+      abort.abort();
+      clearInterval(poll);
+    };
+    // `key` is the view's identity; the view object itself is new on every render.
+  }, [key, reloads]);
+
+  const togglePause = useCallback(() => {
+    model.current.togglePause();
+    frame.schedule();
+  }, [frame]);
+  const reload = useCallback(() => setReloads((n) => n + 1), []);
+  return { overview, togglePause, reload };
+}
