@@ -18,3 +18,14 @@ export function predictionFromProbs(probs: Probs): Prediction {
   for (const l of Labels) if (probs[l] > probs[label]) label = l;
   return { label, confidence: probs[label], probs, score: probs.positive - probs.negative };
 }
+
+/** Messages of one time bucket: how many, per label, and their mean score (p_pos − p_neg). */
+export interface SentimentPoint {
+  /** ISO 8601 start of the bucket (a second in live ticks). */
+  t: string;
+  count: number;
+  negative: number;
+  neutral: number;
+  positive: number;
+  meanScore: number;
+}

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.ts';
-import type { Label, Probs } from '../sentiment.ts';
+import type { Label, Probs, SentimentPoint } from '../sentiment.ts';
 
 /** Bucket lengths in seconds; the same set `/api/stats` answers with. */
 export const LiveBuckets = { '1s': 1, '10s': 10, '1m': 60, '5m': 300, '1h': 3600 } as const;
@@ -83,16 +83,8 @@ type PayloadsOf<M extends Record<string, z.ZodObject>> = { [K in keyof M]: Paylo
 /** Client → server event map: event name → payload. */
 export type ClientEvents = PayloadsOf<typeof ClientPayloads>;
 
-/** One counter cell: distinct messages, per label, and their mean score (p_pos − p_neg). */
-export interface LivePoint {
-  /** ISO 8601 start of the second (in a tick) or of the bucket (in a snapshot). */
-  t: string;
-  count: number;
-  negative: number;
-  neutral: number;
-  positive: number;
-  meanScore: number;
-}
+/** One counter cell: distinct messages, per label, and their mean score. */
+export type LivePoint = SentimentPoint;
 
 export interface StreamNow {
   /** Mean score of the messages of the last 30 s (event time); null when there were none. */

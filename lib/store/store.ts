@@ -8,7 +8,7 @@ import type { StoreConfig } from '../config.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { ScoredMessage } from '../message.ts';
-import { Labels, type Label } from '../sentiment.ts';
+import { Labels, type Label, type SentimentPoint } from '../sentiment.ts';
 import { ChdbClient } from './chdb.ts';
 import { ServerClient } from './clickhouse.ts';
 import { migrate } from './migrations.ts';
@@ -34,16 +34,8 @@ export interface StatsQuery {
   bucket: Bucket;
 }
 
-export interface StatsPoint {
-  /** ISO 8601 start of the bucket. */
-  t: string;
-  count: number;
-  negative: number;
-  neutral: number;
-  positive: number;
-  /** Mean of the messages' scores (p_positive − p_negative). */
-  meanScore: number;
-}
+/** A stats bucket: `t` is its ISO start, `meanScore` the mean of p_positive − p_negative. */
+export type StatsPoint = SentimentPoint;
 
 export interface MessagesQuery {
   /** Default {@link AllStreams}. */
