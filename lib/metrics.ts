@@ -47,6 +47,11 @@ export function createMetrics() {
     liveBufferedBytes: new Gauge({
       name: 'pulse_live_buffered_bytes', help: 'Bytes queued for /ws clients and not yet sent, all clients together', registers,
     }),
+    alertDeliveries: new Counter({
+      name: 'pulse_alert_deliveries_total',
+      help: 'Attempts to deliver an alert event, by channel kind and result (ok, retried, failed, refused)',
+      labelNames: ['channel', 'result'] as const, registers,
+    }),
   };
 }
 

@@ -13,3 +13,4 @@ export {
   type StatsQuery,
 } from './store.ts';
 export type { DeadLettersPage, DeadLettersQuery, StoredDeadLetter } from './dead-letters.ts';
+export { DeliveryStatuses, type DeliveryAttempt, type DeliveryStatus } from './alert-deliveries.ts';

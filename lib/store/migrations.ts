@@ -24,6 +24,7 @@ const retained = {
   sentiment_1s: 'second',
   alerts: 'toDateTime(created_at)',
   dead_letters: 'toDateTime(at)',
+  alert_deliveries: 'toDateTime(at)',
 } as const;
 type RetainedTable = keyof typeof retained;
 
@@ -145,6 +146,30 @@ export const migrations: readonly Migration[] = [
       PARTITION BY toDate(at)
       ORDER BY (at, key)
       ${ttl('dead_letters', retentionDays)}`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'alert deliveries',
+    statements: ({ retentionDays }) => [
+      // One row per attempt to deliver an alert event to a channel. Every attempt is a fact of
+      // its own, so a plain MergeTree: nothing to collapse. ORDER BY alert_id first because the
+      // table is read one alert at a time; alerts are few, so no partitioning (as `alerts`).
+      `CREATE TABLE IF NOT EXISTS alert_deliveries (
+        at DateTime64(3, 'UTC') COMMENT 'when the attempt ended',
+        alert_id String,
+        delivery_id String COMMENT 'one per alert event and channel, the same on every retry',
+        channel LowCardinality(String),
+        target String COMMENT 'redacted: scheme, host and port only',
+        event Enum8('opened' = 1, 'updated' = 2, 'resolved' = 3),
+        attempt UInt16,
+        status Enum8('ok' = 1, 'failed' = 2, 'refused' = 3),
+        http_status Nullable(UInt16),
+        error Nullable(String)
+      )
+      ENGINE = MergeTree
+      ORDER BY (alert_id, at)
+      ${ttl('alert_deliveries', retentionDays)}`,
     ],
   },
 ];

@@ -13,6 +13,7 @@ import { ChdbClient } from './chdb.ts';
 import { ServerClient } from './clickhouse.ts';
 import { migrate } from './migrations.ts';
 import { insertDeadLetters, listDeadLetters, type DeadLettersPage, type DeadLettersQuery, type StoredDeadLetter } from './dead-letters.ts';
+import { insertDelivery, listDeliveries, type DeliveryAttempt } from './alert-deliveries.ts';
 import { decodeCursor, encodeCursor, jsonText, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
 
@@ -337,6 +338,16 @@ export class Store {
   /** Dead letters, newest first, optionally of one stage (`ingest`, `classifier`, …). */
   deadLetters(q: DeadLettersQuery): Promise<DeadLettersPage> {
     return listDeadLetters(this.sql, q, MaxPageSize);
+  }
+
+  /** Records one attempt to deliver an alert event to a channel. */
+  insertDelivery(attempt: DeliveryAttempt): Promise<void> {
+    return insertDelivery(this.sql, attempt);
+  }
+
+  /** An alert's delivery attempts, newest first (at most {@link MaxPageSize}). */
+  listDeliveries(alertId: string): Promise<DeliveryAttempt[]> {
+    return listDeliveries(this.sql, alertId, MaxPageSize);
   }
 }
 

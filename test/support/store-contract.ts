@@ -146,13 +146,14 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
         assert.match(await showCreate('sentiment_1s'), /TTL second \+ toIntervalDay\(30\)/);
         assert.match(await showCreate('alerts'), /TTL toDateTime\(created_at\) \+ toIntervalDay\(30\)/);
         assert.match(await showCreate('dead_letters'), /TTL toDateTime\(at\) \+ toIntervalDay\(30\)/);
+        assert.match(await showCreate('alert_deliveries'), /TTL toDateTime\(at\) \+ toIntervalDay\(30\)/);
         assert.doesNotMatch(await showCreate('streams'), /TTL/);
 
-        assert.deepEqual((await migrate(sql, 7)).retentionChanged, ['messages', 'sentiment_1s', 'alerts', 'dead_letters']);
+        assert.deepEqual((await migrate(sql, 7)).retentionChanged, ['messages', 'sentiment_1s', 'alerts', 'dead_letters', 'alert_deliveries']);
         assert.match(await showCreate('messages'), /TTL toDateTime\(ts\) \+ toIntervalDay\(7\)/);
         assert.match(await showCreate('sentiment_1s'), /TTL second \+ toIntervalDay\(7\)/);
         assert.deepEqual((await migrate(sql, 7)).retentionChanged, []);
-        assert.equal((await migrate(sql, 30)).retentionChanged.length, 4);
+        assert.equal((await migrate(sql, 30)).retentionChanged.length, 5);
       });
     });
 
