@@ -19,6 +19,7 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { AlertRecordSchema } from '../lib/alerts/channels/dashboard.ts';
 import { Topics, type Bus, type InRecord, type Subscription } from '../lib/bus/bus.ts';
 import { ClassifierGroup } from '../lib/classifier.ts';
 import { isPulseError } from '../lib/errors.ts';
@@ -290,7 +291,11 @@ export class LiveHub {
     for (const r of records) {
       let alert: LiveAlert;
       try {
-        alert = LiveAlertSchema.parse(JSON.parse(r.value));
+        // pulse.alerts carries full alert records (lib/alerts); browsers get the banner's part.
+        const a = AlertRecordSchema.parse(JSON.parse(r.value));
+        alert = LiveAlertSchema.parse({
+          id: a.id, stream: a.stream, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason, at: a.openedAt,
+        });
       } catch {
         log.warn({ partition: r.partition, offset: r.offset }, 'live hub skipped an alert record that does not parse');
         continue;

@@ -133,7 +133,10 @@ export const LiveAlertSchema = z.object({
   severity: z.enum(['info', 'warning', 'critical']),
   /** Which way sentiment moved. */
   direction: z.enum(['negative', 'positive']),
+  /** open / acknowledged / resolved: the dashboard clears its banner on resolved. */
+  status: z.enum(['open', 'acknowledged', 'resolved']),
   reason: z.string().max(1000),
+  /** When the deviation was confirmed: where the marker goes on the time axis. */
   at: isoTime,
 });
 export type LiveAlert = z.infer<typeof LiveAlertSchema>;

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
+import { dashboardChannel } from '../../lib/alerts/channels/dashboard.ts';
 import { Topics } from '../../lib/bus/bus.ts';
 import { MemoryBus } from '../../lib/bus/memory.ts';
 import { loadConfig } from '../../lib/config.ts';
@@ -15,6 +16,7 @@ import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { Labels, predictionFromProbs, type Label } from '../../lib/sentiment.ts';
 import { LiveHub } from '../../server/live-hub.ts';
 import { startPulse, type Pulse } from '../../server/pulse.ts';
+import { alertFixture } from '../support/alert-fixture.ts';
 import { waitFor } from '../support/wait.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -300,10 +302,14 @@ describe('live hub: fan-out, slow clients and alerts', () => {
       all.send({ type: 'subscribe', streams: 'all', window: '5m' });
       other.send({ type: 'subscribe', streams: ['other'], window: '5m' });
       await Promise.all([all.next('snapshot'), other.next('snapshot')]);
-      const alert: LiveAlert = { id: 'a-1', stream: 'acme', severity: 'critical', direction: 'negative', reason: 'mean score fell 4σ', at: new Date().toISOString() };
-      await bus.publish(Topics.alerts, [{ key: 'junk', value: '{"id":' }, { key: alert.id, value: JSON.stringify(alert) }]);
+      const record = alertFixture({ id: 'a-1', stream: 'acme' });
+      await bus.publish(Topics.alerts, [{ key: 'junk', value: '{"id":' }]);
+      await dashboardChannel(bus).send(record, 'opened', { deliveryId: 'd-1', signal: new AbortController().signal });
       const got = await all.next('alert');
-      assert.deepEqual({ ...got }, { type: 'alert', ...alert });
+      const expected: LiveAlert = {
+        id: 'a-1', stream: 'acme', severity: record.severity, direction: record.direction, status: 'open', reason: record.reason, at: record.openedAt,
+      };
+      assert.deepEqual({ ...got }, { type: 'alert', ...expected });
       await sleep(200);
       assert.equal(other.of('alert').length, 0);
     } finally {
