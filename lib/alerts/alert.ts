@@ -26,7 +26,10 @@ export const AlertSchema = z.object({
   resolvedAt: isoTime.optional(),
   /** Robust z-score of the current value against the baseline. */
   z: z.number(),
-  /** The watched value now (30-s moving average of the mean score, or msgs/s) and its baseline. */
+  /**
+   * The watched value over the deciding window (the 1–30 s window ending now that deviates
+   * most: mean score, or msgs/s) and the baseline it is compared with.
+   */
   current: z.number(),
   baseline: z.object({ center: z.number(), spread: z.number(), minutes: z.number().positive() }),
   /** The window the current value covers, and how many messages are in it. */

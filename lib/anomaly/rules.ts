@@ -1,0 +1,96 @@
+/**
+ * Alert rules of a keyword stream: a sensitivity preset plus explicit overrides, validated
+ * with zod wherever a rule comes from outside (the streams table, the API, a config file).
+ * Brand teams pick `low | medium | high`; the numbers behind the presets are the ones
+ * `npm run bench:detector` measures (README, "Anomaly detection").
+ */
+import { z } from 'zod';
+import { PulseError } from '../errors.ts';
+
+export const Sensitivities = ['low', 'medium', 'high'] as const;
+export type Sensitivity = (typeof Sensitivities)[number];
+
+export interface DetectorRules {
+  /** |z| that counts as a deviation. */
+  zThreshold: number;
+  /** Consecutive deviating ticks (seconds) before an alert is raised. */
+  consecutive: number;
+  /** Messages a window needs before its sentiment is tested. */
+  minVolume: number;
+  /** After a resolve, the same stream, kind and direction stay quiet this long. */
+  cooldownSeconds: number;
+  /** Baseline: the N minutes before the current window. */
+  baselineMinutes: number;
+  /** Hysteresis: an alert resolves once |z| stays below resolveZ for resolveSeconds. */
+  resolveZ: number;
+  resolveSeconds: number;
+  /** |z| from which an alert is a warning, and critical (below: info). */
+  severity: { warning: number; critical: number };
+  /** Volume spikes: on/off, and how many times the usual rate a window must reach. */
+  volume: { enabled: boolean; minRatio: number };
+}
+
+type PresetValues = Pick<DetectorRules, 'zThreshold' | 'consecutive' | 'minVolume' | 'cooldownSeconds'>;
+
+/** Chosen with bench:detector: `medium` meets ≤ 1 false alert a day and ≤ 5 s median delay. */
+export const SensitivityPresets: Record<Sensitivity, PresetValues> = {
+  high: { zThreshold: 4.5, consecutive: 2, minVolume: 20, cooldownSeconds: 120 },
+  medium: { zThreshold: 5, consecutive: 2, minVolume: 30, cooldownSeconds: 300 },
+  low: { zThreshold: 6, consecutive: 3, minVolume: 50, cooldownSeconds: 900 },
+};
+
+const positive = (max: number) => z.number().positive().max(max);
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const AlertRuleSchema = z
+  .object({
+    sensitivity: z.enum(Sensitivities).default('medium'),
+    zThreshold: z.number().min(2).max(100).optional(),
+    consecutive: count(1, 60).optional(),
+    minVolume: count(1, 1_000_000).optional(),
+    cooldownSeconds: count(0, 86_400).optional(),
+    baselineMinutes: count(2, 24 * 60).optional(),
+    resolveZ: positive(100).optional(),
+    resolveSeconds: count(1, 3600).optional(),
+    severity: z.object({ warning: positive(1000), critical: positive(1000) }).partial().strict().optional(),
+    volume: z.object({ enabled: z.boolean(), minRatio: z.number().min(1).max(1000) }).partial().strict().optional(),
+  })
+  .strict()
+  .transform((rule): DetectorRules => {
+    const preset = SensitivityPresets[rule.sensitivity];
+    const zThreshold = rule.zThreshold ?? preset.zThreshold;
+    return {
+      zThreshold,
+      consecutive: rule.consecutive ?? preset.consecutive,
+      minVolume: rule.minVolume ?? preset.minVolume,
+      cooldownSeconds: rule.cooldownSeconds ?? preset.cooldownSeconds,
+      baselineMinutes: rule.baselineMinutes ?? 10,
+      // Half the threshold: far enough below it that noise around the threshold cannot flap.
+      resolveZ: rule.resolveZ ?? zThreshold / 2,
+      // One full 30-s window back to normal.
+      resolveSeconds: rule.resolveSeconds ?? 30,
+      severity: { warning: rule.severity?.warning ?? 1.6 * zThreshold, critical: rule.severity?.critical ?? 2.5 * zThreshold },
+      volume: { enabled: rule.volume?.enabled ?? true, minRatio: rule.volume?.minRatio ?? 2 },
+    };
+  })
+  .superRefine((r, ctx) => {
+    if (r.resolveZ >= r.zThreshold) ctx.addIssue({ code: 'custom', path: ['resolveZ'], message: `must be below zThreshold (${r.zThreshold})` });
+    if (r.severity.warning < r.zThreshold) {
+      ctx.addIssue({ code: 'custom', path: ['severity', 'warning'], message: `must be at least zThreshold (${r.zThreshold})` });
+    }
+    if (r.severity.critical <= r.severity.warning) {
+      ctx.addIssue({ code: 'custom', path: ['severity', 'critical'], message: `must be above severity.warning (${r.severity.warning})` });
+    }
+  });
+
+export type AlertRuleInput = z.input<typeof AlertRuleSchema>;
+
+/** Parses a stored or submitted rule into complete detector rules (ALERT_RULE_INVALID if wrong). */
+export function parseAlertRule(input: unknown): DetectorRules {
+  const parsed = AlertRuleSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ');
+    throw new PulseError('ALERT_RULE_INVALID', `invalid alert rule: ${issues}`);
+  }
+  return parsed.data;
+}
