@@ -69,6 +69,15 @@ const EnvSchema = z.object({
 
   /** The dashboard: `1` the production build, `dev` Next's dev server (hot reload), `0` none. */
   PULSE_UI: z.union([z.literal('dev'), switchFromEnv]).default(true),
+
+  /** Alert webhooks may reach private, loopback and link-local addresses (receivers on this host or network). */
+  PULSE_ALLOW_PRIVATE_WEBHOOKS: switchFromEnv.default(false),
+  /** Where people reach the dashboard (`https://pulse.example.com`); alert messages link there. */
+  PULSE_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Alert delivery: attempts per channel, total time for all of them, one attempt's timeout (unset = lib/alerts/delivery.ts defaults). */
+  PULSE_ALERT_MAX_ATTEMPTS: intFromEnv(1, 20).optional(),
+  PULSE_ALERT_DELIVERY_WINDOW_MS: intFromEnv(1_000, 3_600_000).optional(),
+  PULSE_ALERT_ATTEMPT_TIMEOUT_MS: intFromEnv(100, 300_000).optional(),
 });
 
 export interface ModelConfig {
@@ -99,6 +108,14 @@ export interface Config {
   demo: { enabled: boolean; rate: number };
   live: { messageRate: number };
   ui: UiMode;
+  alerts: AlertsConfig;
+}
+
+export interface AlertsConfig {
+  allowPrivateWebhooks: boolean;
+  publicUrl?: string;
+  /** Unset fields take the delivery policy's defaults. */
+  delivery: { maxAttempts?: number; maxTotalMs?: number; attemptTimeoutMs?: number };
 }
 
 /** How the server serves the dashboard (app/); `off` answers only the API. */
@@ -156,5 +173,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     demo: { enabled: e.PULSE_DEMO ?? inProcess, rate: e.PULSE_DEMO_RATE },
     live: { messageRate: e.PULSE_LIVE_MESSAGE_RATE },
     ui: e.PULSE_UI === 'dev' ? 'dev' : e.PULSE_UI ? 'production' : 'off',
+    alerts: {
+      allowPrivateWebhooks: e.PULSE_ALLOW_PRIVATE_WEBHOOKS,
+      ...(e.PULSE_PUBLIC_URL ? { publicUrl: e.PULSE_PUBLIC_URL } : {}),
+      delivery: {
+        maxAttempts: e.PULSE_ALERT_MAX_ATTEMPTS,
+        maxTotalMs: e.PULSE_ALERT_DELIVERY_WINDOW_MS,
+        attemptTimeoutMs: e.PULSE_ALERT_ATTEMPT_TIMEOUT_MS,
+      },
+    },
   };
 }

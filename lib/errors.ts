@@ -25,6 +25,12 @@ export const ErrorCodes = [
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'FRAME_INVALID',
+  'STREAM_QUERY_INVALID',
+  'ALERT_CHANNEL_INVALID',
+  'WEBHOOK_URL_REFUSED',
+  'ALERT_DELIVERY_FAILED',
+  'ALERT_DELIVERY_TIMEOUT',
+  'ALERT_RULE_INVALID',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -54,10 +54,11 @@ describe('live protocol: client frames', () => {
     }
   });
 
-  it('validates the provisional alert records the hub relays', () => {
-    const alert = { id: 'a1', stream: 'acme', severity: 'warning', direction: 'negative', reason: 'z = -4.2', at: '2026-11-23T10:00:00Z' };
+  it('validates the alert events the hub sends', () => {
+    const alert = { id: 'a1', stream: 'acme', severity: 'warning', direction: 'negative', status: 'open', reason: 'z = -4.2', at: '2026-11-23T10:00:00Z' };
     assert.deepEqual(LiveAlertSchema.parse(alert), alert);
     assert.ok(!LiveAlertSchema.safeParse({ ...alert, severity: 'panic' }).success);
+    assert.ok(!LiveAlertSchema.safeParse({ ...alert, status: 'gone' }).success);
   });
 });
 
