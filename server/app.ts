@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     },
     '/': {
       GET: async (_req, res) =>
-        sendJson(res, 200, { name: 'pulse', api: ['POST /api/ingest', 'GET /api/stats', 'GET /api/messages', 'GET /api/dlq', 'GET /api/health', 'GET /metrics', 'WS /ws/ingest'] }),
+        sendJson(res, 200, { name: 'pulse', api: ['POST /api/ingest', 'GET /api/stats', 'GET /api/messages', 'GET /api/dlq', 'GET /api/health', 'GET /metrics', 'WS /ws', 'WS /ws/ingest'] }),
     },
   };
   return (req, res) => {
