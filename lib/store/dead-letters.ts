@@ -1,8 +1,7 @@
 /** The `dead_letters` table: what pulse.dlq carried, listed newest first for operators. */
 import { z } from 'zod';
-import { PulseError } from '../errors.ts';
 import type { DeadLetter } from '../message.ts';
-import { decodeCursor, encodeCursor, jsonText, parseRows, sqlDateTimeText } from './rows.ts';
+import { beforeCursor, checkPageLimit, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
 
 /** A dead letter with its place on the bus (partition/offset), which identifies it. */
@@ -41,7 +40,7 @@ export async function insertDeadLetters(sql: SqlClient, letters: readonly Stored
 }
 
 export async function listDeadLetters(sql: SqlClient, q: DeadLettersQuery, maxPage: number): Promise<DeadLettersPage> {
-  if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > maxPage) throw new PulseError('QUERY_INVALID', `limit must be an integer in 1…${maxPage}`);
+  checkPageLimit(q.limit, maxPage);
   const params: SqlParams = { limit: q.limit + 1 };
   const where: string[] = [];
   if (q.stage !== undefined) {
@@ -49,10 +48,9 @@ export async function listDeadLetters(sql: SqlClient, q: DeadLettersQuery, maxPa
     params.stage = q.stage;
   }
   if (q.cursor !== undefined) {
-    const [at, key] = decodeCursor(q.cursor);
-    where.push("at <= {cat:DateTime64(3, 'UTC')} AND (at < {cat:DateTime64(3, 'UTC')} OR key < {ckey:String})");
-    params.cat = new Date(at);
-    params.ckey = key;
+    const before = beforeCursor(q.cursor, 'at', 'key');
+    where.push(before.condition);
+    Object.assign(params, before.params);
   }
   const rows = await sql.query(
     `SELECT at, key, stage, reason, message_id, payload FROM dead_letters FINAL
@@ -63,8 +61,6 @@ export async function listDeadLetters(sql: SqlClient, q: DeadLettersQuery, maxPa
   const deadLetters = parseRows(DeadLetterRow, rows).map(
     (r): StoredDeadLetter => ({ at: r.at, key: r.key, stage: r.stage, reason: r.reason, payload: r.payload, ...(r.message_id !== null ? { id: r.message_id } : {}) }),
   );
-  if (deadLetters.length <= q.limit) return { deadLetters };
-  deadLetters.length = q.limit;
-  const last = deadLetters[q.limit - 1]!;
-  return { deadLetters, nextCursor: encodeCursor(last.at, last.key) };
+  const page = pageOf(deadLetters, q.limit, (l) => [l.at, l.key]);
+  return { deadLetters: page.rows, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }

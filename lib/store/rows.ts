@@ -1,7 +1,7 @@
 /** Row parsing and keyset cursors shared by the store's queries. */
 import { z } from 'zod';
 import { PulseError } from '../errors.ts';
-import { isoFromSql } from './sql.ts';
+import { isoFromSql, type SqlParams } from './sql.ts';
 
 export const sqlDateTimeText = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/).transform(isoFromSql);
 
@@ -17,11 +17,11 @@ export const jsonText = z.string().transform((text, ctx) => {
 /** The position after the last row of a page: its time and id (the sort key). */
 const Cursor = z.tuple([z.iso.datetime(), z.string().min(1).max(128)]);
 
-export function encodeCursor(ts: string, id: string): string {
+function encodeCursor(ts: string, id: string): string {
   return Buffer.from(JSON.stringify([ts, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): [string, string] {
+function decodeCursor(cursor: string): [string, string] {
   try {
     return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
@@ -36,4 +36,28 @@ export function parseRows<T extends z.ZodType>(schema: T, rows: unknown[]): Arra
     throw new PulseError('STORE_QUERY_FAILED', `unexpected rows from the store: ${parsed.error.issues[0]?.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * Keyset pages, newest first on (time, key): both listings (messages, dead letters) page this
+ * way. A query asks for `limit + 1` rows; the extra one only tells that another page follows.
+ */
+export function checkPageLimit(limit: number, max: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new PulseError('QUERY_INVALID', `limit must be an integer in 1…${max}`);
+}
+
+/** "(time, key) comes before the cursor's row", spelled so that `time <=` can prune by primary key. */
+export function beforeCursor(cursor: string, time: string, key: string): { condition: string; params: SqlParams } {
+  const [t, k] = decodeCursor(cursor);
+  return {
+    condition: `${time} <= {ctime:DateTime64(3, 'UTC')} AND (${time} < {ctime:DateTime64(3, 'UTC')} OR ${key} < {ckey:String})`,
+    params: { ctime: new Date(t), ckey: k },
+  };
+}
+
+/** Cuts the probe row off and names the last row shown as the next page's cursor. */
+export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => [time: string, key: string]): { rows: T[]; nextCursor?: string } {
+  if (rows.length <= limit) return { rows };
+  const page = rows.slice(0, limit);
+  return { rows: page, nextCursor: encodeCursor(...keyOf(page[limit - 1]!)) };
 }

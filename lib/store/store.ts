@@ -14,7 +14,7 @@ import { ServerClient } from './clickhouse.ts';
 import { migrate } from './migrations.ts';
 import { insertDeadLetters, listDeadLetters, type DeadLettersPage, type DeadLettersQuery, type StoredDeadLetter } from './dead-letters.ts';
 import { insertDelivery, listDeliveries, type DeliveryAttempt } from './alert-deliveries.ts';
-import { decodeCursor, encodeCursor, jsonText, parseRows, sqlDateTimeText } from './rows.ts';
+import { beforeCursor, checkPageLimit, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
 
 export const Buckets = { '1s': 1, '10s': 10, '1m': 60, '5m': 300, '1h': 3600 } as const;
@@ -272,9 +272,7 @@ export class Store {
 
   /** Stored messages, newest first, one page at a time (keyset pagination on (ts, id)). */
   async messages(q: MessagesQuery): Promise<MessagesPage> {
-    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MaxPageSize) {
-      throw new PulseError('QUERY_INVALID', `limit must be an integer in 1…${MaxPageSize}`);
-    }
+    checkPageLimit(q.limit, MaxPageSize);
     if (q.label !== undefined && !Labels.includes(q.label)) {
       throw new PulseError('QUERY_INVALID', `unknown label ${JSON.stringify(q.label)}`);
     }
@@ -308,11 +306,9 @@ export class Store {
       params.to = q.to;
     }
     if (q.cursor !== undefined) {
-      const [ts, id] = decodeCursor(q.cursor);
-      // (ts, id) < (cursor ts, cursor id), spelled so that `ts <=` can prune by primary key.
-      where.push("ts <= {cts:DateTime64(3, 'UTC')} AND (ts < {cts:DateTime64(3, 'UTC')} OR id < {cid:String})");
-      params.cts = new Date(ts);
-      params.cid = id;
+      const before = beforeCursor(q.cursor, 'ts', 'id');
+      where.push(before.condition);
+      Object.assign(params, before.params);
     }
     // FINAL: a row the ReplacingMergeTree has not collapsed yet is still shown once.
     const rows = await this.sql.query(
@@ -323,11 +319,8 @@ export class Store {
        LIMIT {limit:UInt32}`,
       params,
     );
-    const messages = parseRows(MessageRow, rows).map(fromRow);
-    if (messages.length <= q.limit) return { messages };
-    messages.length = q.limit;
-    const last = messages[q.limit - 1]!;
-    return { messages, nextCursor: encodeCursor(last.ts, last.id) };
+    const page = pageOf(parseRows(MessageRow, rows).map(fromRow), q.limit, (m) => [m.ts, m.id]);
+    return { messages: page.rows, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
   /** Records dead letters from pulse.dlq (one insert); a redelivered letter collapses by its key. */
