@@ -41,15 +41,17 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   let rejected = 0;
+  /** A 4xx will not get better by retrying: the replay stops and the CLI fails with the reason. */
+  let refusal: PulseError | undefined;
   const send = async (messages: OutgoingMessage[]) => {
     const res = await fetch(new URL('/api/ingest', base), {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(messages),
     });
     const body = (await res.json()) as { rejected?: unknown[]; error?: { code: string; message: string } };
-    // 4xx will not get better by retrying: stop with the server's reason.
     if (res.status >= 400 && res.status < 500) {
+      refusal = new PulseError('INPUT_INVALID', `server refused the batch: ${res.status} ${body.error?.code}: ${body.error?.message}`);
       controller.abort();
-      throw new PulseError('INPUT_INVALID', `server refused the batch: ${res.status} ${body.error?.code}: ${body.error?.message}`);
+      throw refusal;
     }
     if (!res.ok) throw new Error(`server answered ${res.status}`);
     rejected += body.rejected?.length ?? 0;
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     rows, dataset: values.dataset, rate, loop: values.loop, ...(values.source ? { source: values.source } : {}),
     ...(limit !== undefined ? { limit } : {}), send, signal: controller.signal,
   });
+  if (refusal) throw refusal;
   console.error(`sent ${sent} messages, ${rejected} rejected by the server`);
 }
 

@@ -78,6 +78,16 @@ describe('server HTTP contract (embedded runtime)', () => {
     assert.equal(message?.meta.label, '1');
   });
 
+  it('fails the replay with the server\'s reason when a batch is refused', async () => {
+    // At this rate the second 100-ms slice holds more than the 10,000 messages a request may carry.
+    const file = path.join(dataDir, 'flood.jsonl');
+    fs.writeFileSync(file, Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ text: `message ${i}` })).join('\n'));
+    await assert.rejects(
+      run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/replay.ts'), '--dataset', file, '--rate', '200000', '--source', 'flood', '--url', pulse.url]),
+      (err: { stderr: string }) => /server refused the batch: 413 TOO_MANY_MESSAGES/.test(err.stderr),
+    );
+  });
+
   it('refuses a missing replay file with a clear error', async () => {
     await assert.rejects(
       run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/replay.ts'), '--dataset', '/nope.jsonl', '--url', pulse.url]),
