@@ -2,6 +2,7 @@
  * Prometheus metrics (prom-client), one registry per process, served at `/metrics`. Labels
  * are bounded (results, stages), never message ids or stream names.
  */
+import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {
@@ -61,21 +62,18 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * `/metrics` (and `/healthz`) on their own port, for worker processes that have no HTTP
  * server of their own; the main server serves the same registry on its main port.
  */
-export function serveMetrics(registry: Registry, host: string, port: number): Promise<import('node:http').Server> {
-  return import('node:http').then(
-    ({ createServer }) =>
-      new Promise((resolve, reject) => {
-        const server = createServer((req, res) => {
-          if (req.url === '/metrics') {
-            registry.metrics().then(
-              (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
-              (err: Error) => res.writeHead(500).end(err.message),
-            );
-          } else if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-          else res.writeHead(404).end();
-        });
-        server.once('error', reject);
-        server.listen(port, host, () => resolve(server));
-      }),
-  );
+export function serveMetrics(registry: Registry, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        registry.metrics().then(
+          (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+          (err: Error) => res.writeHead(500).end(err.message),
+        );
+      } else if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      else res.writeHead(404).end();
+    });
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }
