@@ -87,8 +87,7 @@ export async function processBatch(deps: ClassifierDeps, records: InRecord[]): P
 /** Joins the classifier group and processes micro-batches until stopped. */
 export async function startClassifier(deps: ClassifierDeps): Promise<Subscription> {
   const { metrics } = deps;
-  const recent: Array<{ at: number; n: number }> = [];
-  const subscription = await deps.bus.consume({
+  return deps.bus.consume({
     group: ClassifierGroup,
     topic: Topics.raw,
     maxBatch: deps.batchMax,
@@ -102,21 +101,7 @@ export async function startClassifier(deps: ClassifierDeps): Promise<Subscriptio
       metrics.classified.inc({ result: 'stored' }, result.stored);
       metrics.classified.inc({ result: 'duplicate' }, result.duplicates);
       if (result.dead) metrics.deadLettered.inc({ stage: 'classifier' }, result.dead);
-      const now = Date.now();
-      recent.push({ at: now, n: records.length });
-      while (recent.length && recent[0]!.at < now - 10_000) recent.shift();
-      metrics.throughput.set(recent.reduce((s, r) => s + r.n, 0) / 10);
+      metrics.noteClassified(records.length);
     },
   });
-  // Lag is read from the bus, not counted locally, so it includes what other members hold.
-  const lagTimer = setInterval(() => {
-    deps.bus.lag(ClassifierGroup, Topics.raw).then((lag) => metrics.lag.set(lag), () => undefined);
-  }, 2_000);
-  lagTimer.unref();
-  return {
-    stop: async () => {
-      clearInterval(lagTimer);
-      await subscription.stop();
-    },
-  };
 }

@@ -5,12 +5,26 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+const throughputWindowMs = 10_000;
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'pulse_process_' });
   const registers = [registry];
+  // Batches finished by every classifier member of this process, for the throughput gauge: one
+  // shared window, since members writing the gauge in turn would each show only their share.
+  const finished: Array<{ at: number; n: number }> = [];
+  const trim = (now: number) => {
+    while (finished.length && finished[0]!.at < now - throughputWindowMs) finished.shift();
+  };
   return {
     registry,
+    /** A classifier member finished a micro-batch of `n` records. */
+    noteClassified(n: number): void {
+      const now = Date.now();
+      finished.push({ at: now, n });
+      trim(now);
+    },
     ingested: new Counter({
       name: 'pulse_ingest_messages_total', help: 'Messages received by ingest, by result', labelNames: ['result'] as const, registers,
     }),
@@ -31,6 +45,10 @@ export function createMetrics() {
     }),
     throughput: new Gauge({
       name: 'pulse_classifier_throughput_messages_per_second', help: 'Messages scored per second over the last 10 s', registers,
+      collect() {
+        trim(Date.now());
+        this.set(finished.reduce((sum, b) => sum + b.n, 0) / (throughputWindowMs / 1000));
+      },
     }),
     lag: new Gauge({
       name: 'pulse_classifier_consumer_lag', help: 'Raw messages not yet committed by the classifier group', registers,

@@ -3,8 +3,8 @@
  * (`workers/classifier.ts`) runs one member; the embedded runtime runs them inside the server
  * process (the in-process bus only reaches consumers in that process).
  */
-import type { Bus } from '../lib/bus/bus.ts';
-import { startClassifier } from '../lib/classifier.ts';
+import { Topics, type Bus } from '../lib/bus/bus.ts';
+import { ClassifierGroup, startClassifier } from '../lib/classifier.ts';
 import type { Config } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -17,6 +17,8 @@ export interface ClassifierService {
   members: number;
   stop(): Promise<void>;
 }
+
+const lagIntervalMs = 2_000;
 
 /** A member that cannot consume any more ends the process: its supervisor starts a fresh one. */
 function exitOnFatal(error: Error): void {
@@ -44,11 +46,18 @@ export async function startClassifierService(
     await pool.close();
     throw failed.reason;
   }
+  // One reader for the whole process. The lag comes from the bus, not a local count, so it
+  // includes what other members and other processes hold.
+  const lagTimer = setInterval(() => {
+    bus.lag(ClassifierGroup, Topics.raw).then((lag) => metrics.lag.set(lag), () => undefined);
+  }, lagIntervalMs);
+  lagTimer.unref();
   return {
     pool,
     members,
     // Members first: an in-flight batch finishes (or is left uncommitted) before the pool goes.
     stop: async () => {
+      clearInterval(lagTimer);
       await Promise.all(subscriptions.map((s) => s.stop()));
       await pool.close();
     },
