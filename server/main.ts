@@ -7,8 +7,10 @@ import { startPulse } from './pulse.ts';
 
 const help = `Usage: npm start [-- --help]
 
-Runs the Pulse server on HOST:PORT (default 127.0.0.1:3000): ingest (POST /api/ingest,
-WS /ws/ingest), the read API (/api/stats, /api/messages, /api/health) and /metrics.
+Runs the Pulse server on HOST:PORT (default 127.0.0.1:3000): the dashboard (/, built first
+by npm start's prestart when missing or stale; PULSE_UI=0 serves the API only, PULSE_UI=dev
+the Next dev server), ingest (POST /api/ingest, WS /ws/ingest), the live feed (WS /ws), the
+read API (/api/stats, /api/messages, /api/dlq, /api/health) and /metrics.
 
 Embedded runtime (default, nothing to install): in-process bus, embedded ClickHouse (chdb)
 under PULSE_DATA_DIR (default ./data), classifiers in this process, and a demo replay of
