@@ -21,6 +21,8 @@ const fetchMinBytesMax = 1024 * 1024;
  * how long a new classifier waits for the others to rejoin (kafkajs' default is 3 s).
  */
 const heartbeatIntervalMs = 1000;
+/** Fresh consumers tried after a member crashed for good, before `onFatal` gives it up. */
+const maxRejoins = 3;
 
 const kafkaLog = log.child({ component: 'kafkajs' });
 /**
@@ -88,8 +90,22 @@ export class KafkaBus implements Bus {
   async consume(options: ConsumeOptions): Promise<Subscription> {
     checkConsumeOptions(options);
     await this.connect();
+    const subscription = new KafkaSubscription(options, () => this.subscriptions.delete(subscription));
+    this.subscriptions.add(subscription);
+    try {
+      subscription.replace(await this.startMember(options, subscription, 0));
+    } catch (err) {
+      await subscription.stop();
+      throw unavailable(`cannot join group ${options.group} on ${options.topic}`, err);
+    }
+    return subscription;
+  }
+
+  /** One kafkajs consumer joining `options.group`; `rejoins` counts the crashed ones before it. */
+  private async startMember(options: ConsumeOptions, subscription: KafkaSubscription, rejoins: number): Promise<Consumer> {
+    const { group, topic } = options;
     const consumer = this.kafka.consumer({
-      groupId: options.group,
+      groupId: group,
       maxWaitTimeInMs: Math.min(fetchWaitMs.max, Math.max(fetchWaitMs.min, options.maxWaitMs)),
       // The broker holds a fetch until this much has arrived or the wait is over: Kafka's own
       // "size or wait" micro-batching. Without it a fetch returns whatever trickled in since
@@ -98,16 +114,30 @@ export class KafkaBus implements Bus {
       heartbeatInterval: heartbeatIntervalMs,
       sessionTimeout: this.config.sessionTimeoutMs,
     });
-    const subscription = new KafkaSubscription(consumer, options, () => this.subscriptions.delete(subscription));
-    this.subscriptions.add(subscription);
-    const { group, topic } = options;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
       log.info({ group, topic, member: payload.memberId, partitions: payload.memberAssignment[topic] ?? [] }, 'bus member joined'),
     );
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart) return;
-      log.error({ group, topic, err: payload.error.message }, 'bus member crashed and will not restart');
-      options.onFatal?.(payload.error);
+      if (payload.restart || subscription.isStopping) return;
+      if (rejoins >= maxRejoins) {
+        log.error({ group, topic, err: payload.error.message }, 'bus member crashed and will not restart');
+        options.onFatal?.(payload.error);
+        return;
+      }
+      // kafkajs restarts a consumer only after errors it deems retriable; others (librdkafka's
+      // mock cluster refusing a member's SyncGroup during a rebalance, say) end it for good.
+      // A fresh consumer rejoins the group a few times before the member is given up.
+      log.warn({ group, topic, err: payload.error.message, rejoin: rejoins + 1 }, 'bus member crashed; rejoining with a fresh consumer');
+      setTimeout(() => {
+        if (subscription.isStopping) return;
+        this.startMember(options, subscription, rejoins + 1).then(
+          (fresh) => subscription.replace(fresh),
+          (err: Error) => {
+            log.error({ group, topic, err: err.message }, 'bus member could not rejoin');
+            options.onFatal?.(err);
+          },
+        );
+      }, retryBackoffMs(rejoins + 1)).unref();
     });
     try {
       await consumer.connect();
@@ -122,10 +152,10 @@ export class KafkaBus implements Bus {
         eachBatch: (payload) => subscription.eachBatch(payload),
       });
     } catch (err) {
-      await subscription.stop();
-      throw unavailable(`cannot join group ${group} on ${topic}`, err);
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
     }
-    return subscription;
+    return consumer;
   }
 
   async lag(group: string, topic: Topic): Promise<number> {
@@ -188,11 +218,23 @@ class KafkaSubscription implements Subscription {
   /** Back-offs running now (one per partition at most), cut short by `stop`. */
   private readonly backOffs = new Set<() => void>();
 
+  /** The member's current kafkajs consumer (a fresh one after a crash; see startMember). */
+  private consumer?: Consumer;
+
   constructor(
-    private readonly consumer: Consumer,
     private readonly options: ConsumeOptions,
     private readonly onStopped: () => void,
   ) {}
+
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  /** Takes over a started consumer; one that arrives after `stop` is let go at once. */
+  replace(consumer: Consumer): void {
+    if (this.stopping) void consumer.disconnect().catch(() => undefined);
+    else this.consumer = consumer;
+  }
 
   async eachBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
@@ -228,7 +270,7 @@ class KafkaSubscription implements Subscription {
       this.signalStop();
       for (const end of this.backOffs) end();
       try {
-        await this.consumer.disconnect();
+        await this.consumer?.disconnect();
       } catch (err) {
         log.warn({ err, group: this.options.group, topic: this.options.topic }, 'Kafka consumer did not disconnect cleanly');
       } finally {
