@@ -31,6 +31,7 @@ export const ErrorCodes = [
   'ALERT_DELIVERY_FAILED',
   'ALERT_DELIVERY_TIMEOUT',
   'ALERT_RULE_INVALID',
+  'CONFLICT',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

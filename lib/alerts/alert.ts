@@ -24,6 +24,9 @@ export const AlertSchema = z.object({
   openedAt: isoTime,
   updatedAt: isoTime,
   resolvedAt: isoTime.optional(),
+  /** When a person acknowledged it (the dashboard's alert list), and whether a person or the detector resolved it. */
+  acknowledgedAt: isoTime.optional(),
+  resolvedBy: z.enum(['detector', 'person']).optional(),
   /** Robust z-score of the current value against the baseline. */
   z: z.number(),
   /**

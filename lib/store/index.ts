@@ -14,3 +14,4 @@ export {
 } from './store.ts';
 export type { DeadLettersPage, DeadLettersQuery, StoredDeadLetter } from './dead-letters.ts';
 export { DeliveryStatuses, type DeliveryAttempt, type DeliveryStatus } from './alert-deliveries.ts';
+export type { AlertsPage, AlertsQuery } from './alerts.ts';

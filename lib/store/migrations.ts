@@ -172,6 +172,16 @@ export const migrations: readonly Migration[] = [
       ${ttl('alert_deliveries', retentionDays)}`,
     ],
   },
+  {
+    version: 4,
+    name: 'stream channels, alert kind',
+    statements: () => [
+      // The alert channels of a stream version: JSON array of lib/streams/stream.ts StoredChannel.
+      `ALTER TABLE streams ADD COLUMN IF NOT EXISTS channels String DEFAULT '[]' COMMENT 'JSON array'`,
+      // The history page filters on it (sentiment or volume).
+      `ALTER TABLE alerts ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT 'sentiment' AFTER stream`,
+    ],
+  },
 ];
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -7,13 +7,19 @@ import { z } from 'zod';
 import type { StoreConfig } from '../config.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
+import type { Alert } from '../alerts/alert.ts';
 import type { ScoredMessage } from '../message.ts';
+import type { StreamRecord } from '../streams/stream.ts';
 import { Labels, type Label, type SentimentPoint } from '../sentiment.ts';
 import { ChdbClient } from './chdb.ts';
 import { ServerClient } from './clickhouse.ts';
 import { migrate } from './migrations.ts';
 import { insertDeadLetters, listDeadLetters, type DeadLettersPage, type DeadLettersQuery, type StoredDeadLetter } from './dead-letters.ts';
 import { insertDelivery, listDeliveries, type DeliveryAttempt } from './alert-deliveries.ts';
+import { getAlert, getAlerts, insertAlert, listAlerts, type AlertsPage, type AlertsQuery } from './alerts.ts';
+import { getStream, insertStreamVersion, listStreams, streamVersions } from './streams.ts';
+import { exampleMessages, streamSeconds, termCounts, type ExampleMessage, type StreamSecond, type TermCounts, type TermCountsQuery } from './detector-reads.ts';
+import { previewCandidates, type Candidate, type CandidatesQuery } from './stream-preview.ts';
 import { beforeCursor, checkPageLimit, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
 
@@ -341,6 +347,65 @@ export class Store {
   /** An alert's delivery attempts, newest first (at most {@link MaxPageSize}). */
   listDeliveries(alertId: string): Promise<DeliveryAttempt[]> {
     return listDeliveries(this.sql, alertId, MaxPageSize);
+  }
+
+  /** Writes a new version of a stream (its `version` must be above every stored one). */
+  insertStreamVersion(stream: StreamRecord): Promise<void> {
+    return insertStreamVersion(this.sql, stream);
+  }
+
+  /** Current versions of the streams that are not deleted. */
+  listStreams(): Promise<StreamRecord[]> {
+    return listStreams(this.sql);
+  }
+
+  /** The current version of a stream, deleted or not. */
+  getStream(id: string): Promise<StreamRecord | undefined> {
+    return getStream(this.sql, id);
+  }
+
+  /** Every version of a stream, newest first. */
+  streamVersions(id: string): Promise<StreamRecord[]> {
+    return streamVersions(this.sql, id);
+  }
+
+  /** Writes a version of an alert; the one with the latest `updatedAt` is the alert. */
+  insertAlert(alert: Alert): Promise<void> {
+    return insertAlert(this.sql, alert);
+  }
+
+  getAlert(id: string): Promise<Alert | undefined> {
+    return getAlert(this.sql, id);
+  }
+
+  getAlerts(ids: readonly string[]): Promise<Map<string, Alert>> {
+    return getAlerts(this.sql, ids);
+  }
+
+  /** Per-second aggregates of these streams in [from, to), seconds with messages only. */
+  streamSeconds(streams: readonly string[], from: Date, to: Date): Promise<StreamSecond[]> {
+    return streamSeconds(this.sql, streams, from, to);
+  }
+
+  /** Term frequencies of an alert's window against its baseline (top terms). */
+  termCounts(q: TermCountsQuery): Promise<TermCounts> {
+    return termCounts(this.sql, q);
+  }
+
+  /** The messages of a window that drove a shift. */
+  exampleMessages(stream: string, from: Date, to: Date, order: 'negative' | 'positive' | 'newest', limit: number): Promise<ExampleMessage[]> {
+    return exampleMessages(this.sql, stream, from, to, order, limit);
+  }
+
+  /** Stored messages that may match a stream being previewed. */
+  previewCandidates(q: CandidatesQuery): Promise<Candidate[]> {
+    return previewCandidates(this.sql, q);
+  }
+
+  /** Alerts, newest opened first, with the history page's filters. */
+  alerts(q: AlertsQuery): Promise<AlertsPage> {
+    checkDates(...[q.from, q.to].filter((d) => d !== undefined));
+    return listAlerts(this.sql, q, MaxPageSize);
   }
 }
 

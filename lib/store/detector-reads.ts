@@ -1,0 +1,129 @@
+/**
+ * What the detector reads: per-second aggregates of many streams at once (one query per tick),
+ * and, when it raises an alert, the messages that explain it: the terms of the window against
+ * the baseline before it, and the most extreme messages of the window.
+ */
+import { z } from 'zod';
+import { Labels, type Label } from '../sentiment.ts';
+import { parseRows, sqlDateTimeText } from './rows.ts';
+import type { SqlClient, SqlParams } from './sql.ts';
+
+/** The stream id that stands for every message. */
+const allStreams = '*';
+
+export interface StreamSecond {
+  stream: string;
+  /** Epoch milliseconds of the second's start. */
+  t: number;
+  count: number;
+  scoreSum: number;
+}
+
+const SecondRow = z.object({ stream: z.string(), second: sqlDateTimeText, n: z.number(), score_total: z.number() });
+
+/** Seconds in [from, to) that have messages, ordered by stream and time. */
+export async function streamSeconds(sql: SqlClient, streams: readonly string[], from: Date, to: Date): Promise<StreamSecond[]> {
+  if (!streams.length) return [];
+  const rows = await sql.query(
+    `SELECT stream, second, sum(count) AS n, sum(score_sum) AS score_total
+     FROM sentiment_1s
+     WHERE stream IN {streams:Array(String)} AND second >= {from:DateTime64(3, 'UTC')} AND second < {to:DateTime64(3, 'UTC')}
+     GROUP BY stream, second
+     ORDER BY stream, second`,
+    { streams, from, to },
+  );
+  return parseRows(SecondRow, rows).map((r) => ({ stream: r.stream, t: Date.parse(r.second), count: r.n, scoreSum: r.score_total }));
+}
+
+export interface TermCountsQuery {
+  stream: string;
+  /** The alert's window, and the baseline before it: [baselineFrom, windowFrom). */
+  windowFrom: Date;
+  windowTo: Date;
+  baselineFrom: Date;
+  /** Only window messages with this label count (the direction of a sentiment shift). */
+  label?: Label;
+  /** Words never worth showing ("the", "and"): left out in the query. */
+  stopwords: readonly string[];
+}
+
+export interface TermCounts {
+  /** Messages on each side. */
+  windowMessages: number;
+  baselineMessages: number;
+  /** Terms in at least two window messages, with the number of messages holding them on each side. */
+  terms: Array<{ term: string; window: number; baseline: number }>;
+}
+
+/** At most this many baseline messages (the newest) are read: the proportions settle long before. */
+const baselineSample = 50_000;
+/** Words: letters, digits and `_`, with a leading `#` or `@` kept (hashtags and mentions tell most). */
+const termSplit = String.raw`[^\p{L}\p{N}_#@]+`;
+
+function sideFilter(q: TermCountsQuery): { where: string; params: SqlParams } {
+  const params: SqlParams = { stream: q.stream, wf: q.windowFrom, wt: q.windowTo, bf: q.baselineFrom };
+  const conditions = [`ts >= {bf:DateTime64(3, 'UTC')}`, `ts < {wt:DateTime64(3, 'UTC')}`];
+  if (q.stream !== allStreams) conditions.push('has(streams, {stream:String})');
+  if (q.label) {
+    // The baseline keeps every label: the question is what the window's negative messages say
+    // more often than the stream usually does.
+    conditions.push(`(ts < {wf:DateTime64(3, 'UTC')} OR label = {label:String})`);
+    params.label = q.label;
+  }
+  return { where: conditions.join(' AND '), params };
+}
+
+export async function termCounts(sql: SqlClient, q: TermCountsQuery): Promise<TermCounts> {
+  const { where, params } = sideFilter(q);
+  const sample = `SELECT ts, text FROM messages WHERE ${where} ORDER BY ts DESC LIMIT {sample:UInt32}`;
+  const all = { ...params, sample: baselineSample, stop: q.stopwords };
+  const [totals] = parseRows(
+    z.object({ w: z.number(), b: z.number() }),
+    await sql.query(`SELECT countIf(ts >= {wf:DateTime64(3, 'UTC')}) AS w, countIf(ts < {wf:DateTime64(3, 'UTC')}) AS b FROM (${sample})`, all),
+  );
+  const terms = parseRows(
+    z.object({ term: z.string(), w: z.number(), b: z.number() }),
+    await sql.query(
+      `SELECT term, countIf(ts >= {wf:DateTime64(3, 'UTC')}) AS w, countIf(ts < {wf:DateTime64(3, 'UTC')}) AS b
+       FROM (
+         SELECT ts, arrayJoin(arrayDistinct(arrayFilter(
+           t -> lengthUTF8(t) >= 3 AND NOT has({stop:Array(String)}, t),
+           splitByRegexp('${termSplit}', lowerUTF8(text))))) AS term
+         FROM (${sample})
+       )
+       GROUP BY term
+       HAVING w >= 2
+       ORDER BY w DESC
+       LIMIT 500`,
+      all,
+    ),
+  );
+  return {
+    windowMessages: totals?.w ?? 0,
+    baselineMessages: totals?.b ?? 0,
+    terms: terms.map((t) => ({ term: t.term, window: t.w, baseline: t.b })),
+  };
+}
+
+const ExampleRow = z.object({ id: z.string(), text: z.string(), label: z.enum(Labels), score: z.number() });
+export type ExampleMessage = z.infer<typeof ExampleRow>;
+
+/**
+ * Up to `limit` messages of the stream in [from, to): the most negative first for a negative
+ * shift, the most positive for a positive one, the newest for a volume spike.
+ */
+export async function exampleMessages(
+  sql: SqlClient, stream: string, from: Date, to: Date, order: 'negative' | 'positive' | 'newest', limit: number,
+): Promise<ExampleMessage[]> {
+  const params: SqlParams = { stream, from, to, limit };
+  const streamFilter = stream === allStreams ? '' : 'AND has(streams, {stream:String})';
+  const orderBy = { negative: 'score ASC, ts DESC', positive: 'score DESC, ts DESC', newest: 'ts DESC' }[order];
+  const rows = await sql.query(
+    `SELECT id, text, toString(label) AS label, score FROM messages FINAL
+     WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} ${streamFilter}
+     ORDER BY ${orderBy}, id
+     LIMIT {limit:UInt32}`,
+    params,
+  );
+  return parseRows(ExampleRow, rows);
+}

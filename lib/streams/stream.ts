@@ -1,0 +1,138 @@
+/**
+ * The keyword-stream contract (DESIGN.md → Contracts): what brand teams submit over
+ * `/api/streams`, what the `streams` table keeps one version at a time, and what the API shows.
+ *
+ * Channel credentials are write-only: the API never shows a webhook's secret, nor the path and
+ * query of a webhook or Slack URL (Slack's path is its token). Every channel gets an `id`; an edit that sends a channel with its
+ * `id` and without the credential keeps the stored one, so a form can be saved unchanged.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { parseChannelConfig, type ChannelConfig } from '../alerts/channel.ts';
+import { redactUrl } from '../alerts/http.ts';
+import { parseAlertRule, type AlertRuleInput, type DetectorRules } from '../anomaly/rules.ts';
+import { PulseError } from '../errors.ts';
+import { parseQuery } from './query.ts';
+
+/**
+ * Lower-case words joined by `-`: it appears in URLs (`?stream=acme-launch`) and in stored rows.
+ * `preview` is the REST API's (`POST /api/streams/preview`).
+ */
+export const StreamIdSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'lower-case letters, digits and inner dashes, 1–64 characters')
+  .refine((id) => id !== 'preview', '"preview" is reserved');
+
+const ChannelIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+export const MaxChannels = 10;
+export const MaxSources = 50;
+
+/** A submitted channel: a full config, or (with `id`) a stored one whose credential is kept. */
+const ChannelInputSchema = z
+  .object({
+    id: ChannelIdSchema.optional(),
+    kind: z.string(),
+    url: z.string().optional(),
+    secret: z.string().optional(),
+  })
+  .strict();
+
+export const StreamInputSchema = z
+  .object({
+    /** Only on create; default: derived from the name. */
+    id: StreamIdSchema.optional(),
+    name: z.string().trim().min(1).max(100),
+    query: z.string().min(1),
+    /** Only messages from these sources; empty: every source. */
+    sources: z.array(z.string().min(1).max(64)).max(MaxSources).default([]),
+    /** lib/anomaly/rules.ts: a preset and optional overrides. */
+    rule: z.record(z.string(), z.unknown()).default({}),
+    channels: z.array(ChannelInputSchema).max(MaxChannels).default([{ kind: 'dashboard' }]),
+  })
+  .strict();
+export type StreamInput = z.input<typeof StreamInputSchema>;
+
+export type StoredChannel = ChannelConfig & { id: string };
+
+/** One version of a stream as stored (credentials included: it never leaves the server as is). */
+export interface StreamRecord {
+  id: string;
+  version: number;
+  name: string;
+  query: string;
+  sources: string[];
+  rule: AlertRuleInput;
+  channels: StoredChannel[];
+  /** When this version was written. */
+  updatedAt: string;
+  deleted: boolean;
+}
+
+/** A channel as the API shows it: `target` is the URL cut to scheme, host and port. */
+export type PublicChannel = { id: string; kind: ChannelConfig['kind']; target?: string };
+
+/** A stream as the API shows it; `detectorRules` are the rule's effective numbers (preset + overrides). */
+export type PublicStream = Omit<StreamRecord, 'channels' | 'deleted'> & { channels: PublicChannel[]; detectorRules: DetectorRules };
+
+/** Everything a new version needs, checked: query syntax, rule and channels. */
+export type CheckedStream = Omit<StreamRecord, 'version' | 'updatedAt' | 'deleted' | 'id'> & { id?: string };
+
+/**
+ * Validates a submitted stream against the version it replaces (if any). Errors:
+ * BODY_INVALID (shape), STREAM_QUERY_INVALID (with the position), ALERT_RULE_INVALID,
+ * ALERT_CHANNEL_INVALID.
+ */
+export function checkStream(input: unknown, previous?: StreamRecord): CheckedStream {
+  const parsed = StreamInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    throw new PulseError('BODY_INVALID', `invalid stream: ${why}`);
+  }
+  const s = parsed.data;
+  parseQuery(s.query);
+  parseAlertRule(s.rule);
+  return {
+    ...(s.id ? { id: s.id } : {}),
+    name: s.name,
+    query: s.query,
+    sources: [...new Set(s.sources)],
+    rule: s.rule as AlertRuleInput,
+    channels: s.channels.map((c, i) => checkChannel(c, i, previous?.channels ?? [])),
+  };
+}
+
+function checkChannel(input: z.infer<typeof ChannelInputSchema>, index: number, previous: readonly StoredChannel[]): StoredChannel {
+  const { id, ...fields } = input;
+  const kept = id ? previous.find((p) => p.id === id && p.kind === fields.kind) : undefined;
+  const merged: Record<string, unknown> = { ...fields };
+  if (kept && 'url' in kept && merged.url === undefined) merged.url = kept.url;
+  if (kept && 'secret' in kept && merged.secret === undefined) merged.secret = kept.secret;
+  try {
+    return { ...parseChannelConfig(merged), id: id ?? randomBytes(6).toString('base64url') };
+  } catch (err) {
+    if (err instanceof PulseError) throw new PulseError(err.code, `channels.${index}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The stream's id from its name: `Acme launch (EU)` → `acme-launch-eu`. */
+export function streamIdFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  return slug && slug !== 'preview' ? slug : `stream-${randomBytes(4).toString('hex')}`;
+}
+
+export function publicStream(s: StreamRecord): PublicStream {
+  const { deleted: _deleted, channels, ...rest } = s;
+  return {
+    ...rest,
+    channels: channels.map((c): PublicChannel => ('url' in c ? { id: c.id, kind: c.kind, target: redactUrl(c.url) } : { id: c.id, kind: c.kind })),
+    detectorRules: parseAlertRule(s.rule),
+  };
+}
