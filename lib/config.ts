@@ -56,6 +56,16 @@ const EnvSchema = z.object({
   /** Classifier consumers inside the server process; default: 1 on the in-process bus, 0 with Kafka. */
   PULSE_EMBEDDED_CLASSIFIERS: intFromEnv(0, 64).optional(),
 
+  /** How often each process re-reads the keyword streams: a saved change reaches it within this (plus a read). */
+  PULSE_STREAMS_POLL_MS: intFromEnv(100, 60_000).default(1000),
+  /** The detector inside the server process; default: on with the in-process bus, off with Kafka (run `workers/detector.ts`). */
+  PULSE_EMBEDDED_DETECTOR: switchFromEnv.optional(),
+  /** Detector tick, and how old a second must be before it is read (messages still in flight land first). */
+  PULSE_DETECT_TICK_MS: intFromEnv(100, 60_000).default(1000),
+  PULSE_DETECT_SETTLE_MS: intFromEnv(0, 60_000).default(1500),
+  /** Alerts on all messages together (the "all" stream, dashboard only): a sensitivity, or `off`. */
+  PULSE_ALL_STREAM_ALERTS: z.enum(['off', 'low', 'medium', 'high']).default('medium'),
+
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: intFromEnv(0, 65535).default(3000),
   /** Port of the Prometheus `/metrics` endpoint of a standalone worker process. */
@@ -103,12 +113,22 @@ export interface Config {
   bus: BusConfig;
   store: StoreConfig;
   classifier: { batchMax: number; batchWaitMs: number; embedded: number };
+  streams: { pollMs: number };
+  detector: DetectorConfig;
   server: { host: string; port: number };
   metricsPort: number;
   demo: { enabled: boolean; rate: number };
   live: { messageRate: number };
   ui: UiMode;
   alerts: AlertsConfig;
+}
+
+export interface DetectorConfig {
+  embedded: boolean;
+  tickMs: number;
+  settleMs: number;
+  /** Sensitivity of the "all messages" stream's alerts; null: not watched. */
+  allStreams: 'low' | 'medium' | 'high' | null;
 }
 
 export interface AlertsConfig {
@@ -167,6 +187,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       batchMax: e.PULSE_BATCH_MAX,
       batchWaitMs: e.PULSE_BATCH_WAIT_MS,
       embedded: e.PULSE_EMBEDDED_CLASSIFIERS ?? (inProcess ? 1 : 0),
+    },
+    streams: { pollMs: e.PULSE_STREAMS_POLL_MS },
+    detector: {
+      embedded: e.PULSE_EMBEDDED_DETECTOR ?? inProcess,
+      tickMs: e.PULSE_DETECT_TICK_MS,
+      settleMs: e.PULSE_DETECT_SETTLE_MS,
+      allStreams: e.PULSE_ALL_STREAM_ALERTS === 'off' ? null : e.PULSE_ALL_STREAM_ALERTS,
     },
     server: { host: e.HOST, port: e.PORT },
     metricsPort: e.PULSE_METRICS_PORT,

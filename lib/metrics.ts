@@ -66,6 +66,17 @@ export function createMetrics() {
     liveBufferedBytes: new Gauge({
       name: 'pulse_live_buffered_bytes', help: 'Bytes queued for /ws clients and not yet sent, all clients together', registers,
     }),
+    alerts: new Counter({
+      name: 'pulse_alerts_total', help: 'Alert versions written by the detector, by event (opened, updated, resolved)',
+      labelNames: ['event'] as const, registers,
+    }),
+    detectorTickSeconds: new Histogram({
+      name: 'pulse_detector_tick_duration_seconds', help: 'One detector tick: read every watched stream, detect, store alerts',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
+    }),
+    detectorStreams: new Gauge({
+      name: 'pulse_detector_streams', help: 'Streams the detector watches (the all-messages stream included)', registers,
+    }),
     alertDeliveries: new Counter({
       name: 'pulse_alert_deliveries_total',
       help: 'Attempts to deliver an alert event, by channel kind and result (ok, retried, failed, refused)',

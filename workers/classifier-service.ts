@@ -9,7 +9,7 @@ import type { Config } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { Store } from '../lib/store/index.ts';
-import { noStreams } from '../lib/streams/matcher.ts';
+import type { StreamMatcher } from '../lib/streams/matcher.ts';
 import { ModelPool } from '../models/runtime/pool.ts';
 
 export interface ClassifierService {
@@ -27,14 +27,14 @@ function exitOnFatal(error: Error): void {
 }
 
 export async function startClassifierService(
-  config: Config, bus: Bus, store: Store, metrics: Metrics, members: number,
+  config: Config, bus: Bus, store: Store, metrics: Metrics, members: number, matcher: StreamMatcher,
 ): Promise<ClassifierService> {
   const pool = await ModelPool.start(config.model);
   // Members join together: one rebalance instead of one per member.
   const joined = await Promise.allSettled(
     Array.from({ length: members }, () =>
       startClassifier({
-        bus, store, model: pool, matcher: noStreams, metrics, onFatal: exitOnFatal,
+        bus, store, model: pool, matcher, metrics, onFatal: exitOnFatal,
         batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs,
       }),
     ),
