@@ -15,7 +15,11 @@ import { log } from '../lib/log.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { loadReplayRows, runReplay, type ReplayRow } from '../lib/replay.ts';
 import { Store } from '../lib/store/index.ts';
+import { dashboardChannel } from '../lib/alerts/channels/dashboard.ts';
+import { StreamCatalog } from '../lib/streams/catalog.ts';
+import { StreamRegistry } from '../lib/streams/registry.ts';
 import { startClassifierService, type ClassifierService } from '../workers/classifier-service.ts';
+import { startDetectorService, type DetectorService } from '../workers/detector-service.ts';
 import { createApp } from './app.ts';
 import { LiveHub } from './live-hub.ts';
 import { createUi, type Ui } from './ui/handler.ts';
@@ -25,6 +29,7 @@ export interface Pulse {
   url: string;
   bus: Bus;
   store: Store;
+  streams: StreamRegistry;
   metrics: Metrics;
   ingestor: Ingestor;
   close(): Promise<void>;
@@ -55,10 +60,12 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const bus = createBus(config.bus);
   await bus.start();
   const store = await Store.open(config.store);
+  const streams = await StreamRegistry.start(store, { pollMs: config.streams.pollMs });
   let classifiers: ClassifierService | undefined;
   if (config.classifier.embedded > 0) {
-    classifiers = await startClassifierService(config, bus, store, metrics, config.classifier.embedded);
+    classifiers = await startClassifierService(config, bus, store, metrics, config.classifier.embedded, streams);
   }
+  const detector: DetectorService | undefined = config.detector.embedded ? startDetectorService(config, bus, store, metrics, streams) : undefined;
   const dlqRecorder = await startDeadLetterRecorder(bus, store);
   const ingestor = new Ingestor(bus, metrics.ingested);
   const wsIngest = new WsIngest(ingestor);
@@ -69,6 +76,8 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const server = http.createServer(
     createApp({
       bus, store, ingestor, metrics, embeddedClassifiers: config.classifier.embedded,
+      streams: new StreamCatalog(store),
+      alertActions: { store, dashboard: dashboardChannel(bus) },
       ...(ui ? { ui: ui.handle } : {}),
       ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
     }),
@@ -100,7 +109,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
   log.info({ url, bus: bus.kind, store: store.kind, classifiers: config.classifier.embedded }, 'pulse server listening');
 
   return {
-    url, bus, store, metrics, ingestor,
+    url, bus, store, streams, metrics, ingestor,
     close: async () => {
       demo.abort();
       await demoDone;
@@ -109,7 +118,9 @@ export async function startPulse(config: Config): Promise<Pulse> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await ui?.close();
+      await detector?.stop();
       await classifiers?.stop();
+      await streams.stop();
       await dlqRecorder.stop();
       await store.close();
       await bus.close();

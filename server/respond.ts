@@ -3,13 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PulseError, isPulseError, type ErrorCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
+import { StreamQueryError } from '../lib/streams/query.ts';
 
 const statusOf: Partial<Record<ErrorCode, number>> = {
   BODY_INVALID: 400,
   MESSAGE_INVALID: 400,
   QUERY_INVALID: 400,
+  STREAM_QUERY_INVALID: 400,
+  ALERT_RULE_INVALID: 400,
+  ALERT_CHANNEL_INVALID: 400,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
   BODY_TOO_LARGE: 413,
   TOO_MANY_MESSAGES: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -24,12 +29,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** `{"error":{"code","message"}}`; unexpected errors are logged and answered without internals. */
+/**
+ * `{"error":{"code","message"}}`, plus `position` for a stream query's syntax error (the UI
+ * marks it inline); unexpected errors are logged and answered without internals.
+ */
 export function sendError(res: ServerResponse, err: unknown): void {
   if (isPulseError(err)) {
     const status = statusOf[err.code] ?? 500;
     if (status >= 500) log.error({ code: err.code, err: err.message }, 'request failed');
-    return sendJson(res, status, { error: { code: err.code, message: err.message } });
+    const position = err instanceof StreamQueryError ? { position: err.detail.position, detail: err.detail.message } : {};
+    return sendJson(res, status, { error: { code: err.code, message: err.message, ...position } });
   }
   log.error({ err }, 'unexpected error in request');
   sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
@@ -53,6 +62,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A JSON request body (BODY_INVALID if it is not JSON); its shape is the caller's to check. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const text = await readBody(req, limit);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new PulseError('BODY_INVALID', `body is not JSON: ${(err as Error).message}`);
+  }
 }
 
 /** Parses a query string with a zod schema; failures are 400 QUERY_INVALID naming the field. */
