@@ -160,8 +160,9 @@ export class DetectorLoop {
       const explanation = previous ? { topTerms: previous.topTerms, examples: previous.examples } : await this.explain(d);
       return { alert: { ...toAlert(d, { ...explanation, streamName: stream.name }), resolvedBy: 'detector' }, event: 'resolved' };
     }
-    // A raise the store already has is a restart re-raising its episode: nothing new.
-    if (d.type === 'raise' && previous) return null;
+    // A raise the store already has is a restart re-raising its episode, an escalation to the
+    // stored severity the same replayed: nothing new to tell.
+    if (previous && (d.type === 'raise' || previous.severity === d.severity)) return null;
     const alert = toAlert(d, { ...(await this.explain(d)), streamName: stream.name });
     return { alert, event: previous ? 'updated' : 'opened' };
   }
