@@ -9,14 +9,16 @@ const help = `Usage: npm start [-- --help]
 
 Runs the Pulse server on HOST:PORT (default 127.0.0.1:3000): the dashboard (/, built first
 by npm start's prestart when missing or stale; PULSE_UI=0 serves the API only, PULSE_UI=dev
-the Next dev server), ingest (POST /api/ingest, WS /ws/ingest), the live feed (WS /ws), the
-read API (/api/stats, /api/messages, /api/dlq, /api/health) and /metrics.
+the Next dev server; pages /, /streams, /alerts), ingest (POST /api/ingest, WS /ws/ingest),
+the live feed (WS /ws), the read API (/api/stats, /api/messages, /api/dlq, /api/health),
+keyword streams (/api/streams, /api/streams/preview), alerts (/api/alerts) and /metrics.
 
 Embedded runtime (default, nothing to install): in-process bus, embedded ClickHouse (chdb)
-under PULSE_DATA_DIR (default ./data), classifiers in this process, and a demo replay of
-real labelled tweets (PULSE_DEMO=0 turns it off, PULSE_DEMO_RATE sets msgs/s).
-Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers then run as separate
-processes (npm run worker:classifier), scaled by count.
+under PULSE_DATA_DIR (default ./data), classifiers and the anomaly detector in this process,
+and a demo replay of real labelled tweets (PULSE_DEMO=0 turns it off, PULSE_DEMO_RATE sets
+msgs/s). Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers then run as
+separate processes (npm run worker:classifier), scaled by count, and the detector as one
+process (npm run worker:detector).
 
 All settings are environment variables: see README.md → Configuration.`;
 

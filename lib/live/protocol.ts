@@ -124,8 +124,9 @@ export interface LiveMessage {
 }
 
 /**
- * Provisional: what the detector will publish on `pulse.alerts` (a later issue). The hub only
- * relays alerts that parse with this schema.
+ * The banner's part of an alert (lib/alerts/alert.ts) as the hub relays it from `pulse.alerts`:
+ * every version of an alert, whoever wrote it (the detector, or a person acknowledging or
+ * resolving it), so the dashboard can raise and clear its banner.
  */
 export const LiveAlertSchema = z.object({
   id: z.string().min(1).max(128),
