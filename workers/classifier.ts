@@ -3,16 +3,8 @@
  * consumer group on Kafka, scores raw messages and writes them to ClickHouse. Run as many as
  * the raw topic has partitions; Kafka shares the partitions among them.
  */
-import { parseArgs } from 'node:util';
-import { createBus } from '../lib/bus/index.ts';
-import { runCli } from '../lib/cli.ts';
-import { loadConfig } from '../lib/config.ts';
-import { PulseError } from '../lib/errors.ts';
-import { log } from '../lib/log.ts';
-import { createMetrics, serveMetrics } from '../lib/metrics.ts';
-import { Store } from '../lib/store/index.ts';
-import { StreamRegistry } from '../lib/streams/registry.ts';
 import { startClassifierService } from './classifier-service.ts';
+import { runWorkerProcess } from './worker-process.ts';
 
 const help = `Usage: npm run worker:classifier [-- --help]
 
@@ -27,35 +19,11 @@ Environment: KAFKA_BROKERS, CLICKHOUSE_URL/USER/PASSWORD/DB, MODEL_DIR, PULSE_DE
 PULSE_MODEL_THREADS, PULSE_BATCH_MAX, PULSE_BATCH_WAIT_MS, PULSE_STREAMS_POLL_MS, PULSE_METRICS_PORT (Prometheus
 /metrics of this process, default 9464). See README.md → Configuration.`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } });
-  if (values.help) return void console.log(help);
-  const config = loadConfig();
-  if (config.bus.kind !== 'kafka' || config.store.kind !== 'clickhouse') {
-    throw new PulseError(
-      'CONFIG_INVALID',
-      'a standalone classifier needs KAFKA_BROKERS and CLICKHOUSE_URL; the embedded runtime (npm start) runs its classifiers itself',
-    );
-  }
-  const metrics = createMetrics();
-  const bus = createBus(config.bus);
-  await bus.start();
-  const store = await Store.open(config.store);
-  const streams = await StreamRegistry.start(store, { pollMs: config.streams.pollMs });
-  const service = await startClassifierService(config, bus, store, metrics, 1, streams);
-  const metricsServer = await serveMetrics(metrics.registry, '0.0.0.0', config.metricsPort);
-  log.info({ model: service.pool.info.model, provider: service.pool.info.provider, metricsPort: config.metricsPort }, 'classifier worker running');
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'classifier worker stopping');
-    metricsServer.close();
-    await service.stop();
-    await streams.stop();
-    await store.close();
-    await bus.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-}
-
-runCli(main);
+runWorkerProcess({
+  name: 'classifier',
+  help,
+  start: async ({ config, bus, store, metrics, streams }) => {
+    const service = await startClassifierService(config, bus, store, metrics, 1, streams);
+    return { stop: () => service.stop(), details: { model: service.pool.info.model, provider: service.pool.info.provider } };
+  },
+});

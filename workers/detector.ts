@@ -3,16 +3,8 @@
  * sentiment of every keyword stream from ClickHouse, raises and resolves alerts, stores them
  * and delivers them (pulse.alerts for the dashboards, webhooks, Slack). Run exactly one.
  */
-import { parseArgs } from 'node:util';
-import { createBus } from '../lib/bus/index.ts';
-import { runCli } from '../lib/cli.ts';
-import { loadConfig } from '../lib/config.ts';
-import { PulseError } from '../lib/errors.ts';
-import { log } from '../lib/log.ts';
-import { createMetrics, serveMetrics } from '../lib/metrics.ts';
-import { Store } from '../lib/store/index.ts';
-import { StreamRegistry } from '../lib/streams/registry.ts';
 import { startDetectorService } from './detector-service.ts';
+import { runWorkerProcess } from './worker-process.ts';
 
 const help = `Usage: npm run worker:detector [-- --help]
 
@@ -31,35 +23,8 @@ PULSE_STREAMS_POLL_MS, PULSE_ALLOW_PRIVATE_WEBHOOKS, PULSE_PUBLIC_URL, PULSE_ALE
 PULSE_ALERT_DELIVERY_WINDOW_MS, PULSE_ALERT_ATTEMPT_TIMEOUT_MS, PULSE_METRICS_PORT (Prometheus
 /metrics of this process, default 9464). See README.md → Configuration.`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h', default: false } } });
-  if (values.help) return void console.log(help);
-  const config = loadConfig();
-  if (config.bus.kind !== 'kafka' || config.store.kind !== 'clickhouse') {
-    throw new PulseError(
-      'CONFIG_INVALID',
-      'a standalone detector needs KAFKA_BROKERS and CLICKHOUSE_URL; the embedded runtime (npm start) runs its detector itself',
-    );
-  }
-  const metrics = createMetrics();
-  const bus = createBus(config.bus);
-  await bus.start();
-  const store = await Store.open(config.store);
-  const streams = await StreamRegistry.start(store, { pollMs: config.streams.pollMs });
-  const detector = startDetectorService(config, bus, store, metrics, streams);
-  const metricsServer = await serveMetrics(metrics.registry, '0.0.0.0', config.metricsPort);
-  log.info({ metricsPort: config.metricsPort }, 'detector worker running');
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'detector worker stopping');
-    metricsServer.close();
-    await detector.stop();
-    await streams.stop();
-    await store.close();
-    await bus.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-}
-
-runCli(main);
+runWorkerProcess({
+  name: 'detector',
+  help,
+  start: async ({ config, bus, store, metrics, streams }) => startDetectorService(config, bus, store, metrics, streams),
+});

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { AlertKinds, AlertSchema, AlertStatuses, Severities, type Alert } from '../alerts/alert.ts';
-import { beforeCursor, checkPageLimit, jsonText, pageOf, parseRows } from './rows.ts';
-import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
+import { checkPageLimit, Filters, jsonText, pageOf, parseRows } from './rows.ts';
+import { sqlDateTime, type SqlClient } from './sql.ts';
 
 export interface AlertsQuery {
   stream?: string;
@@ -59,33 +59,19 @@ export async function getAlerts(sql: SqlClient, ids: readonly string[]): Promise
 
 export async function listAlerts(sql: SqlClient, q: AlertsQuery, maxPage: number): Promise<AlertsPage> {
   checkPageLimit(q.limit, maxPage);
-  const params: SqlParams = { limit: q.limit + 1 };
-  const where: string[] = [];
-  const equal = { stream: q.stream, status: q.status, severity: q.severity, kind: q.kind };
-  for (const [column, value] of Object.entries(equal)) {
-    if (value === undefined) continue;
-    where.push(`${column} = {${column}:String}`);
-    params[column] = value;
-  }
-  if (q.from) {
-    where.push("created_at >= {from:DateTime64(3, 'UTC')}");
-    params.from = q.from;
-  }
-  if (q.to) {
-    where.push("created_at < {to:DateTime64(3, 'UTC')}");
-    params.to = q.to;
-  }
-  if (q.cursor !== undefined) {
-    const before = beforeCursor(q.cursor, 'created_at', 'id');
-    where.push(before.condition);
-    Object.assign(params, before.params);
-  }
+  const filters = new Filters({ limit: q.limit + 1 })
+    .equal('stream', q.stream)
+    .equal('status', q.status)
+    .equal('severity', q.severity)
+    .equal('kind', q.kind)
+    .range('created_at', q.from, q.to)
+    .after(q.cursor, 'created_at', 'id');
   // FINAL before WHERE: a filter on status must see each alert's latest version only.
   const rows = await sql.query(
     `SELECT payload FROM alerts FINAL
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ${filters.where}
      ORDER BY created_at DESC, id DESC LIMIT {limit:UInt32}`,
-    params,
+    filters.params,
   );
   const page = pageOf(parseRows(AlertRow, rows).map((r) => r.payload), q.limit, (a) => [a.openedAt, a.id]);
   return { alerts: page.rows, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };

@@ -1,8 +1,8 @@
 /** The `dead_letters` table: what pulse.dlq carried, listed newest first for operators. */
 import { z } from 'zod';
 import type { DeadLetter } from '../message.ts';
-import { beforeCursor, checkPageLimit, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
-import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
+import { checkPageLimit, Filters, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
+import { sqlDateTime, type SqlClient } from './sql.ts';
 
 /** A dead letter with its place on the bus (partition/offset), which identifies it. */
 export interface StoredDeadLetter extends DeadLetter {
@@ -41,22 +41,12 @@ export async function insertDeadLetters(sql: SqlClient, letters: readonly Stored
 
 export async function listDeadLetters(sql: SqlClient, q: DeadLettersQuery, maxPage: number): Promise<DeadLettersPage> {
   checkPageLimit(q.limit, maxPage);
-  const params: SqlParams = { limit: q.limit + 1 };
-  const where: string[] = [];
-  if (q.stage !== undefined) {
-    where.push('stage = {stage:String}');
-    params.stage = q.stage;
-  }
-  if (q.cursor !== undefined) {
-    const before = beforeCursor(q.cursor, 'at', 'key');
-    where.push(before.condition);
-    Object.assign(params, before.params);
-  }
+  const filters = new Filters({ limit: q.limit + 1 }).equal('stage', q.stage).after(q.cursor, 'at', 'key');
   const rows = await sql.query(
     `SELECT at, key, stage, reason, message_id, payload FROM dead_letters FINAL
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ${filters.where}
      ORDER BY at DESC, key DESC LIMIT {limit:UInt32}`,
-    params,
+    filters.params,
   );
   const deadLetters = parseRows(DeadLetterRow, rows).map(
     (r): StoredDeadLetter => ({ at: r.at, key: r.key, stage: r.stage, reason: r.reason, payload: r.payload, ...(r.message_id !== null ? { id: r.message_id } : {}) }),

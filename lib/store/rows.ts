@@ -47,7 +47,7 @@ export function checkPageLimit(limit: number, max: number): void {
 }
 
 /** "(time, key) comes before the cursor's row", spelled so that `time <=` can prune by primary key. */
-export function beforeCursor(cursor: string, time: string, key: string): { condition: string; params: SqlParams } {
+function beforeCursor(cursor: string, time: string, key: string): { condition: string; params: SqlParams } {
   const [t, k] = decodeCursor(cursor);
   return {
     condition: `${time} <= {ctime:DateTime64(3, 'UTC')} AND (${time} < {ctime:DateTime64(3, 'UTC')} OR ${key} < {ckey:String})`,
@@ -60,4 +60,41 @@ export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => [time: st
   if (rows.length <= limit) return { rows };
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: encodeCursor(...keyOf(page[limit - 1]!)) };
+}
+
+/** A WHERE clause and its bound parameters, built one optional filter at a time (the listings' filters). */
+export class Filters {
+  private readonly conditions: string[] = [];
+
+  constructor(readonly params: SqlParams = {}) {}
+
+  /** `column = value` when the value is given; the parameter is named after the column. */
+  equal(column: string, value: string | undefined): this {
+    if (value === undefined) return this;
+    return this.add(`${column} = {${column}:String}`, { [column]: value });
+  }
+
+  /** `from ≤ column < to`, each bound when given. */
+  range(column: string, from: Date | undefined, to: Date | undefined): this {
+    if (from) this.add(`${column} >= {from:DateTime64(3, 'UTC')}`, { from });
+    if (to) this.add(`${column} < {to:DateTime64(3, 'UTC')}`, { to });
+    return this;
+  }
+
+  /** Rows after a page's cursor, in (time, key) order newest first. */
+  after(cursor: string | undefined, time: string, key: string): this {
+    if (cursor === undefined) return this;
+    const before = beforeCursor(cursor, time, key);
+    return this.add(before.condition, before.params);
+  }
+
+  add(condition: string, params: SqlParams = {}): this {
+    this.conditions.push(condition);
+    Object.assign(this.params, params);
+    return this;
+  }
+
+  get where(): string {
+    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
 }

@@ -20,7 +20,7 @@ import { getAlert, getAlerts, insertAlert, listAlerts, type AlertsPage, type Ale
 import { getStream, insertStreamVersion, listStreams, streamVersions } from './streams.ts';
 import { exampleMessages, streamSeconds, termCounts, type ExampleMessage, type StreamSecond, type TermCounts, type TermCountsQuery } from './detector-reads.ts';
 import { previewCandidates, type Candidate, type CandidatesQuery } from './stream-preview.ts';
-import { beforeCursor, checkPageLimit, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
+import { checkPageLimit, Filters, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
 
 export const Buckets = { '1s': 1, '10s': 10, '1m': 60, '5m': 300, '1h': 3600 } as const;
@@ -284,46 +284,22 @@ export class Store {
     }
     checkDates(...[q.from, q.to].filter((d) => d !== undefined));
     // One more than asked tells whether another page follows.
-    const params: SqlParams = { limit: q.limit + 1 };
-    const where: string[] = [];
+    const filters = new Filters({ limit: q.limit + 1 })
+      .equal('label', q.label)
+      .equal('source', q.source)
+      .range('ts', q.from, q.to)
+      .after(q.cursor, 'ts', 'id');
     const stream = q.stream ?? AllStreams;
-    if (stream !== AllStreams) {
-      where.push('has(streams, {stream:String})');
-      params.stream = stream;
-    }
-    if (q.label !== undefined) {
-      where.push('label = {label:String}');
-      params.label = q.label;
-    }
-    if (q.source !== undefined) {
-      where.push('source = {source:String}');
-      params.source = q.source;
-    }
-    if (q.q) {
-      where.push('positionCaseInsensitiveUTF8(text, {q:String}) > 0');
-      params.q = q.q;
-    }
-    if (q.from) {
-      where.push("ts >= {from:DateTime64(3, 'UTC')}");
-      params.from = q.from;
-    }
-    if (q.to) {
-      where.push("ts < {to:DateTime64(3, 'UTC')}");
-      params.to = q.to;
-    }
-    if (q.cursor !== undefined) {
-      const before = beforeCursor(q.cursor, 'ts', 'id');
-      where.push(before.condition);
-      Object.assign(params, before.params);
-    }
+    if (stream !== AllStreams) filters.add('has(streams, {stream:String})', { stream });
+    if (q.q) filters.add('positionCaseInsensitiveUTF8(text, {q:String}) > 0', { q: q.q });
     // FINAL: a row the ReplacingMergeTree has not collapsed yet is still shown once.
     const rows = await this.sql.query(
       `SELECT ${messageColumns}
        FROM messages FINAL
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ${filters.where}
        ORDER BY ts DESC, id DESC
        LIMIT {limit:UInt32}`,
-      params,
+      filters.params,
     );
     const page = pageOf(parseRows(MessageRow, rows).map(fromRow), q.limit, (m) => [m.ts, m.id]);
     return { messages: page.rows, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
