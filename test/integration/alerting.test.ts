@@ -1,5 +1,6 @@
 /**
- * Streams → detector → webhook, end to end on the embedded runtime (the one `npm start` runs):
+ * Streams → detector → webhook, end to end on both runtimes' code paths (in-process bus, and
+ * Kafka on librdkafka's mock cluster; chdb in both):
  * a stream is created over the REST API with a signed webhook to a receiver on this host;
  * three minutes of its history go in through /api/ingest (positive on the whole); the server
  * restarts, so the detector starts from that history as a deployed one does after a restart;
@@ -19,6 +20,7 @@ import { Rng } from '../../lib/anomaly/rng.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { startPulse, type Pulse } from '../../server/pulse.ts';
 import { Receiver } from '../support/http-receiver.ts';
+import { startKafkaMock } from '../support/kafka-mock.ts';
 import { waitFor } from '../support/wait.ts';
 
 const secret = 'e2e-secret-0123456789';
@@ -52,19 +54,47 @@ async function post(base: string, pathname: string, body: unknown, headers: Reco
   return fetch(new URL(pathname, base), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-describe('alerting end to end (embedded runtime)', { timeout: 240_000 }, () => {
+interface Runtime {
+  name: string;
+  /** Extra environment, and how to stop what it started. */
+  start(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>;
+}
+
+const runtimes: Runtime[] = [
+  { name: 'in-process bus', start: async () => ({ env: {}, stop: async () => {} }) },
+  {
+    name: 'Kafka mock cluster',
+    start: async () => {
+      const kafka = await startKafkaMock();
+      return {
+        // With Kafka the server runs no classifier or detector unless told to: here it runs both.
+        env: {
+          KAFKA_BROKERS: kafka.brokers.join(','), PULSE_TOPIC_PARTITIONS: '4', KAFKA_SESSION_TIMEOUT_MS: '6000',
+          PULSE_EMBEDDED_CLASSIFIERS: '1', PULSE_EMBEDDED_DETECTOR: '1',
+        },
+        stop: kafka.stop,
+      };
+    },
+  },
+];
+
+for (const runtime of runtimes) describe(`alerting end to end (${runtime.name})`, { timeout: 240_000 }, () => {
   let dataDir: string;
   let receiver: Receiver;
   let pulse: Pulse | undefined;
   let env: Record<string, string>;
+  let stopRuntime: () => Promise<void> = async () => {};
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-alerting-'));
     receiver = await Receiver.start();
+    const started = await runtime.start();
+    stopRuntime = started.stop;
     env = {
       ...process.env,
       PORT: '0', PULSE_UI: '0', PULSE_DEMO: '0', PULSE_DATA_DIR: dataDir, PULSE_ALLOW_PRIVATE_WEBHOOKS: '1',
       PULSE_DETECT_SETTLE_MS: '1000', PULSE_ALL_STREAM_ALERTS: 'off', PULSE_STREAMS_POLL_MS: '500',
+      ...started.env,
     } as Record<string, string>;
     pulse = await startPulse(loadConfig(env));
   });
@@ -72,6 +102,7 @@ describe('alerting end to end (embedded runtime)', { timeout: 240_000 }, () => {
   after(async () => {
     await pulse?.close();
     await receiver.close();
+    await stopRuntime();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -122,7 +153,7 @@ describe('alerting end to end (embedded runtime)', { timeout: 240_000 }, () => {
     }
     const request = opened();
     assert.ok(request, `no alert reached the webhook within 60 s (${receiver.requests.length} requests)`);
-    console.log(`# alert delivered ${((request.at - shiftAt) / 1000).toFixed(1)} s after the shift began (settle 1 s)`);
+    console.log(`# ${runtime.name}: alert delivered ${((request.at - shiftAt) / 1000).toFixed(1)} s after the shift began (settle 1 s)`);
 
     assert.ok(
       verifyWebhookSignature({ secret, body: request.body, signature: request.headers['x-pulse-signature'] as string, timestamp: request.headers['x-pulse-timestamp'] as string }),
