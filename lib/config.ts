@@ -66,6 +66,27 @@ const EnvSchema = z.object({
   /** Alerts on all messages together (the "all" stream, dashboard only): a sensitivity, or `off`. */
   PULSE_ALL_STREAM_ALERTS: z.enum(['off', 'low', 'medium', 'high']).default('medium'),
 
+  /** The first admin, created at start if no user has this email; setting it enforces authentication. */
+  PULSE_ADMIN_EMAIL: optionalString,
+  PULSE_ADMIN_PASSWORD: optionalString,
+  /** Serve without authentication on a non-loopback address (nobody configured): refused unless set. */
+  PULSE_INSECURE: switchFromEnv.default(false),
+  PULSE_SESSION_TTL_MINUTES: intFromEnv(1, 60 * 24 * 30).default(720),
+  /** How often users and API keys are re-read (a revocation applies within this and the session cache). */
+  PULSE_AUTH_POLL_MS: intFromEnv(100, 60_000).default(1000),
+  /** `/api/health` and `/metrics`: `local` open to loopback clients only, `open` to all, `read` need the read permission. */
+  PULSE_HEALTH_ACCESS: z.enum(['local', 'open', 'read']).default('local'),
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy you trust); off: the socket's address. */
+  PULSE_TRUST_PROXY: switchFromEnv.default(false),
+  /** Ingest limits: messages per second per key (or user) and per client address, and the burst of each. */
+  PULSE_INGEST_RATE_PER_KEY: intFromEnv(1, 10_000_000).default(5_000),
+  PULSE_INGEST_RATE_PER_IP: intFromEnv(1, 10_000_000).default(5_000),
+  PULSE_INGEST_BURST: intFromEnv(1, 10_000_000).default(10_000),
+  /** Ingest answers 503 while the classifiers are this many raw messages behind. */
+  PULSE_INGEST_MAX_BACKLOG: intFromEnv(1, 100_000_000).default(200_000),
+  /** Open WebSocket connections (/ws and /ws/ingest together) per key or user, or per address in open mode. */
+  PULSE_WS_CONNECTIONS_PER_KEY: intFromEnv(1, 10_000).default(20),
+
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: intFromEnv(0, 65535).default(3000),
   /** Port of the Prometheus `/metrics` endpoint of a standalone worker process. */
@@ -121,6 +142,25 @@ export interface Config {
   live: { messageRate: number };
   ui: UiMode;
   alerts: AlertsConfig;
+  auth: AuthConfig;
+  limits: LimitsConfig;
+}
+
+export interface AuthConfig {
+  bootstrapAdmin?: { email: string; password: string };
+  insecure: boolean;
+  sessionTtlMs: number;
+  pollMs: number;
+  healthAccess: 'local' | 'open' | 'read';
+  trustProxy: boolean;
+}
+
+export interface LimitsConfig {
+  ingestRatePerKey: number;
+  ingestRatePerIp: number;
+  ingestBurst: number;
+  ingestMaxBacklog: number;
+  wsConnectionsPerKey: number;
 }
 
 export interface DetectorConfig {
@@ -153,6 +193,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new PulseError('CONFIG_INVALID', `invalid configuration: ${issues}`);
   }
   const e = parsed.data;
+  if ((e.PULSE_ADMIN_EMAIL === undefined) !== (e.PULSE_ADMIN_PASSWORD === undefined)) {
+    throw new PulseError('CONFIG_INVALID', 'invalid configuration: set both PULSE_ADMIN_EMAIL and PULSE_ADMIN_PASSWORD, or neither');
+  }
   const bus: BusConfig = e.KAFKA_BROKERS
     ? {
         kind: 'kafka',
@@ -200,6 +243,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     demo: { enabled: e.PULSE_DEMO ?? inProcess, rate: e.PULSE_DEMO_RATE },
     live: { messageRate: e.PULSE_LIVE_MESSAGE_RATE },
     ui: e.PULSE_UI === 'dev' ? 'dev' : e.PULSE_UI ? 'production' : 'off',
+    auth: {
+      ...(e.PULSE_ADMIN_EMAIL && e.PULSE_ADMIN_PASSWORD ? { bootstrapAdmin: { email: e.PULSE_ADMIN_EMAIL, password: e.PULSE_ADMIN_PASSWORD } } : {}),
+      insecure: e.PULSE_INSECURE,
+      sessionTtlMs: e.PULSE_SESSION_TTL_MINUTES * 60_000,
+      pollMs: e.PULSE_AUTH_POLL_MS,
+      healthAccess: e.PULSE_HEALTH_ACCESS,
+      trustProxy: e.PULSE_TRUST_PROXY,
+    },
+    limits: {
+      ingestRatePerKey: e.PULSE_INGEST_RATE_PER_KEY,
+      ingestRatePerIp: e.PULSE_INGEST_RATE_PER_IP,
+      ingestBurst: e.PULSE_INGEST_BURST,
+      ingestMaxBacklog: e.PULSE_INGEST_MAX_BACKLOG,
+      wsConnectionsPerKey: e.PULSE_WS_CONNECTIONS_PER_KEY,
+    },
     alerts: {
       allowPrivateWebhooks: e.PULSE_ALLOW_PRIVATE_WEBHOOKS,
       ...(e.PULSE_PUBLIC_URL ? { publicUrl: e.PULSE_PUBLIC_URL } : {}),

@@ -32,6 +32,13 @@ export const ErrorCodes = [
   'ALERT_DELIVERY_TIMEOUT',
   'ALERT_RULE_INVALID',
   'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CSRF_INVALID',
+  'RATE_LIMITED',
+  'TOO_MANY_CONNECTIONS',
+  'INGEST_OVERLOADED',
+  'INSECURE_BIND',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 
@@ -43,6 +50,17 @@ export class PulseError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** A refusal that a client may retry after `retryAfterSeconds` (HTTP answers carry `Retry-After`). */
+export class RetryLaterError extends PulseError {
+  constructor(
+    code: Extract<ErrorCode, 'RATE_LIMITED' | 'TOO_MANY_CONNECTIONS' | 'INGEST_OVERLOADED'>,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
   }
 }
 

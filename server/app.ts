@@ -1,20 +1,26 @@
 /**
  * The HTTP side of the server: REST routes and `/metrics`. Each route is one small module;
- * this file only maps method + path to them and turns every failure into the JSON error shape.
+ * this file maps method + path to them, checks what each one needs (server/auth.ts) before it
+ * runs, and turns every failure into the JSON error shape.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AlertActionDeps } from '../lib/alerts/actions.ts';
+import type { Audit } from '../lib/audit.ts';
 import { PulseError } from '../lib/errors.ts';
 import type { Ingestor } from '../lib/ingest.ts';
+import type { BacklogGate, TokenBuckets } from '../lib/limits.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { Store } from '../lib/store/index.ts';
-import type { AlertActionDeps } from '../lib/alerts/actions.ts';
 import type { StreamCatalog } from '../lib/streams/catalog.ts';
+import type { Need, RequestAuth, RequestContext } from './auth.ts';
+import { sendError, sendJson } from './respond.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoute, type HealthDeps } from './routes/health.ts';
-import { streamRoutes } from './routes/streams.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { deadLettersRoute, messagesRoute, statsRoute } from './routes/read.ts';
-import { sendError, sendJson } from './respond.ts';
+import { streamRoutes } from './routes/streams.ts';
 
 export interface AppDeps extends HealthDeps {
   store: Store;
@@ -23,6 +29,9 @@ export interface AppDeps extends HealthDeps {
   streams: StreamCatalog;
   /** The dashboard channel, which tells every browser when a person acknowledges or resolves an alert. */
   alertActions: AlertActionDeps;
+  auth: RequestAuth;
+  audit: Audit;
+  limits: { perKey: TokenBuckets; perIp: TokenBuckets; backlog: BacklogGate; login: TokenBuckets };
   /** The dashboard (server/ui/): answers every path outside {@link serverPaths}, `/` included. */
   ui?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -30,85 +39,112 @@ export interface AppDeps extends HealthDeps {
 /** Paths the server answers itself, so a typo under them is a JSON 404, not a dashboard page. */
 const serverPaths = /^\/(api|metrics|ws)(\/|$)/;
 
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
-type ParamHandler = (req: IncomingMessage, res: ServerResponse, param: string, url: URL) => Promise<void>;
+/** One request as a route sees it: `param` is the decoded `:id` of a parameter route. */
+export interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  ctx: RequestContext;
+  param: string;
+}
 
-/** A route with one path parameter (a stream or alert id, URL-encoded). */
-interface ParamRoute {
+export interface Route {
+  method: string;
+  /** `/api/streams/:id`: at most one parameter, a whole path segment. */
+  path: string;
+  need: Need;
+  run(call: Call): Promise<void>;
+}
+
+/** Every route, with what it needs: the table the role tests walk through. */
+export function routeTable(deps: AppDeps): Route[] {
+  const streams = streamRoutes(deps.streams, deps.store, deps.audit);
+  const alerts = alertRoutes(deps.store, deps.alertActions, deps.audit);
+  const auth = authRoutes(deps.auth, deps.audit, deps.limits.login);
+  const admin = adminRoutes(deps.auth.access, deps.store, deps.audit);
+  const route = (method: string, path: string, need: Need, run: (c: Call) => Promise<void>): Route => ({ method, path, need, run });
+  const routes: Route[] = [
+    route('POST', '/api/ingest', 'ingest', (c) => ingestRoute(deps.ingestor, deps.limits, c)),
+    route('GET', '/api/stats', 'read', (c) => statsRoute(deps.store, c.url.searchParams, c.res)),
+    route('GET', '/api/messages', 'read', (c) => messagesRoute(deps.store, c.url.searchParams, c.res)),
+    route('GET', '/api/dlq', 'read', (c) => deadLettersRoute(deps.store, c.url.searchParams, c.res)),
+    route('GET', '/api/streams', 'read', streams.list),
+    route('POST', '/api/streams', 'edit', streams.create),
+    route('POST', '/api/streams/preview', 'read', streams.preview),
+    route('GET', '/api/streams/:id', 'read', streams.get),
+    route('PUT', '/api/streams/:id', 'edit', streams.update),
+    route('DELETE', '/api/streams/:id', 'edit', streams.remove),
+    route('GET', '/api/streams/:id/versions', 'read', streams.versions),
+    route('GET', '/api/alerts', 'read', alerts.list),
+    route('GET', '/api/alerts/:id', 'read', alerts.get),
+    route('POST', '/api/alerts/:id/acknowledge', 'edit', alerts.acknowledge),
+    route('POST', '/api/alerts/:id/resolve', 'edit', alerts.resolve),
+    route('POST', '/api/auth/login', 'public', auth.login),
+    route('POST', '/api/auth/logout', 'public', auth.logout),
+    route('GET', '/api/auth/me', 'public', auth.me),
+    route('GET', '/api/keys', 'admin', admin.listKeys),
+    route('POST', '/api/keys', 'admin', admin.createKey),
+    route('DELETE', '/api/keys/:id', 'admin', admin.revokeKey),
+    route('GET', '/api/users', 'admin', admin.listUsers),
+    route('POST', '/api/users', 'admin', admin.createUser),
+    route('PUT', '/api/users/:id', 'admin', admin.updateUser),
+    route('GET', '/api/audit', 'admin', admin.audit),
+    route('GET', '/api/health', 'health', (c) => healthRoute(deps, c.res)),
+    route('GET', '/metrics', 'health', async ({ res }) => {
+      const body = await deps.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(body);
+    }),
+  ];
+  const index = [...routes.map((r) => `${r.method} ${r.path}`), 'GET /api', 'WS /ws', 'WS /ws/ingest'];
+  routes.push(route('GET', '/api', 'public', async ({ res }) => sendJson(res, 200, { name: 'pulse', api: index })));
+  return routes;
+}
+
+interface Compiled {
   pattern: RegExp;
-  methods: Partial<Record<string, ParamHandler>>;
+  methods: Map<string, Route>;
+}
+
+/** Routes grouped by path, each path a pattern with its parameter captured. */
+function compile(routes: readonly Route[]): Compiled[] {
+  const byPath = new Map<string, Compiled>();
+  for (const r of routes) {
+    let entry = byPath.get(r.path);
+    if (!entry) {
+      const source = r.path.split('/').map((seg) => (seg.startsWith(':') ? '([^/]+)' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+      entry = { pattern: new RegExp(`^${source}$`), methods: new Map() };
+      byPath.set(r.path, entry);
+    }
+    entry.methods.set(r.method, r);
+  }
+  // Literal paths before parameter ones: `/api/streams/preview` is not the stream "preview".
+  return [...byPath.entries()].sort(([a], [b]) => Number(a.includes(':')) - Number(b.includes(':'))).map(([, c]) => c);
 }
 
 export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const streams = streamRoutes(deps.streams, deps.store);
-  const alerts = alertRoutes(deps.store, deps.alertActions);
-  const routes: Record<string, Partial<Record<string, Handler>>> = {
-    '/api/streams': { GET: streams.list, POST: streams.create },
-    '/api/streams/preview': { POST: streams.preview },
-    '/api/alerts': { GET: (req, res, url) => alerts.list(req, res, url) },
-    '/api/ingest': { POST: (req, res) => ingestRoute(deps.ingestor, req, res) },
-    '/api/stats': { GET: (_req, res, url) => statsRoute(deps.store, url.searchParams, res) },
-    '/api/messages': { GET: (_req, res, url) => messagesRoute(deps.store, url.searchParams, res) },
-    '/api/dlq': { GET: (_req, res, url) => deadLettersRoute(deps.store, url.searchParams, res) },
-    '/api/health': { GET: (_req, res) => healthRoute(deps, res) },
-    '/metrics': {
-      GET: async (_req, res) => {
-        const body = await deps.metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(body);
-      },
-    },
-    '/': {
-      GET: async (_req, res) =>
-        sendJson(res, 200, {
-          name: 'pulse',
-          api: [
-            'POST /api/ingest', 'GET /api/stats', 'GET /api/messages', 'GET /api/dlq', 'GET /api/health',
-            'GET|POST /api/streams', 'POST /api/streams/preview', 'GET|PUT|DELETE /api/streams/:id', 'GET /api/streams/:id/versions',
-            'GET /api/alerts', 'GET /api/alerts/:id', 'POST /api/alerts/:id/acknowledge', 'POST /api/alerts/:id/resolve',
-            'GET /metrics', 'WS /ws', 'WS /ws/ingest',
-          ],
-        }),
-    },
-  };
-  const paramRoutes: ParamRoute[] = [
-    { pattern: /^\/api\/streams\/([^/]+)$/, methods: { GET: streams.get, PUT: streams.update, DELETE: streams.remove } },
-    { pattern: /^\/api\/streams\/([^/]+)\/versions$/, methods: { GET: streams.versions } },
-    { pattern: /^\/api\/alerts\/([^/]+)$/, methods: { GET: alerts.get } },
-    { pattern: /^\/api\/alerts\/([^/]+)\/acknowledge$/, methods: { POST: alerts.acknowledge } },
-    { pattern: /^\/api\/alerts\/([^/]+)\/resolve$/, methods: { POST: alerts.resolve } },
-  ];
-  /** The exact route of a path, else the first parameter route it matches, with the parameter bound. */
-  const find = (pathname: string): Partial<Record<string, Handler>> | undefined => {
-    const exact = routes[pathname];
-    if (exact) return exact;
-    for (const r of paramRoutes) {
-      const raw = r.pattern.exec(pathname)?.[1];
-      if (raw === undefined) continue;
-      let param: string;
+  const compiled = compile(routeTable(deps));
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    for (const { pattern, methods } of compiled) {
+      const match = pattern.exec(url.pathname);
+      if (!match) continue;
+      const route = methods.get(req.method ?? 'GET');
+      if (!route) throw new PulseError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}; use ${[...methods.keys()].join(', ')}`);
+      let param = '';
       try {
-        param = decodeURIComponent(raw);
+        param = match[1] === undefined ? '' : decodeURIComponent(match[1]);
       } catch {
-        return undefined; // a malformed %-escape names nothing: 404
+        throw new PulseError('NOT_FOUND', `no route ${url.pathname}`);
       }
-      return Object.fromEntries(
-        Object.entries(r.methods).map(([method, h]) => [method, (req: IncomingMessage, res: ServerResponse, url: URL) => h!(req, res, param, url)]),
-      );
+      const ctx = await deps.auth.authorize(req, route.need);
+      return route.run({ req, res, url, ctx, param });
     }
-    return undefined;
+    throw new PulseError('NOT_FOUND', `no route ${url.pathname}`);
   };
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (deps.ui && !serverPaths.test(url.pathname)) return deps.ui(req, res);
-    const route = find(url.pathname);
-    const handler = route?.[req.method ?? 'GET'];
-    const run = handler
-      ? handler(req, res, url)
-      : Promise.reject(
-          route
-            ? new PulseError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}; use ${Object.keys(route).join(', ')}`)
-            : new PulseError('NOT_FOUND', `no route ${url.pathname}`),
-        );
-    run.catch((err: unknown) => {
+    if (url.pathname === '/') url.pathname = '/api';
+    handle(req, res, url).catch((err: unknown) => {
       if (!res.headersSent) sendError(res, err);
       else res.destroy();
     });

@@ -9,7 +9,14 @@ import type { Bus } from '../lib/bus/bus.ts';
 import { createBus } from '../lib/bus/index.ts';
 import type { Config } from '../lib/config.ts';
 import { startDeadLetterRecorder } from '../lib/dlq-recorder.ts';
-import { isPulseError } from '../lib/errors.ts';
+import { PulseError, isPulseError } from '../lib/errors.ts';
+import { AccessControl } from '../lib/auth/access.ts';
+import { Audit } from '../lib/audit.ts';
+import { Topics } from '../lib/bus/bus.ts';
+import { ClassifierGroup } from '../lib/classifier.ts';
+import { BacklogGate, ConnectionLimiter, TokenBuckets } from '../lib/limits.ts';
+import { quotaKey, RequestAuth } from './auth.ts';
+import { guardUpgrades } from './upgrade.ts';
 import { Ingestor } from '../lib/ingest.ts';
 import { log } from '../lib/log.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
@@ -55,6 +62,27 @@ function demoRows(config: Config): { rows: ReplayRow[]; dataset: string } {
   }
 }
 
+/** A looked-up session is trusted this long: a logout elsewhere applies within it. */
+const sessionCacheMs = 2_000;
+/** Login attempts per address: 10 at once, then one every 5 s. */
+const loginAttempts = { ratePerSecond: 0.2, burst: 10 };
+
+/**
+ * Open mode (nobody configured) is for a first look on this machine: a server reachable from
+ * elsewhere must not run it unless PULSE_INSECURE=1 says so.
+ */
+function checkExposure(config: Config, access: AccessControl): void {
+  if (access.enforced) return;
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.server.host) || config.server.host.startsWith('127.');
+  if (!loopback && !config.auth.insecure) {
+    throw new PulseError(
+      'INSECURE_BIND',
+      `refusing to serve ${config.server.host} without authentication: set PULSE_ADMIN_EMAIL and PULSE_ADMIN_PASSWORD (or run npm run admin:create), bind HOST=127.0.0.1, or set PULSE_INSECURE=1`,
+    );
+  }
+  log.warn({ host: config.server.host }, 'authentication is OFF (open mode): anyone who reaches this server may read, ingest and reconfigure it; create an admin to turn it on');
+}
+
 export async function startPulse(config: Config): Promise<Pulse> {
   const metrics = createMetrics();
   const bus = createBus(config.bus);
@@ -67,8 +95,25 @@ export async function startPulse(config: Config): Promise<Pulse> {
   }
   const detector: DetectorService | undefined = config.detector.embedded ? startDetectorService(config, bus, store, metrics, streams) : undefined;
   const dlqRecorder = await startDeadLetterRecorder(bus, store);
+  const access = await AccessControl.start(store, {
+    pollMs: config.auth.pollMs, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: sessionCacheMs,
+    ...(config.auth.bootstrapAdmin ? { bootstrapAdmin: config.auth.bootstrapAdmin } : {}),
+  });
+  checkExposure(config, access);
+  const auth = new RequestAuth(access, config.auth, config.alerts.publicUrl?.startsWith('https:') ?? false);
+  const limits = {
+    perKey: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerKey, burst: config.limits.ingestBurst }),
+    perIp: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerIp, burst: config.limits.ingestBurst }),
+    backlog: new BacklogGate(() => bus.lag(ClassifierGroup, Topics.raw), config.limits.ingestMaxBacklog),
+    login: new TokenBuckets(loginAttempts),
+  };
+  const connections = new ConnectionLimiter(config.limits.wsConnectionsPerKey);
   const ingestor = new Ingestor(bus, metrics.ingested);
-  const wsIngest = new WsIngest(ingestor);
+  const wsIngest = new WsIngest(ingestor, async (ctx, count) => {
+    await limits.backlog.check();
+    limits.perIp.take(`ip:${ctx.ip}`, count, 'this address');
+    limits.perKey.take(quotaKey(ctx), count, 'this key');
+  });
   const live = await LiveHub.start({ bus, store, metrics }, { messageRate: config.live.messageRate });
   const ui: Ui | undefined = config.ui === 'off'
     ? undefined
@@ -78,14 +123,16 @@ export async function startPulse(config: Config): Promise<Pulse> {
       bus, store, ingestor, metrics, embeddedClassifiers: config.classifier.embedded,
       streams: new StreamCatalog(store),
       alertActions: { store, dashboard: dashboardChannel(bus) },
+      auth, audit: new Audit(store), limits,
       ...(ui ? { ui: ui.handle } : {}),
       ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
     }),
   );
+  const guarded = guardUpgrades(auth, connections);
   server.on('upgrade', (req, socket, head) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    if (pathname === '/ws/ingest') wsIngest.handleUpgrade(req, socket, head);
-    else if (pathname === '/ws') live.handleUpgrade(req, socket, head);
+    if (pathname === '/ws/ingest') guarded(req, socket, head, 'ingest', (ctx) => wsIngest.handleUpgrade(req, socket, head, ctx));
+    else if (pathname === '/ws') guarded(req, socket, head, 'read', () => live.handleUpgrade(req, socket, head));
     else if (ui?.ownsUpgrade(pathname)) ui.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
@@ -121,6 +168,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
       await detector?.stop();
       await classifiers?.stop();
       await streams.stop();
+      await access.stop();
       await dlqRecorder.stop();
       await store.close();
       await bus.close();

@@ -1,11 +1,11 @@
 /** JSON responses and request bodies for the REST routes: one error shape, stable codes. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { PulseError, isPulseError, type ErrorCode } from '../lib/errors.ts';
+import { PulseError, RetryLaterError, isPulseError, type ErrorCode } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { StreamQueryError } from '../lib/streams/query.ts';
 
-const statusOf: Partial<Record<ErrorCode, number>> = {
+export const statusOf: Partial<Record<ErrorCode, number>> = {
   BODY_INVALID: 400,
   MESSAGE_INVALID: 400,
   QUERY_INVALID: 400,
@@ -15,6 +15,12 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF_INVALID: 403,
+  RATE_LIMITED: 429,
+  TOO_MANY_CONNECTIONS: 429,
+  INGEST_OVERLOADED: 503,
   BODY_TOO_LARGE: 413,
   TOO_MANY_MESSAGES: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -36,6 +42,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, err: unknown): void {
   if (isPulseError(err)) {
     const status = statusOf[err.code] ?? 500;
+    if (err instanceof RetryLaterError) res.setHeader('retry-after', String(err.retryAfterSeconds));
     if (status >= 500) log.error({ code: err.code, err: err.message }, 'request failed');
     const position = err instanceof StreamQueryError ? { position: err.detail.position, detail: err.detail.message } : {};
     return sendJson(res, status, { error: { code: err.code, message: err.message, ...position } });

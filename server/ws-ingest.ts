@@ -9,23 +9,33 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isPulseError } from '../lib/errors.ts';
 import { MaxBodyBytes, parseBody, type Ingestor } from '../lib/ingest.ts';
 import { log } from '../lib/log.ts';
+import type { RequestContext } from './auth.ts';
 
 export type IngestReply =
   | { type: 'ack'; frame: number; accepted: number; rejected: Array<{ index: number; reason: string }>; ids: string[] }
   | { type: 'error'; frame: number; code: string; message: string };
 
+/** Checks a frame of `count` messages from `ctx` before it is ingested (rate limits, backlog); throws to refuse it. */
+export type Admit = (ctx: RequestContext, count: number) => Promise<void>;
+
 export class WsIngest {
+  /** A frame is one request body: the same 5 MB bound. */
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MaxBodyBytes });
 
-  constructor(private readonly ingestor: Ingestor) {
-    this.wss.on('connection', (socket) => this.serve(socket));
+  constructor(
+    private readonly ingestor: Ingestor,
+    private readonly admit: Admit,
+  ) {}
+
+  /** `ctx`: who opened the connection (server/auth.ts checked its ingest permission). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: RequestContext): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, ctx));
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
-  }
-
-  private serve(socket: WebSocket): void {
+  private serve(socket: WebSocket, ctx: RequestContext): void {
+    // A protocol error (an oversized or malformed frame) closes this socket with its code (1009,
+    // 1002); unheard, the 'error' event would take the whole server down.
+    socket.on('error', (err) => log.debug({ err: err.message, ip: ctx.ip }, 'ingest socket closed on a protocol error'));
     let frame = 0;
     // Frames are ingested one after another so acknowledgements arrive in frame order.
     let queue = Promise.resolve();
@@ -35,7 +45,9 @@ export class WsIngest {
       queue = queue.then(async () => {
         let reply: IngestReply;
         try {
-          const result = await this.ingestor.ingest(parseBody(text, 'application/json'));
+          const items = parseBody(text, 'application/json');
+          await this.admit(ctx, items.length);
+          const result = await this.ingestor.ingest(items);
           reply = { type: 'ack', frame: n, ...result };
         } catch (err) {
           if (!isPulseError(err)) log.error({ err }, 'websocket ingest failed');

@@ -15,3 +15,5 @@ export {
 export type { DeadLettersPage, DeadLettersQuery, StoredDeadLetter } from './dead-letters.ts';
 export { DeliveryStatuses, type DeliveryAttempt, type DeliveryStatus } from './alert-deliveries.ts';
 export type { AlertsPage, AlertsQuery } from './alerts.ts';
+export type { KeyRecord, SessionRecord, UserRecord } from './access.ts';
+export type { AuditEntry, AuditQuery } from './audit.ts';

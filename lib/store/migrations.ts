@@ -182,6 +182,71 @@ export const migrations: readonly Migration[] = [
       `ALTER TABLE alerts ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT 'sentiment' AFTER stream`,
     ],
   },
+  {
+    version: 5,
+    name: 'users, API keys, sessions, audit log',
+    statements: () => [
+      // Configuration tables hold one row per version, the highest wins (as streams).
+      `CREATE TABLE IF NOT EXISTS users (
+        id String,
+        version UInt64,
+        email String,
+        role LowCardinality(String),
+        password_hash String COMMENT 'argon2id',
+        disabled UInt8,
+        created_at DateTime64(3, 'UTC'),
+        updated_at DateTime64(3, 'UTC')
+      )
+      ENGINE = ReplacingMergeTree(version)
+      ORDER BY id`,
+      `CREATE TABLE IF NOT EXISTS api_keys (
+        id String,
+        version UInt64,
+        name String,
+        secret_hash String COMMENT 'SHA-256 of the token secret',
+        scopes Array(LowCardinality(String)),
+        created_by String,
+        created_at DateTime64(3, 'UTC'),
+        revoked_at Nullable(DateTime64(3, 'UTC'))
+      )
+      ENGINE = ReplacingMergeTree(version)
+      ORDER BY id`,
+      // Written at most once a minute per key: a key in use must not cost a row per request.
+      `CREATE TABLE IF NOT EXISTS api_key_usage (
+        id String,
+        last_used_at DateTime64(3, 'UTC')
+      )
+      ENGINE = ReplacingMergeTree(last_used_at)
+      ORDER BY id`,
+      // A logout or a revocation writes the row again with revoked_at; expired rows go a day later.
+      `CREATE TABLE IF NOT EXISTS sessions (
+        id_hash String COMMENT 'SHA-256 of the cookie value',
+        user_id String,
+        created_at DateTime64(3, 'UTC'),
+        expires_at DateTime64(3, 'UTC'),
+        revoked_at Nullable(DateTime64(3, 'UTC')),
+        updated_at DateTime64(3, 'UTC')
+      )
+      ENGINE = ReplacingMergeTree(updated_at)
+      ORDER BY id_hash
+      TTL toDateTime(expires_at) + INTERVAL 1 DAY`,
+      // Kept without expiry: who changed what is asked long after.
+      `CREATE TABLE IF NOT EXISTS audit_log (
+        at DateTime64(3, 'UTC'),
+        id String,
+        actor_kind LowCardinality(String),
+        actor_id String,
+        actor_name String,
+        action LowCardinality(String),
+        target_kind LowCardinality(String),
+        target_id String,
+        ip String,
+        detail String COMMENT 'JSON object'
+      )
+      ENGINE = ReplacingMergeTree
+      ORDER BY (at, id)`,
+    ],
+  },
 ];
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -20,6 +20,10 @@ import { getAlert, getAlerts, insertAlert, listAlerts, type AlertsPage, type Ale
 import { getStream, insertStreamVersion, listStreams, streamVersions } from './streams.ts';
 import { exampleMessages, streamSeconds, termCounts, type ExampleMessage, type StreamSecond, type TermCounts, type TermCountsQuery } from './detector-reads.ts';
 import { previewCandidates, type Candidate, type CandidatesQuery } from './stream-preview.ts';
+import {
+  getSession, insertKey, insertSession, insertUser, listKeys, listUsers, noteKeysUsed, type KeyRecord, type SessionRecord, type UserRecord,
+} from './access.ts';
+import { insertAudit, listAudit, type AuditEntry, type AuditQuery } from './audit.ts';
 import { checkPageLimit, Filters, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient, type SqlParams } from './sql.ts';
 
@@ -376,6 +380,48 @@ export class Store {
   /** Stored messages that may match a stream being previewed. */
   previewCandidates(q: CandidatesQuery): Promise<Candidate[]> {
     return previewCandidates(this.sql, q);
+  }
+
+  /** Writes a version of a user (its `version` above every stored one). */
+  insertUser(user: UserRecord): Promise<void> {
+    return insertUser(this.sql, user);
+  }
+
+  /** Every user's current version, disabled ones included, by email. */
+  listUsers(): Promise<UserRecord[]> {
+    return listUsers(this.sql);
+  }
+
+  insertKey(key: KeyRecord): Promise<void> {
+    return insertKey(this.sql, key);
+  }
+
+  /** Every key's current version (revoked ones included) with its last use, oldest first. */
+  listKeys(): Promise<KeyRecord[]> {
+    return listKeys(this.sql);
+  }
+
+  /** Key id → epoch ms of its latest use. */
+  noteKeysUsed(used: ReadonlyMap<string, number>): Promise<void> {
+    return noteKeysUsed(this.sql, used);
+  }
+
+  insertSession(session: SessionRecord): Promise<void> {
+    return insertSession(this.sql, session);
+  }
+
+  getSession(idHash: string): Promise<SessionRecord | undefined> {
+    return getSession(this.sql, idHash);
+  }
+
+  insertAudit(entry: AuditEntry): Promise<void> {
+    return insertAudit(this.sql, entry);
+  }
+
+  /** The audit log, newest first. */
+  audit(q: AuditQuery): Promise<{ entries: AuditEntry[]; nextCursor?: string }> {
+    checkDates(...[q.from, q.to].filter((d) => d !== undefined));
+    return listAudit(this.sql, q, MaxPageSize);
   }
 
   /** Alerts, newest opened first, with the history page's filters. */

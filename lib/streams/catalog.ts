@@ -8,6 +8,9 @@ import { PulseError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { checkStream, streamIdFromName, type StreamRecord } from './stream.ts';
 
+/** Sees a version before it is written (and the one it replaces); throws to refuse it. */
+type Approve = (next: StreamRecord, current: StreamRecord | undefined) => void;
+
 type StreamStore = Pick<Store, 'listStreams' | 'getStream' | 'streamVersions' | 'insertStreamVersion'>;
 
 export class StreamCatalog {
@@ -32,8 +35,11 @@ export class StreamCatalog {
     return versions;
   }
 
-  /** A new stream; its id is the submitted one or derived from the name, and must be free. */
-  async create(input: unknown): Promise<StreamRecord> {
+  /**
+   * A new stream; its id is the submitted one or derived from the name, and must be free.
+   * `approve` sees the version about to be written and may refuse it by throwing (permissions).
+   */
+  async create(input: unknown, approve?: Approve): Promise<StreamRecord> {
     const checked = checkStream(input);
     const id = checked.id ?? streamIdFromName(checked.name);
     const existing = await this.store.getStream(id);
@@ -41,14 +47,14 @@ export class StreamCatalog {
       throw new PulseError('CONFLICT', `a stream with id ${JSON.stringify(id)} exists; choose another id or name`);
     }
     // A recreated id continues the numbering: versions only ever grow.
-    return this.write({ ...checked, id, version: (existing?.version ?? 0) + 1, deleted: false });
+    return this.write({ ...checked, id, version: (existing?.version ?? 0) + 1, deleted: false }, approve);
   }
 
-  async update(id: string, input: unknown, ifVersion?: number): Promise<StreamRecord> {
+  async update(id: string, input: unknown, ifVersion?: number, approve?: Approve): Promise<StreamRecord> {
     const current = await this.current(id, ifVersion);
     const checked = checkStream(input, current);
     if (checked.id !== undefined && checked.id !== id) throw new PulseError('BODY_INVALID', 'a stream id cannot change');
-    return this.write({ ...checked, id, version: current.version + 1, deleted: false });
+    return this.write({ ...checked, id, version: current.version + 1, deleted: false }, approve, current);
   }
 
   async remove(id: string, ifVersion?: number): Promise<StreamRecord> {
@@ -64,8 +70,9 @@ export class StreamCatalog {
     return current;
   }
 
-  private async write(stream: Omit<StreamRecord, 'updatedAt'>): Promise<StreamRecord> {
+  private async write(stream: Omit<StreamRecord, 'updatedAt'>, approve?: Approve, current?: StreamRecord): Promise<StreamRecord> {
     const record: StreamRecord = { ...stream, updatedAt: this.now().toISOString() };
+    approve?.(record, current);
     await this.store.insertStreamVersion(record);
     return record;
   }

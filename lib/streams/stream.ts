@@ -102,7 +102,9 @@ export function checkStream(input: unknown, previous?: StreamRecord): CheckedStr
 }
 
 function checkChannel(input: z.infer<typeof ChannelInputSchema>, index: number, previous: readonly StoredChannel[]): StoredChannel {
-  const { id, ...fields } = input;
+  // The dashboard channel has no settings: a form that sends it without its id still means the same one.
+  const id = input.id ?? (input.kind === 'dashboard' ? previous.find((p) => p.kind === 'dashboard')?.id : undefined);
+  const { id: _given, ...fields } = input;
   const kept = id ? previous.find((p) => p.id === id && p.kind === fields.kind) : undefined;
   const merged: Record<string, unknown> = { ...fields };
   if (kept && 'url' in kept && merged.url === undefined) merged.url = kept.url;

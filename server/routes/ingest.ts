@@ -1,10 +1,25 @@
-/** `POST /api/ingest`: a JSON array (or one object) or NDJSON body of messages. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/**
+ * `POST /api/ingest`: a JSON array (or one object) or NDJSON body of messages. Refused before
+ * anything is published while the classifiers are too far behind (503) or the sender is over
+ * its rate, per key and per address (429); both with `Retry-After`.
+ */
 import { MaxBodyBytes, parseBody, type Ingestor } from '../../lib/ingest.ts';
+import type { BacklogGate, TokenBuckets } from '../../lib/limits.ts';
+import type { Call } from '../app.ts';
+import { quotaKey } from '../auth.ts';
 import { readBody, sendJson } from '../respond.ts';
 
-export async function ingestRoute(ingestor: Ingestor, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readBody(req, MaxBodyBytes);
-  const result = await ingestor.ingest(parseBody(body, req.headers['content-type']));
+export interface IngestLimits {
+  perKey: TokenBuckets;
+  perIp: TokenBuckets;
+  backlog: BacklogGate;
+}
+
+export async function ingestRoute(ingestor: Ingestor, limits: IngestLimits, { req, res, ctx }: Call): Promise<void> {
+  await limits.backlog.check();
+  const items = parseBody(await readBody(req, MaxBodyBytes), req.headers['content-type']);
+  limits.perIp.take(`ip:${ctx.ip}`, items.length, 'this address');
+  limits.perKey.take(quotaKey(ctx), items.length, 'this key');
+  const result = await ingestor.ingest(items);
   sendJson(res, 202, { accepted: result.accepted, rejected: result.rejected, ids: result.ids });
 }

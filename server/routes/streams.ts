@@ -1,14 +1,18 @@
 /**
  * `/api/streams`: keyword streams and their versions, and the preview of a draft. A change may
  * carry `If-Match: <version>` (the version it was made on, as `ETag` gave it): a stream saved
- * by someone else in between answers 409 instead of being overwritten.
+ * by someone else in between answers 409 instead of being overwritten. Editors change streams
+ * and rules; where alerts are sent (channels) is an admin's to change.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { can } from '../../lib/auth/roles.ts';
+import { changedFields, type Audit } from '../../lib/audit.ts';
 import { PulseError } from '../../lib/errors.ts';
 import type { StreamCatalog } from '../../lib/streams/catalog.ts';
 import { previewStream } from '../../lib/streams/preview.ts';
-import { publicStream, type StreamRecord } from '../../lib/streams/stream.ts';
+import { publicStream, type PublicStream, type StreamRecord } from '../../lib/streams/stream.ts';
 import type { Store } from '../../lib/store/index.ts';
+import type { Call } from '../app.ts';
 import { readJson, sendJson } from '../respond.ts';
 
 /** A stream's JSON is small; a preview body is one stream. */
@@ -19,7 +23,7 @@ function sendStream(res: ServerResponse, status: number, stream: StreamRecord): 
   sendJson(res, status, { stream: publicStream(stream) });
 }
 
-function ifMatch(req: IncomingMessage): number | undefined {
+function ifMatch({ req }: Call): number | undefined {
   const header = req.headers['if-match'];
   if (header === undefined || header === '*') return undefined;
   const version = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim())?.[1];
@@ -27,25 +31,55 @@ function ifMatch(req: IncomingMessage): number | undefined {
   return Number(version);
 }
 
-export function streamRoutes(catalog: StreamCatalog, store: Pick<Store, 'previewCandidates'>) {
+/** What the audit log keeps of a version: everything but credentials (channels as the API shows them). */
+function audited(s: StreamRecord): Omit<PublicStream, 'detectorRules'> {
+  const { detectorRules: _rules, ...rest } = publicStream(s);
+  return rest;
+}
+
+/** Whether the webhook and Slack channels differ in any way, credentials included (the dashboard is always on). */
+function channelsChanged(before: StreamRecord | undefined, after: StreamRecord): boolean {
+  const external = (s: StreamRecord | undefined) => JSON.stringify((s?.channels ?? []).filter((c) => c.kind !== 'dashboard'));
+  return external(before) !== external(after);
+}
+
+export function streamRoutes(catalog: StreamCatalog, store: Pick<Store, 'previewCandidates'>, audit: Audit) {
+  /** Refuses a write that would change the channels without the admin permission, before it is stored. */
+  const checkChannels = (call: Call, before: StreamRecord | undefined, after: StreamRecord) => {
+    if (call.ctx.principal && !can(call.ctx.principal, 'admin') && channelsChanged(before, after)) {
+      throw new PulseError('FORBIDDEN', 'changing where alerts are sent (channels) needs the admin role');
+    }
+  };
   return {
-    list: async (_req: IncomingMessage, res: ServerResponse) => {
+    list: async ({ res }: Call) => {
       sendJson(res, 200, { streams: (await catalog.list()).map(publicStream) });
     },
-    create: async (req: IncomingMessage, res: ServerResponse) => {
-      const stream = await catalog.create(await readJson(req, maxBodyBytes));
-      res.setHeader('location', `/api/streams/${stream.id}`);
-      sendStream(res, 201, stream);
+    create: async (call: Call) => {
+      const stream = await catalog.create(await readJson(call.req, maxBodyBytes), (next) => checkChannels(call, undefined, next));
+      await audit.record(call.ctx, 'stream.create', { kind: 'stream', id: stream.id }, { stream: audited(stream) });
+      call.res.setHeader('location', `/api/streams/${stream.id}`);
+      sendStream(call.res, 201, stream);
     },
-    get: async (_req: IncomingMessage, res: ServerResponse, id: string) => sendStream(res, 200, await catalog.get(id)),
-    update: async (req: IncomingMessage, res: ServerResponse, id: string) => {
-      sendStream(res, 200, await catalog.update(id, await readJson(req, maxBodyBytes), ifMatch(req)));
+    get: async ({ res, param }: Call) => sendStream(res, 200, await catalog.get(param)),
+    update: async (call: Call) => {
+      let before: StreamRecord | undefined;
+      const stream = await catalog.update(call.param, await readJson(call.req, maxBodyBytes), ifMatch(call), (next, current) => {
+        before = current;
+        checkChannels(call, current, next);
+      });
+      const changes = changedFields(audited(before!), audited(stream), ['name', 'query', 'sources', 'rule', 'channels']);
+      await audit.record(call.ctx, 'stream.update', { kind: 'stream', id: stream.id }, { version: stream.version, changes });
+      sendStream(call.res, 200, stream);
     },
-    remove: async (req: IncomingMessage, res: ServerResponse, id: string) => sendStream(res, 200, await catalog.remove(id, ifMatch(req))),
-    versions: async (_req: IncomingMessage, res: ServerResponse, id: string) => {
-      sendJson(res, 200, { versions: (await catalog.versions(id)).map(publicStream) });
+    remove: async (call: Call) => {
+      const stream = await catalog.remove(call.param, ifMatch(call));
+      await audit.record(call.ctx, 'stream.delete', { kind: 'stream', id: stream.id }, { version: stream.version });
+      sendStream(call.res, 200, stream);
     },
-    preview: async (req: IncomingMessage, res: ServerResponse) => {
+    versions: async ({ res, param }: Call) => {
+      sendJson(res, 200, { versions: (await catalog.versions(param)).map(publicStream) });
+    },
+    preview: async ({ req, res }: Call) => {
       sendJson(res, 200, await previewStream(store, await readJson(req, maxBodyBytes)));
     },
   };

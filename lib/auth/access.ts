@@ -1,0 +1,250 @@
+/**
+ * Identities: dashboard users (password → session cookie) and API keys (bearer token), and
+ * whether authentication is enforced at all.
+ *
+ * Enforced as soon as an admin user exists or a first admin is configured (PULSE_ADMIN_EMAIL /
+ * PULSE_ADMIN_PASSWORD); until then the server runs open (every request may do everything), which
+ * only a loopback bind allows (server/pulse.ts). Users and keys are re-read from the store every
+ * `pollMs`, sessions are cached for `sessionCacheMs`: a revoked key, a disabled user or a logout
+ * takes effect in every server process within a couple of seconds.
+ */
+import { randomUUID } from 'node:crypto';
+import { PulseError } from '../errors.ts';
+import { log } from '../log.ts';
+import type { KeyRecord, SessionRecord, Store, UserRecord } from '../store/index.ts';
+import { Roles, Scopes, type Principal, type Role, type Scope } from './roles.ts';
+import {
+  checkPasswordStrength, decoyHash, hashPassword, newKeyToken, newSessionId, parseKeyToken, secretMatches, sha256, verifyPassword,
+} from './secrets.ts';
+
+export interface AccessOptions {
+  /** How often users and keys are re-read. */
+  pollMs: number;
+  /** How long a session lasts after login. */
+  sessionTtlMs: number;
+  /** How long a looked-up session is trusted before it is read again (bounds how late a logout applies elsewhere). */
+  sessionCacheMs: number;
+  /** The first admin, created at start when no user has this email. */
+  bootstrapAdmin?: { email: string; password: string };
+}
+
+type AccessStore = Pick<Store, 'listUsers' | 'insertUser' | 'listKeys' | 'insertKey' | 'noteKeysUsed' | 'insertSession' | 'getSession'>;
+
+export type PublicUser = Omit<UserRecord, 'passwordHash' | 'version'>;
+export type PublicKey = Omit<KeyRecord, 'secretHash' | 'version'> & { prefix: string };
+
+/** Last use of a key is written at most this often. */
+const usageFlushMs = 60_000;
+
+export class AccessControl {
+  private users: UserRecord[] = [];
+  private keys = new Map<string, KeyRecord>();
+  private readonly sessions = new Map<string, { session: SessionRecord | undefined; at: number }>();
+  private readonly used = new Map<string, number>();
+  private timers: NodeJS.Timeout[] = [];
+  private reading: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly store: AccessStore,
+    private readonly options: AccessOptions,
+  ) {}
+
+  static async start(store: AccessStore, options: AccessOptions): Promise<AccessControl> {
+    const access = new AccessControl(store, options);
+    await access.refresh();
+    const admin = options.bootstrapAdmin;
+    if (admin && !access.userByEmail(admin.email)) {
+      await access.createUser({ email: admin.email, password: admin.password, role: 'admin' });
+      log.info({ email: admin.email }, 'first admin created from PULSE_ADMIN_EMAIL');
+    }
+    access.timers = [
+      setInterval(() => {
+        access.reading = access.refresh().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reading users and keys failed'));
+      }, options.pollMs),
+      setInterval(() => void access.flushUsage(), usageFlushMs),
+    ];
+    for (const t of access.timers) t.unref();
+    return access;
+  }
+
+  /** Whether requests must authenticate. */
+  get enforced(): boolean {
+    return this.options.bootstrapAdmin !== undefined || this.users.some((u) => u.role === 'admin' && !u.disabled);
+  }
+
+  async refresh(): Promise<void> {
+    const [users, keys] = await Promise.all([this.store.listUsers(), this.store.listKeys()]);
+    this.users = users;
+    this.keys = new Map(keys.map((k) => [k.id, k]));
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.reading;
+    await this.flushUsage();
+  }
+
+  /**
+   * Who sent a request: a bearer key (`Authorization: Bearer pulse_…`) or a session cookie's
+   * id; null when neither is valid. In open mode everybody is `open`.
+   */
+  async authenticate(credentials: { bearer?: string; sessionId?: string }): Promise<Principal | null> {
+    if (!this.enforced) return { kind: 'open' };
+    if (credentials.bearer !== undefined) return this.keyPrincipal(credentials.bearer);
+    if (credentials.sessionId !== undefined) return this.sessionPrincipal(credentials.sessionId);
+    return null;
+  }
+
+  private keyPrincipal(token: string): Principal | null {
+    const parsed = parseKeyToken(token);
+    const key = parsed && this.keys.get(parsed.id);
+    if (!parsed || !key || key.revokedAt || !secretMatches(parsed.secret, key.secretHash)) return null;
+    this.used.set(key.id, Date.now());
+    return { kind: 'key', id: key.id, name: key.name, scopes: key.scopes };
+  }
+
+  private async sessionPrincipal(sessionId: string): Promise<Principal | null> {
+    const idHash = sha256(sessionId);
+    let cached = this.sessions.get(idHash);
+    if (!cached || Date.now() - cached.at > this.options.sessionCacheMs) {
+      cached = { session: await this.store.getSession(idHash), at: Date.now() };
+      this.sessions.set(idHash, cached);
+      this.pruneSessions();
+    }
+    const s = cached.session;
+    if (!s || s.revokedAt || Date.parse(s.expiresAt) <= Date.now()) return null;
+    const user = this.users.find((u) => u.id === s.userId);
+    if (!user || user.disabled) return null;
+    return { kind: 'user', id: user.id, email: user.email, role: user.role, sessionId };
+  }
+
+  private pruneSessions(): void {
+    const stale = Date.now() - this.options.sessionCacheMs;
+    for (const [k, v] of this.sessions) if (v.at < stale) this.sessions.delete(k);
+  }
+
+  /** The CSRF token of a session: state-changing requests made with its cookie must send it (X-CSRF-Token). */
+  csrfToken(sessionId: string): string {
+    return sha256(`csrf:${sessionId}`);
+  }
+
+  /** Checks a password; a new session on success. UNAUTHENTICATED says nothing about which part was wrong. */
+  async login(email: string, password: string): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
+    const user = this.userByEmail(email);
+    // An unknown email costs the same argon2 time as a wrong password.
+    const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
+    if (!user || !ok || user.disabled) throw new PulseError('UNAUTHENTICATED', 'wrong email or password');
+    const { id, idHash } = newSessionId();
+    const now = Date.now();
+    const session: SessionRecord = {
+      idHash, userId: user.id, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + this.options.sessionTtlMs).toISOString(),
+    };
+    await this.store.insertSession(session);
+    return { sessionId: id, user: publicUser(user), expiresAt: session.expiresAt };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    const idHash = sha256(sessionId);
+    const session = await this.store.getSession(idHash);
+    if (!session || session.revokedAt) return;
+    await this.store.insertSession({ ...session, revokedAt: new Date().toISOString() });
+    this.sessions.delete(idHash);
+  }
+
+  userById(id: string): PublicUser | undefined {
+    const u = this.users.find((x) => x.id === id);
+    return u && publicUser(u);
+  }
+
+  listUsers(): PublicUser[] {
+    return this.users.map(publicUser);
+  }
+
+  async createUser(input: { email: string; password: string; role: Role }): Promise<PublicUser> {
+    const email = normalizeEmail(input.email);
+    if (!Roles.includes(input.role)) throw new PulseError('BODY_INVALID', `role must be one of ${Roles.join(', ')}`);
+    if (this.userByEmail(email)) throw new PulseError('CONFLICT', `a user with email ${email} exists`);
+    const now = new Date().toISOString();
+    const user: UserRecord = {
+      id: randomUUID(), version: 1, email, role: input.role, passwordHash: await hashPassword(input.password), disabled: false, createdAt: now, updatedAt: now,
+    };
+    await this.store.insertUser(user);
+    this.users = [...this.users, user];
+    return publicUser(user);
+  }
+
+  /** Changes a user's role, password or disabled flag; the last enabled admin cannot lose either. */
+  async updateUser(id: string, change: { role?: Role; password?: string; disabled?: boolean }): Promise<PublicUser> {
+    const current = this.users.find((u) => u.id === id);
+    if (!current) throw new PulseError('NOT_FOUND', `no user ${JSON.stringify(id)}`);
+    if (change.password !== undefined) checkPasswordStrength(change.password);
+    const next: UserRecord = {
+      ...current,
+      version: current.version + 1,
+      ...(change.role !== undefined ? { role: change.role } : {}),
+      ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+      ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
+      updatedAt: new Date().toISOString(),
+    };
+    const admins = this.users.filter((u) => u.role === 'admin' && !u.disabled && u.id !== id);
+    if (current.role === 'admin' && !current.disabled && (next.role !== 'admin' || next.disabled) && !admins.length) {
+      throw new PulseError('CONFLICT', 'this is the last enabled admin: make another admin first');
+    }
+    await this.store.insertUser(next);
+    this.users = this.users.map((u) => (u.id === id ? next : u));
+    return publicUser(next);
+  }
+
+  listKeys(): PublicKey[] {
+    return [...this.keys.values()].map(publicKey);
+  }
+
+  /** A new key; its token is in the answer and nowhere else, ever. */
+  async createKey(input: { name: string; scopes: readonly Scope[]; createdBy: string }): Promise<{ key: PublicKey; token: string }> {
+    const scopes = [...new Set(input.scopes)];
+    if (!scopes.length || scopes.some((s) => !Scopes.includes(s))) throw new PulseError('BODY_INVALID', `scopes: one or more of ${Scopes.join(', ')}`);
+    const { id, token, secretHash } = newKeyToken();
+    const key: KeyRecord = { id, version: 1, name: input.name, secretHash, scopes, createdBy: input.createdBy, createdAt: new Date().toISOString() };
+    await this.store.insertKey(key);
+    this.keys.set(id, key);
+    return { key: publicKey(key), token };
+  }
+
+  async revokeKey(id: string): Promise<PublicKey> {
+    const current = this.keys.get(id);
+    if (!current) throw new PulseError('NOT_FOUND', `no key ${JSON.stringify(id)}`);
+    if (current.revokedAt) return publicKey(current);
+    const next: KeyRecord = { ...current, version: current.version + 1, revokedAt: new Date().toISOString() };
+    await this.store.insertKey(next);
+    this.keys.set(id, next);
+    return publicKey(next);
+  }
+
+  private userByEmail(email: string): UserRecord | undefined {
+    const wanted = normalizeEmail(email);
+    return this.users.find((u) => u.email === wanted);
+  }
+
+  private async flushUsage(): Promise<void> {
+    if (!this.used.size) return;
+    const batch = new Map(this.used);
+    this.used.clear();
+    await this.store.noteKeysUsed(batch).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'recording key use failed'));
+  }
+}
+
+function normalizeEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(e) || e.length > 254) throw new PulseError('BODY_INVALID', 'not an email address');
+  return e;
+}
+
+function publicUser(u: UserRecord): PublicUser {
+  const { passwordHash: _hash, version: _version, ...rest } = u;
+  return rest;
+}
+
+function publicKey(k: KeyRecord): PublicKey {
+  const { secretHash: _hash, version: _version, ...rest } = k;
+  return { ...rest, prefix: `pulse_${k.id}_…` };
+}

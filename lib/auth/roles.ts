@@ -1,0 +1,64 @@
+/**
+ * Who may do what. People have a role, API keys have scopes; both come down to the same four
+ * permissions, which is what every route and WebSocket checks (server/app.ts).
+ *
+ * - read: stats, messages, dead letters, streams, alerts, the live feed;
+ * - ingest: POST /api/ingest and WS /ws/ingest;
+ * - edit: keyword streams and their alert rules, acknowledging and resolving alerts;
+ * - admin: API keys, users, alert channels (where alerts are sent), the audit log.
+ */
+export const Roles = ['viewer', 'editor', 'admin'] as const;
+export type Role = (typeof Roles)[number];
+
+export const Scopes = ['ingest', 'read', 'admin'] as const;
+export type Scope = (typeof Scopes)[number];
+
+export const Permissions = ['read', 'ingest', 'edit', 'admin'] as const;
+export type Permission = (typeof Permissions)[number];
+
+const byRole: Record<Role, readonly Permission[]> = {
+  viewer: ['read'],
+  editor: ['read', 'edit'],
+  // People do not ingest: sources do, with a key.
+  admin: ['read', 'edit', 'admin'],
+};
+
+const byScope: Record<Scope, readonly Permission[]> = {
+  ingest: ['ingest'],
+  read: ['read'],
+  // An automation key that manages Pulse (streams, keys, users) may do everything.
+  admin: ['read', 'ingest', 'edit', 'admin'],
+};
+
+/** Who made a request. `open`: nobody is configured yet, and the server runs without authentication. */
+export type Principal =
+  | { kind: 'user'; id: string; email: string; role: Role; sessionId: string }
+  | { kind: 'key'; id: string; name: string; scopes: readonly Scope[] }
+  | { kind: 'open' };
+
+export function permissionsOf(p: Principal): ReadonlySet<Permission> {
+  switch (p.kind) {
+    case 'open':
+      return new Set(Permissions);
+    case 'user':
+      return new Set(byRole[p.role]);
+    case 'key':
+      return new Set(p.scopes.flatMap((s) => byScope[s]));
+  }
+}
+
+export function can(p: Principal, permission: Permission): boolean {
+  return permissionsOf(p).has(permission);
+}
+
+/** For the audit log and logs: who, without secrets. */
+export function describePrincipal(p: Principal): { kind: Principal['kind']; id: string; name: string } {
+  switch (p.kind) {
+    case 'open':
+      return { kind: 'open', id: '', name: 'unauthenticated (open mode)' };
+    case 'user':
+      return { kind: 'user', id: p.id, name: p.email };
+    case 'key':
+      return { kind: 'key', id: p.id, name: p.name };
+  }
+}

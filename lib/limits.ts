@@ -1,0 +1,108 @@
+/**
+ * Abuse protection for the entry points: token buckets on ingest (per key and per client
+ * address, counted in messages), connection counts per principal on the WebSockets, and a gate
+ * that refuses ingest while the classifiers are too far behind, so memory does not grow with
+ * a backlog. Every refusal is a RetryLaterError: HTTP answers 429 / 503 with `Retry-After`.
+ */
+import { RetryLaterError } from './errors.ts';
+
+export interface BucketOptions {
+  /** Tokens (messages) added per second. */
+  ratePerSecond: number;
+  /** The most a bucket holds: the burst a quiet client may send at once. */
+  burst: number;
+  /** Buckets kept at most; full (idle) ones are dropped first. */
+  maxBuckets?: number;
+}
+
+/**
+ * One token bucket per key. A request of n tokens passes while the bucket holds min(n, burst)
+ * and then owes all n (the balance may go negative), so a request larger than the burst is
+ * possible but its sender waits it off; over time nobody exceeds the rate.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly options: BucketOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes n tokens or throws RATE_LIMITED with the seconds until they would be there. */
+  take(key: string, n: number, what: string): void {
+    const { ratePerSecond: rate, burst } = this.options;
+    const now = this.now();
+    const b = this.buckets.get(key) ?? { tokens: burst, at: now };
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * rate);
+    b.at = now;
+    const needed = Math.min(n, burst);
+    if (b.tokens < needed) {
+      this.buckets.set(key, b);
+      const wait = Math.max(1, Math.ceil((needed - b.tokens) / rate));
+      throw new RetryLaterError('RATE_LIMITED', `${what}: more than ${rate} messages per second (burst ${burst}); retry in ${wait} s`, wait);
+    }
+    b.tokens -= n;
+    this.buckets.set(key, b);
+    if (this.buckets.size > (this.options.maxBuckets ?? 10_000)) this.dropIdle(now);
+  }
+
+  private dropIdle(now: number): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((now - b.at) / 1000) * this.options.ratePerSecond >= this.options.burst) this.buckets.delete(key);
+    }
+  }
+}
+
+/** Open WebSocket connections per principal; `acquire` refuses past the limit. */
+export class ConnectionLimiter {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly perKey: number) {}
+
+  /** Counts a connection and returns its release, or throws TOO_MANY_CONNECTIONS. */
+  acquire(key: string): () => void {
+    const n = this.open.get(key) ?? 0;
+    if (n >= this.perKey) throw new RetryLaterError('TOO_MANY_CONNECTIONS', `at most ${this.perKey} connections at once per key or user`, 5);
+    this.open.set(key, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left > 0) this.open.set(key, left);
+      else this.open.delete(key);
+    };
+  }
+}
+
+/**
+ * Refuses ingest while the classifiers' backlog (raw messages not yet committed) exceeds
+ * `maxBacklog`. The backlog is read from the bus at most every `refreshMs`; a failed read keeps
+ * the last value rather than refusing everything.
+ */
+export class BacklogGate {
+  private backlog = 0;
+  private readAt = 0;
+  private reading: Promise<void> | undefined;
+
+  constructor(
+    private readonly readBacklog: () => Promise<number>,
+    private readonly maxBacklog: number,
+    private readonly refreshMs = 500,
+  ) {}
+
+  async check(): Promise<void> {
+    if (Date.now() - this.readAt > this.refreshMs) {
+      this.reading ??= this.readBacklog()
+        .then((n) => void (this.backlog = n), () => undefined)
+        .finally(() => {
+          this.readAt = Date.now();
+          this.reading = undefined;
+        });
+      await this.reading;
+    }
+    if (this.backlog > this.maxBacklog) {
+      throw new RetryLaterError('INGEST_OVERLOADED', `the classifiers are ${this.backlog} messages behind (limit ${this.maxBacklog}); retry shortly`, 2);
+    }
+  }
+}

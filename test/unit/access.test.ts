@@ -1,0 +1,160 @@
+/**
+ * Identities and limits without a server: sessions that expire or are logged out, keys that are
+ * revoked, roles and scopes, the last admin, token buckets and connection counts.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AccessControl, type AccessOptions } from '../../lib/auth/access.ts';
+import { can, type Principal } from '../../lib/auth/roles.ts';
+import { isPulseError, RetryLaterError } from '../../lib/errors.ts';
+import { ConnectionLimiter, TokenBuckets } from '../../lib/limits.ts';
+import type { KeyRecord, SessionRecord, UserRecord } from '../../lib/store/index.ts';
+
+/** The store's part that AccessControl uses, in memory (latest version wins, as ReplacingMergeTree). */
+class MemoryStore {
+  users = new Map<string, UserRecord>();
+  keys = new Map<string, KeyRecord>();
+  sessions = new Map<string, SessionRecord>();
+  async listUsers() {
+    return [...this.users.values()];
+  }
+  async insertUser(u: UserRecord) {
+    this.users.set(u.id, u);
+  }
+  async listKeys() {
+    return [...this.keys.values()];
+  }
+  async insertKey(k: KeyRecord) {
+    this.keys.set(k.id, k);
+  }
+  async noteKeysUsed() {}
+  async insertSession(s: SessionRecord) {
+    this.sessions.set(s.idHash, s);
+  }
+  async getSession(idHash: string) {
+    return this.sessions.get(idHash);
+  }
+}
+
+const options: AccessOptions = { pollMs: 60_000, sessionTtlMs: 300, sessionCacheMs: 0 };
+const password = 'a long enough password';
+
+describe('access control', () => {
+  it('runs open until an admin exists, then needs credentials', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, options);
+    assert.equal(access.enforced, false);
+    assert.deepEqual(await access.authenticate({}), { kind: 'open' });
+    await access.createUser({ email: 'Viewer@Example.com', password, role: 'viewer' });
+    assert.equal(access.enforced, false, 'a viewer alone does not turn authentication on');
+    await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
+    assert.equal(access.enforced, true);
+    assert.equal(await access.authenticate({}), null);
+    await access.stop();
+  });
+
+  it('is enforced from the start with a configured first admin, which it creates once', async () => {
+    const store = new MemoryStore();
+    const first = await AccessControl.start(store, { ...options, bootstrapAdmin: { email: 'root@example.com', password } });
+    const again = await AccessControl.start(store, { ...options, bootstrapAdmin: { email: 'ROOT@example.com', password } });
+    assert.equal(store.users.size, 1);
+    assert.equal(again.enforced, true);
+    await first.stop();
+    await again.stop();
+  });
+
+  it('logs in with the right password only, and sessions end at expiry and at logout', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, options);
+    await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
+    await assert.rejects(access.login('admin@example.com', 'wrong password!!'), (e) => isPulseError(e, 'UNAUTHENTICATED'));
+    await assert.rejects(access.login('nobody@example.com', password), (e) => isPulseError(e, 'UNAUTHENTICATED'));
+    const { sessionId } = await access.login('ADMIN@example.com', password);
+    const principal = await access.authenticate({ sessionId });
+    assert.equal(principal?.kind, 'user');
+    assert.ok(![...store.sessions.keys()].includes(sessionId), 'only the hash of a session id is stored');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    assert.equal(await access.authenticate({ sessionId }), null, 'expired');
+    const second = await access.login('admin@example.com', password);
+    await access.logout(second.sessionId);
+    assert.equal(await access.authenticate({ sessionId: second.sessionId }), null, 'logged out');
+    await access.stop();
+  });
+
+  it('refuses a disabled user at once, and will not disable or demote the last admin', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, { ...options, sessionTtlMs: 60_000 });
+    const admin = await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
+    const editor = await access.createUser({ email: 'editor@example.com', password, role: 'editor' });
+    const { sessionId } = await access.login('editor@example.com', password);
+    await access.updateUser(editor.id, { disabled: true });
+    assert.equal(await access.authenticate({ sessionId }), null);
+    await assert.rejects(access.updateUser(admin.id, { role: 'viewer' }), (e) => isPulseError(e, 'CONFLICT'));
+    await assert.rejects(access.updateUser(admin.id, { disabled: true }), (e) => isPulseError(e, 'CONFLICT'));
+    await assert.rejects(access.updateUser(admin.id, { password: 'short' }), (e) => isPulseError(e, 'BODY_INVALID'));
+    await access.stop();
+  });
+
+  it('authenticates keys by their token, stores only a hash, and refuses revoked and forged ones', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, options);
+    await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
+    const { key, token } = await access.createKey({ name: 'feeder', scopes: ['ingest'], createdBy: 'test' });
+    assert.ok(!JSON.stringify([...store.keys.values()]).includes(token.split('_')[2]!), 'the secret is not stored');
+    const principal = (await access.authenticate({ bearer: token })) as Principal;
+    assert.deepEqual(principal, { kind: 'key', id: key.id, name: 'feeder', scopes: ['ingest'] });
+    assert.equal(await access.authenticate({ bearer: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` }), null);
+    assert.equal(await access.authenticate({ bearer: 'pulse_nope' }), null);
+    await access.revokeKey(key.id);
+    assert.equal(await access.authenticate({ bearer: token }), null);
+    await access.stop();
+  });
+
+  it('maps roles and scopes to permissions', () => {
+    const user = (role: 'viewer' | 'editor' | 'admin'): Principal => ({ kind: 'user', id: 'u', email: 'e', role, sessionId: 's' });
+    const key = (...scopes: Array<'ingest' | 'read' | 'admin'>): Principal => ({ kind: 'key', id: 'k', name: 'n', scopes });
+    const table: Array<[Principal, string]> = [
+      [user('viewer'), 'read'],
+      [user('editor'), 'read edit'],
+      [user('admin'), 'read edit admin'],
+      [key('ingest'), 'ingest'],
+      [key('read'), 'read'],
+      [key('read', 'ingest'), 'read ingest'],
+      [key('admin'), 'read ingest edit admin'],
+      [{ kind: 'open' }, 'read ingest edit admin'],
+    ];
+    for (const [p, allowed] of table) {
+      for (const permission of ['read', 'ingest', 'edit', 'admin'] as const) {
+        assert.equal(can(p, permission), allowed.split(' ').includes(permission), `${JSON.stringify(p)} ${permission}`);
+      }
+    }
+  });
+});
+
+describe('limits', () => {
+  it('token buckets: a burst, then the rate, with the wait in the refusal; keys do not share', () => {
+    let now = 0;
+    const buckets = new TokenBuckets({ ratePerSecond: 10, burst: 20 }, () => now);
+    buckets.take('a', 20, 'a');
+    assert.throws(() => buckets.take('a', 5, 'a'), (e) => e instanceof RetryLaterError && e.code === 'RATE_LIMITED' && e.retryAfterSeconds === 1);
+    buckets.take('b', 20, 'b');
+    now += 500;
+    buckets.take('a', 5, 'a');
+    // Larger than the burst: passes on a full bucket, then owes it.
+    now += 10_000;
+    buckets.take('a', 50, 'a');
+    assert.throws(() => buckets.take('a', 1, 'a'), (e) => e instanceof RetryLaterError && e.retryAfterSeconds === 4);
+  });
+
+  it('connection limiter: per key, released once', () => {
+    const limiter = new ConnectionLimiter(2);
+    const r1 = limiter.acquire('k');
+    limiter.acquire('k');
+    assert.throws(() => limiter.acquire('k'), (e) => isPulseError(e, 'TOO_MANY_CONNECTIONS'));
+    limiter.acquire('other');
+    r1();
+    r1();
+    limiter.acquire('k');
+    assert.throws(() => limiter.acquire('k'));
+  });
+});

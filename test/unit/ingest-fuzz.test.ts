@@ -1,0 +1,97 @@
+/**
+ * Property tests (fast-check) of the ingest entry: whatever a client sends, the parser answers
+ * items or one of its stable errors, and the ingestor accounts for every item exactly once —
+ * accepted and published, or rejected with its index and dead-lettered. Never a crash, never
+ * a silent loss.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { Topics, type Bus, type OutRecord } from '../../lib/bus/bus.ts';
+import { isPulseError } from '../../lib/errors.ts';
+import { Ingestor, MaxMessagesPerRequest, parseBody } from '../../lib/ingest.ts';
+
+const parserErrors = ['BODY_INVALID', 'UNSUPPORTED_MEDIA_TYPE', 'TOO_MANY_MESSAGES'];
+
+function recordingBus(): { bus: Bus; published: Map<string, OutRecord[]> } {
+  const published = new Map<string, OutRecord[]>();
+  const bus = {
+    publish: async (topic: string, records: OutRecord[]) => {
+      published.set(topic, [...(published.get(topic) ?? []), ...records]);
+    },
+  } as unknown as Bus;
+  return { bus, published };
+}
+
+/** Message-like values: mostly near-valid, with every field sometimes wrong. */
+const messageish = fc.oneof(
+  fc.record(
+    {
+      id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+      ts: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.integer()),
+      source: fc.oneof(fc.string({ maxLength: 80 }), fc.integer()),
+      text: fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 50 }), fc.constant('   '), fc.integer()),
+      author: fc.string(),
+      lang: fc.string(),
+      url: fc.string(),
+      meta: fc.jsonValue(),
+      extra: fc.jsonValue(),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.jsonValue(),
+);
+
+describe('ingest under arbitrary input (fast-check)', () => {
+  it('the parser answers items or a stable error for any body and content type', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.json(), fc.array(fc.json()).map((lines) => lines.join('\n'))),
+        fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/x-ndjson', 'text/plain', undefined),
+        (body, type) => {
+          try {
+            const items = parseBody(body, type);
+            assert.ok(items.length <= MaxMessagesPerRequest);
+          } catch (err) {
+            assert.ok(isPulseError(err) && parserErrors.includes(err.code), String(err));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('NDJSON: one item per non-empty line, broken lines rejected alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.json(), fc.string())), (lines) => {
+        const body = lines.join('\n');
+        const items = parseBody(body, 'application/x-ndjson');
+        assert.equal(items.length, body.split('\n').filter((l) => l.trim() !== '').length);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('every item is accepted and published, or rejected by index and dead-lettered', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(messageish, { maxLength: 30 }), async (values) => {
+        const { bus, published } = recordingBus();
+        const result = await new Ingestor(bus).ingest(values.map((value) => ({ ok: true, value })));
+        const raw = published.get(Topics.raw) ?? [];
+        const dead = published.get(Topics.dlq) ?? [];
+        assert.equal(result.accepted + result.rejected.length, values.length);
+        assert.equal(raw.length, result.accepted);
+        assert.equal(dead.length, result.rejected.length);
+        assert.deepEqual(raw.map((r) => r.key), result.ids);
+        const rejectedAt = new Set(result.rejected.map((r) => r.index));
+        assert.equal(rejectedAt.size, result.rejected.length);
+        for (const r of result.rejected) assert.ok(r.reason.length > 0);
+        for (const record of raw) {
+          const m = JSON.parse(record.value) as { text: string; source: string };
+          assert.ok(m.text.trim().length > 0 && m.text.length <= 10_000);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
