@@ -79,9 +79,9 @@ const EnvSchema = z.object({
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you trust); off: the socket's address. */
   PULSE_TRUST_PROXY: switchFromEnv.default(false),
   /** Ingest limits: messages per second per key (or user) and per client address, and the burst of each. */
-  PULSE_INGEST_RATE_PER_KEY: intFromEnv(1, 10_000_000).default(5_000),
-  PULSE_INGEST_RATE_PER_IP: intFromEnv(1, 10_000_000).default(5_000),
-  PULSE_INGEST_BURST: intFromEnv(1, 10_000_000).default(10_000),
+  PULSE_INGEST_RATE_PER_KEY: intFromEnv(1, 10_000_000).default(20_000),
+  PULSE_INGEST_RATE_PER_IP: intFromEnv(1, 10_000_000).default(20_000),
+  PULSE_INGEST_BURST: intFromEnv(1, 10_000_000).default(20_000),
   /** Ingest answers 503 while the classifiers are this many raw messages behind. */
   PULSE_INGEST_MAX_BACKLOG: intFromEnv(1, 100_000_000).default(200_000),
   /** Open WebSocket connections (/ws and /ws/ingest together) per key or user, or per address in open mode. */

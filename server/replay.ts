@@ -1,4 +1,5 @@
 /** `npm run replay`: streams a labelled dataset into a running Pulse through `POST /api/ingest`. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { runCli } from '../lib/cli.ts';
 import { loadConfig } from '../lib/config.ts';
@@ -20,7 +21,11 @@ running Pulse (npm start, or the distributed server). The human label travels in
   --source NAME        source of every message (default: the row's own, else the dataset)
   --limit N            stop after N messages
   --url URL            server (default http://HOST:PORT from the environment)
-  -h, --help           show this help`;
+  -h, --help           show this help
+
+Environment: PULSE_API_KEY, a key with the ingest scope, when the server enforces
+authentication (sent as "Authorization: Bearer …"). A 429 or 503 answer is waited off
+(its Retry-After) and the batch sent again.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -43,11 +48,19 @@ async function main(): Promise<void> {
   let rejected = 0;
   /** A 4xx will not get better by retrying: the replay stops and the CLI fails with the reason. */
   let refusal: PulseError | undefined;
+  const apiKey = process.env.PULSE_API_KEY?.trim();
   const send = async (messages: OutgoingMessage[]) => {
     const res = await fetch(new URL('/api/ingest', base), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(messages),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+      body: JSON.stringify(messages),
     });
     const body = (await res.json()) as { rejected?: unknown[]; error?: { code: string; message: string } };
+    if (res.status === 429 || res.status === 503) {
+      // Over the rate, or the classifiers are behind: wait as told, then the replay retries the batch.
+      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000, undefined, { signal: controller.signal }).catch(() => undefined);
+      throw new Error(`server answered ${res.status} ${body.error?.code}`);
+    }
     if (res.status >= 400 && res.status < 500) {
       refusal = new PulseError('INPUT_INVALID', `server refused the batch: ${res.status} ${body.error?.code}: ${body.error?.message}`);
       controller.abort();
