@@ -144,6 +144,8 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (deps.ui && !serverPaths.test(url.pathname)) return deps.ui(req, res);
     if (url.pathname === '/') url.pathname = '/api';
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('cache-control', 'no-store');
     handle(req, res, url).catch((err: unknown) => {
       if (!res.headersSent) sendError(res, err);
       else res.destroy();

@@ -4,6 +4,7 @@
  * request, so API-only processes (workers' tests, benchmarks) never pay for it; a missing
  * build answers 503 saying what to run, instead of Next's stack trace.
  */
+import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { UiMode } from '../../lib/config.ts';
@@ -22,6 +23,33 @@ export interface Ui {
 }
 
 class UiNotBuilt extends Error {}
+
+/**
+ * Scripts only from this origin or carrying this response's nonce ('strict-dynamic' lets those
+ * load Next's chunks); styles may be inline (React style props, Chart.js); nothing may frame the
+ * dashboard. The dev server evaluates its hot-reload code, so it also needs 'unsafe-eval'.
+ */
+function contentSecurityPolicy(nonce: string, mode: Exclude<UiMode, 'off'>): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${mode === 'dev' ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const pageHeaders = {
+  'referrer-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
 
 const notBuiltPage = `<!doctype html><meta charset="utf-8"><title>Pulse: dashboard not built</title>
 <body style="font:16px system-ui;max-width:40em;margin:3em auto">
@@ -59,6 +87,11 @@ export function createUi(mode: Exclude<UiMode, 'off'>, where: () => { hostname: 
 
   return {
     handle(req, res) {
+      const nonce = randomBytes(16).toString('base64');
+      const policy = contentSecurityPolicy(nonce, mode);
+      // Next reads the nonce from the request's policy and puts it on every script it emits.
+      req.headers['content-security-policy'] = policy;
+      for (const [name, value] of Object.entries({ ...pageHeaders, 'content-security-policy': policy })) res.setHeader(name, value);
       load()
         .then((handler) => handler(req, res))
         .catch((err: unknown) => {
