@@ -18,6 +18,9 @@ export type IngestReply =
 /** Checks a frame of `count` messages from `ctx` before it is ingested (rate limits, backlog); throws to refuse it. */
 export type Admit = (ctx: RequestContext, count: number) => Promise<void>;
 
+/** Frames received and not yet answered, per connection, before the socket stops being read. */
+const maxQueuedFrames = 8;
+
 export class WsIngest {
   /** A frame is one request body: the same 5 MB bound. */
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MaxBodyBytes });
@@ -37,10 +40,14 @@ export class WsIngest {
     // 1002); unheard, the 'error' event would take the whole server down.
     socket.on('error', (err) => log.debug({ err: err.message, ip: ctx.ip }, 'ingest socket closed on a protocol error'));
     let frame = 0;
-    // Frames are ingested one after another so acknowledgements arrive in frame order.
+    // Frames are ingested one after another so acknowledgements arrive in frame order. A client
+    // that sends faster than they are ingested is not read from (TCP pushes back on it) while
+    // `maxQueuedFrames` wait, so its frames cannot pile up in memory.
     let queue = Promise.resolve();
+    let queued = 0;
     socket.on('message', (data, isBinary) => {
       const n = ++frame;
+      if (++queued >= maxQueuedFrames) socket.pause();
       const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
       queue = queue.then(async () => {
         let reply: IngestReply;
@@ -56,6 +63,7 @@ export class WsIngest {
             : { type: 'error', frame: n, code: 'INTERNAL', message: 'internal error' };
         }
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+        if (--queued < maxQueuedFrames) socket.resume();
       });
     });
   }
