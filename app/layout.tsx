@@ -1,16 +1,27 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { TopNav } from './components/TopNav.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {
   title: 'Pulse — live sentiment',
-  description: 'Live sentiment of incoming messages: distribution, trends, alerts, messages.',
+  description: 'Live sentiment of incoming messages: distribution, trends, alerts, messages; keyword streams and their alert history.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Every page renders per request: the server's Content-Security-Policy allows only scripts with
+ * that response's nonce (server/ui/handler.ts), and Next puts the nonce on its scripts only when
+ * it renders the page for the request; a page prerendered at build time would load no script.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
-      <body className="antialiased">{children}</body>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <TopNav />
+        {children}
+      </body>
     </html>
   );
 }

@@ -1,8 +1,10 @@
 import type { LiveAlert } from '../../lib/live/protocol.ts';
 import { clock } from '../lib/format.ts';
+import { streamTitle } from '../lib/live-alerts.ts';
+import { StatusText } from './AlertBadges.tsx';
 
-/** The alerts marked on the charts' time axis, as text (newest first). */
-export function AlertList({ alerts }: { alerts: readonly LiveAlert[] }) {
+/** The alerts marked on the charts' time axis, as text (newest first), each with where it stands now. */
+export function AlertList({ alerts, names }: { alerts: readonly LiveAlert[]; names: ReadonlyMap<string, string> }) {
   if (!alerts.length) return null;
   return (
     <section aria-labelledby="alerts-title" className="rounded-lg border border-[#CC79A7] bg-white p-3">
@@ -11,7 +13,7 @@ export function AlertList({ alerts }: { alerts: readonly LiveAlert[] }) {
         {[...alerts].reverse().map((a) => (
           <li key={a.id}>
             <time dateTime={a.at} className="tabular-nums">{clock(Date.parse(a.at))}</time>{' '}
-            <strong>{a.severity}</strong> · stream <code>{a.stream}</code> turned {a.direction}: {a.reason}
+            <strong>{a.severity}</strong> · {streamTitle(a.stream, names)} turned {a.direction}: {a.reason} · <StatusText status={a.status} />
           </li>
         ))}
       </ul>

@@ -2,8 +2,11 @@
 import { useEffect, useState } from 'react';
 import type { Connection } from '../lib/live-client.ts';
 
-/** Whether live updates flow; when not, when the next attempt is (counting down). */
-export function ConnectionBadge({ connection, streaming }: { connection: Connection; streaming: boolean }) {
+/**
+ * Whether live updates flow; when not, when the next attempt is (counting down) and what the
+ * page does meanwhile (`meanwhile`, e.g. "the charts refresh every 5 s meanwhile").
+ */
+export function ConnectionBadge({ connection, streaming, meanwhile = 'the charts refresh every 5 s meanwhile' }: { connection: Connection; streaming: boolean; meanwhile?: string }) {
   const [now, setNow] = useState(() => Date.now());
   const waiting = connection.state === 'waiting';
   useEffect(() => {
@@ -20,7 +23,7 @@ export function ConnectionBadge({ connection, streaming }: { connection: Connect
         ? streaming ? 'Live' : 'Live: waiting for the snapshot'
         : connection.state === 'connecting'
           ? 'Connecting to live updates…'
-          : 'Live updates offline, retrying; the charts refresh every 5 s meanwhile'}
+          : `Live updates offline, retrying; ${meanwhile}`}
       {waiting && (
         // A countdown is not worth announcing twice a second: screen readers get the line above.
         <span aria-hidden="true" className="text-slate-500">

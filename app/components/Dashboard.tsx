@@ -3,12 +3,14 @@ import { useState } from 'react';
 import { LiveBuckets } from '../../lib/live/protocol.ts';
 import type { Label } from '../../lib/sentiment.ts';
 import { useOverview } from '../hooks/useOverview.ts';
+import { useStreams } from '../hooks/useStreams.ts';
 import { useView } from '../hooks/useView.ts';
 import { clock } from '../lib/format.ts';
 import { labelStyles } from '../lib/palette.ts';
 import type { Selection } from '../lib/selection.ts';
 import { totals } from '../lib/series.ts';
 import { viewQuery, windowTitle } from '../lib/view.ts';
+import { AlertBanner } from './AlertBanner.tsx';
 import { AlertList } from './AlertList.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { DistributionChart } from './DistributionChart.tsx';
@@ -21,10 +23,11 @@ import { TrendChart } from './TrendChart.tsx';
 import { VolumeChart } from './VolumeChart.tsx';
 import { WindowSelector } from './WindowSelector.tsx';
 
-/** The overview page: view controls, counters, charts, live feed and the drill-down. */
+/** The overview page: view controls, open alerts, counters, charts, live feed and the drill-down. */
 export function Dashboard() {
   const [view, setView] = useView();
-  const { overview, togglePause, reload } = useOverview(view);
+  const { overview, togglePause, reload, applyAlert } = useOverview(view);
+  const { streams, names } = useStreams();
   // A selection belongs to the view it was made in; another view starts without one.
   const [selection, setSelection] = useState<{ view: string; selection: Selection } | null>(null);
   const viewKey = viewQuery(view);
@@ -38,17 +41,26 @@ export function Dashboard() {
   const pickTime = (t: number) =>
     series && select({ title: `${series.bucket} bucket at ${clock(t)}`, from: t, to: t + LiveBuckets[series.bucket] * 1000, label: null });
   const filtered = Boolean(view.stream || view.source);
+  // The list under the charts names what their markers show: the alerts opened in the window (the banner has every open one).
+  const marked = series ? overview.alerts.filter((a) => Date.parse(a.at) >= series.from && (series.live || Date.parse(a.at) < series.to)) : [];
 
   return (
-    <div className="min-h-screen bg-slate-50 text-slate-900">
+    <>
       <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-3">
         <h1 className="text-xl font-bold">Pulse <span className="font-normal text-slate-600">live sentiment</span></h1>
         <WindowSelector value={view.window} onChange={(window) => setView({ ...view, window })} />
-        <FilterForm view={view} onChange={setView} />
+        <FilterForm view={view} streams={streams} onChange={setView} />
         <ConnectionBadge connection={overview.connection} streaming={overview.streaming} />
       </header>
 
       <main className="grid gap-4 p-4 xl:grid-cols-[minmax(0,1fr)_26rem]">
+        <AlertBanner alerts={overview.alerts} names={names} onChange={applyAlert} />
+        {overview.alertsError && (
+          <p role="status" className="text-sm text-slate-700 xl:col-span-2">
+            ⚠ Alerts raised before this page opened could not be loaded ({overview.alertsError}); new ones still show.{' '}
+            <button type="button" onClick={reload} className="rounded border border-slate-500 px-2 py-0.5 hover:bg-white">Retry</button>
+          </p>
+        )}
         <div className="min-w-0 space-y-4">
           {error && (
             <Notice kind="error" title="The statistics could not be loaded">
@@ -85,7 +97,7 @@ export function Dashboard() {
               <VolumeChart series={series} alerts={overview.alerts} onPick={pickTime} />
             </>
           )}
-          <AlertList alerts={overview.alerts} />
+          <AlertList alerts={marked} names={names} />
           {drill ? (
             <DrillDown key={JSON.stringify(drill)} view={view} selection={drill} onClose={() => setSelection(null)} />
           ) : (
@@ -94,6 +106,6 @@ export function Dashboard() {
         </div>
         <LiveFeed feed={overview.feed} live={overview.connection.state === 'open'} onTogglePause={togglePause} />
       </main>
-    </div>
+    </>
   );
 }

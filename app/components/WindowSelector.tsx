@@ -1,14 +1,9 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { NamedWindows, type LiveWindow, type NamedWindow } from '../../lib/live/protocol.ts';
+import { localInput } from '../lib/format.ts';
 
 const names: Record<NamedWindow, string> = { '5m': '5 min', '1h': '1 h', '24h': '24 h' };
-
-/** `datetime-local` wants local time without a zone. */
-function localInput(iso: string): string {
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
 
 /** Live windows (sliding) or a fixed custom range. */
 export function WindowSelector({ value, onChange }: { value: LiveWindow; onChange(window: LiveWindow): void }) {

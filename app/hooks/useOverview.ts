@@ -1,18 +1,24 @@
 /**
  * Drives the overview for a view: one live connection for the page's lifetime (re-subscribed
  * when the view changes), a REST snapshot for the first paint, the REST poll while the hub
- * cannot be reached, and at most one React update per animation frame.
+ * cannot be reached, and at most one React update per animation frame. Alerts raised before the
+ * page opened come from `/api/alerts` (the hub only relays new versions), with the REST poll too.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ClientEventOf } from '../../lib/live/protocol.ts';
-import { ApiError, fetchStats } from '../lib/api.ts';
+import type { Alert } from '../../lib/alerts/alert.ts';
+import { fetchAlerts } from '../lib/alerts-api.ts';
+import { ApiError, errorText, fetchStats } from '../lib/api.ts';
 import { perFrame } from '../lib/frame.ts';
+import { toLiveAlert } from '../lib/live-alerts.ts';
 import { LiveClient, liveUrl, type Connection } from '../lib/live-client.ts';
 import { OverviewModel, type Overview } from '../lib/overview.ts';
 import { viewQuery, windowBucket, windowRange, type View } from '../lib/view.ts';
 
 /** How often the charts refresh from `/api/stats` while live updates are down. */
 const pollMs = 5_000;
+/** Per alerts query: more open alerts than this is an incident for the Alerts page, not a banner. */
+const alertsLoaded = 50;
 
 function subscription(view: View): ClientEventOf<'subscribe'> {
   return {
@@ -32,7 +38,29 @@ function explain(err: unknown): string {
   return `Loading the statistics failed: ${(err as Error).message}`;
 }
 
-export function useOverview(view: View): { overview: Overview; togglePause(): void; reload(): void } {
+/**
+ * The view's open alerts whenever they were raised, and every alert opened in its window (the
+ * chart markers); the hub sends later versions of both.
+ */
+async function viewAlerts(view: View, range: { from: number; to: number }, signal: AbortSignal): Promise<Alert[]> {
+  const stream = view.stream;
+  const to = typeof view.window === 'string' ? null : range.to;
+  const [open, inWindow] = await Promise.all([
+    fetchAlerts({ stream, status: 'open', limit: alertsLoaded }, signal),
+    fetchAlerts({ stream, from: range.from, to, limit: alertsLoaded }, signal),
+  ]);
+  return [...open.alerts, ...inWindow.alerts];
+}
+
+export interface OverviewControls {
+  overview: Overview;
+  togglePause(): void;
+  reload(): void;
+  /** Shows an alert's new version at once (the answer to Acknowledge), before the hub relays it. */
+  applyAlert(alert: Alert): void;
+}
+
+export function useOverview(view: View): OverviewControls {
   const connection = useRef<Connection>({ state: 'connecting' });
   const [first] = useState(() => new OverviewModel(view, connection.current));
   const model = useRef(first);
@@ -69,10 +97,15 @@ export function useOverview(view: View): { overview: Overview; togglePause(): vo
 
     const abort = new AbortController();
     const load = () => {
-      const { from, to } = windowRange(view.window, Date.now());
+      const range = windowRange(view.window, Date.now());
+      const { from, to } = range;
       fetchStats({ stream: view.stream, source: view.source, from, to, bucket: windowBucket(view.window) }, abort.signal).then(
         (res) => current.restSnapshot(res),
         (err: unknown) => abort.signal.aborted || current.restFailed(explain(err)),
+      ).finally(() => frame.schedule());
+      viewAlerts(view, range, abort.signal).then(
+        (alerts) => current.restAlerts(alerts.map(toLiveAlert)),
+        (err: unknown) => abort.signal.aborted || current.restAlertsFailed(errorText(err)),
       ).finally(() => frame.schedule());
     };
     load();
@@ -89,5 +122,12 @@ export function useOverview(view: View): { overview: Overview; togglePause(): vo
     frame.schedule();
   }, [frame]);
   const reload = useCallback(() => setReloads((n) => n + 1), []);
-  return { overview, togglePause, reload };
+  const applyAlert = useCallback(
+    (alert: Alert) => {
+      model.current.restAlerts([toLiveAlert(alert)]);
+      frame.schedule();
+    },
+    [frame],
+  );
+  return { overview, togglePause, reload, applyAlert };
 }

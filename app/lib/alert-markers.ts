@@ -4,7 +4,11 @@
  */
 import type { Chart, Plugin } from 'chart.js';
 import type { LiveAlert } from '../../lib/live/protocol.ts';
+import { streamTitle } from './live-alerts.ts';
 import { seriesColours } from './palette.ts';
+
+/** The marker names the stream by id ("All messages" for every message's). */
+const noNames = new Map<string, string>();
 
 /** `alerts()` is read at every draw, so the plugin object itself never changes. */
 export function alertMarkers(alerts: () => readonly LiveAlert[]): Plugin<'line'> {
@@ -27,7 +31,7 @@ export function alertMarkers(alerts: () => readonly LiveAlert[]): Plugin<'line'>
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
         ctx.stroke();
-        ctx.fillText(`⚠ ${alert.stream}`, Math.min(px + 3, area.right - 60), area.top + 12);
+        ctx.fillText(`⚠ ${streamTitle(alert.stream, noNames)}`, Math.min(px + 3, area.right - 60), area.top + 12);
       }
       ctx.restore();
     },

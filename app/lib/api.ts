@@ -1,4 +1,7 @@
-/** Typed calls of the read API (README → HTTP API); failures carry the server's error code. */
+/**
+ * Typed calls of the read API (README → HTTP API); failures carry the server's error code.
+ * The stream and alert calls (streams-api.ts, alerts-api.ts) go through {@link requestJson} too.
+ */
 import type { Label } from '../../lib/sentiment.ts';
 import type { Bucket, MessagesPage, StatsPoint } from '../../lib/store/store.ts';
 
@@ -28,17 +31,32 @@ export interface MessagesQuery {
   cursor?: string;
 }
 
+/** Where a stream query failed to parse: 400 `STREAM_QUERY_INVALID` carries it, so the form can mark it inline. */
+export interface QueryErrorAt {
+  /** 0-based JS string index into the query. */
+  position: number;
+  /** The message without the position. */
+  detail: string;
+}
+
+/** The server's `{"error": {...}}` body. */
+interface ErrorBody {
+  error?: { code: string; message: string; position?: number; detail?: string };
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly at: QueryErrorAt | null = null,
   ) {
     super(message);
   }
 }
 
-function query(params: Record<string, string | number | null | undefined>): string {
+/** `key=value&…` of the parameters that are set (null, undefined and empty are left out). */
+export function queryString(params: Record<string, string | number | null | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== null && value !== undefined && value !== '') search.set(key, String(value));
@@ -46,23 +64,79 @@ function query(params: Record<string, string | number | null | undefined>): stri
   return search.toString();
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The session's CSRF token (README → Access control): a change made with the session cookie must
+ * carry it. `GET /api/auth/me` gives it to a signed-in user; open mode and API keys need none.
+ * Asked once per page, and again after the server refuses it (a new session).
+ */
+let csrf: Promise<string | null> | null = null;
+
+function csrfToken(): Promise<string | null> {
+  csrf ??= fetch('/api/auth/me', { headers: { accept: 'application/json' } })
+    .then((res) => (res.ok ? (res.json() as Promise<{ csrfToken?: string }>) : null))
+    .then((me) => me?.csrfToken ?? null)
+    .catch(() => {
+      csrf = null;
+      return null;
+    });
+  return csrf;
+}
+
+/** One JSON call: the body and the response headers (streams need `ETag`), or an {@link ApiError}. */
+export function requestJson<T>(path: string, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
+  return send<T>(path, options, false);
+}
+
+async function send<T>(path: string, options: RequestOptions, retried: boolean): Promise<{ body: T; headers: Headers }> {
+  const { method = 'GET', body, signal } = options;
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') {
+    const token = await csrfToken();
+    if (token) headers['x-csrf-token'] = token;
+  }
   let res: Response;
   try {
-    res = await fetch(path, { signal: signal ?? null, headers: { accept: 'application/json' } });
+    res = await fetch(path, { method, headers, signal: signal ?? null, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'NETWORK', 'the Pulse server does not answer');
   }
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText);
-  return body as T;
+  const json = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) {
+    const error = (json as ErrorBody | null)?.error;
+    if (error?.code === 'CSRF_INVALID' && !retried) {
+      csrf = null;
+      return send<T>(path, options, true);
+    }
+    const at = typeof error?.position === 'number' ? { position: error.position, detail: error.detail ?? error.message } : null;
+    throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, at);
+  }
+  return { body: json as T, headers: res.headers };
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return (await requestJson<T>(path, { signal })).body;
 }
 
 export function fetchStats(q: StatsQuery, signal?: AbortSignal): Promise<StatsResponse> {
-  return getJson(`/api/stats?${query({ ...q })}`, signal);
+  return getJson(`/api/stats?${queryString({ ...q })}`, signal);
 }
 
 export function fetchMessages(q: MessagesQuery, signal?: AbortSignal): Promise<MessagesPage> {
-  return getJson(`/api/messages?${query({ ...q })}`, signal);
+  return getJson(`/api/messages?${queryString({ ...q })}`, signal);
+}
+
+/** A failed call in words, with the server's code for a bug report. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.code === 'NETWORK' ? 'The Pulse server does not answer.' : `${err.message} (${err.code})`;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -12,6 +12,11 @@ export function clock(ms: number, withDate = false): string {
   return withDate ? `${d.toLocaleDateString('en-CA')} ${time}` : time;
 }
 
+/** A moment in a list: the time of day, with the date when it is not today. */
+export function moment(ms: number, now = Date.now()): string {
+  return clock(ms, new Date(ms).toDateString() !== new Date(now).toDateString());
+}
+
 /** Axis ticks: seconds for short windows, minutes for longer, dates beyond a day. */
 export function axisTime(ms: number, spanMs: number): string {
   const d = new Date(ms);
@@ -19,3 +24,21 @@ export function axisTime(ms: number, spanMs: number): string {
   const hm = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
   return spanMs <= 86_400_000 ? hm : `${d.toLocaleDateString('en-CA', { month: '2-digit', day: '2-digit' })} ${hm}`;
 }
+
+/** `datetime-local` wants local time without a zone. */
+export function localInput(iso: string): string {
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** A length of time in the largest unit that keeps it short: "45 s", "12 min", "3 h 5 min". */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 120) return `${min} min`;
+  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
+}
+
+/** A z-score: signed, one decimal. */
+export const zScore = (z: number): string => (z >= 0 ? '+' : '−') + Math.abs(z).toFixed(1);

@@ -7,6 +7,7 @@
 import type { LiveAlert, LiveMessage, ServerEvent, ServerEventOf } from '../../lib/live/protocol.ts';
 import type { StatsResponse } from './api.ts';
 import type { Connection } from './live-client.ts';
+import { mergeAlerts } from './live-alerts.ts';
 import { SeriesState, type Series } from './series.ts';
 import { streamKey, type View } from './view.ts';
 
@@ -30,7 +31,10 @@ export interface Overview {
   /** Why the series could not be loaded (REST or hub); null when it could. */
   error: string | null;
   feed: Feed;
+  /** Every version seen, one entry per alert (its latest), oldest opened first. */
   alerts: LiveAlert[];
+  /** Why the alerts raised before the page opened could not be loaded; null when they could. */
+  alertsError: string | null;
   status: ServerEventOf<'status'> | null;
   /** Raw messages not yet classified, from the latest tick or status. */
   lag: number | null;
@@ -48,6 +52,7 @@ export class OverviewModel {
   private heldCount = 0;
   private paused = false;
   private alerts: LiveAlert[] = [];
+  private alertsError: string | null = null;
   private status: ServerEventOf<'status'> | null = null;
   private lag: number | null = null;
 
@@ -69,6 +74,16 @@ export class OverviewModel {
 
   restFailed(message: string): void {
     if (!this.streaming) this.error = message;
+  }
+
+  /** Alerts from `/api/alerts` (open ones, those of the window) or the answer to an action on one. */
+  restAlerts(alerts: readonly LiveAlert[]): void {
+    this.alerts = mergeAlerts(this.alerts, alerts, alertsKept);
+    this.alertsError = null;
+  }
+
+  restAlertsFailed(message: string): void {
+    this.alertsError = message;
   }
 
   setConnection(connection: Connection): void {
@@ -113,7 +128,9 @@ export class OverviewModel {
         return;
       }
       case 'alert': {
-        if (!this.alerts.some((a) => a.id === event.id)) this.alerts = [...this.alerts, event].slice(-alertsKept);
+        // Every version comes (opened, escalated, acknowledged, resolved): the latest replaces the entry.
+        const { type: _type, ...alert } = event;
+        this.alerts = mergeAlerts(this.alerts, [alert], alertsKept);
         return;
       }
       case 'status': {
@@ -156,6 +173,7 @@ export class OverviewModel {
       error: this.error,
       feed: { messages: this.feed, paused: this.paused, held: this.heldCount },
       alerts: this.alerts,
+      alertsError: this.alertsError,
       status: this.status,
       lag: this.lag,
       connection: this.connection,

@@ -1,0 +1,101 @@
+'use client';
+import { useEffect, useState } from 'react';
+import { fetchAlert, type Alert, type DeliveryAttempt } from '../../lib/alerts-api.ts';
+import { errorText } from '../../lib/api.ts';
+import { clock, count, duration, score, zScore } from '../../lib/format.ts';
+import { LabelBadge } from '../LabelBadge.tsx';
+import { DeliveryTable } from './DeliveryTable.tsx';
+
+/** The watched value in its unit: a mean score, or messages per second. */
+const value = (alert: Alert, v: number) => (alert.kind === 'sentiment' ? score(v) : `${v.toFixed(1)} msgs/s`);
+
+/**
+ * What an alert is made of: current value against its baseline, the window it covers, the top
+ * terms and the example messages (all in the list's copy), and its delivery attempts (fetched,
+ * again whenever the alert changes).
+ */
+export function AlertDetails({ alert, id }: { alert: Alert; id: string }) {
+  const [deliveries, setDeliveries] = useState<{ list: DeliveryAttempt[] | null; error: string | null }>({ list: null, error: null });
+  useEffect(() => {
+    const abort = new AbortController();
+    fetchAlert(alert.id, abort.signal).then(
+      (detail) => setDeliveries({ list: detail.deliveries, error: null }),
+      (err: unknown) => abort.signal.aborted || setDeliveries({ list: null, error: errorText(err) }),
+    );
+    return () => abort.abort();
+  }, [alert.id, alert.updatedAt]);
+
+  const { baseline, window } = alert;
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  return (
+    <div id={id} className="space-y-3 bg-slate-50 p-3 text-sm" data-testid="alert-details">
+      <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
+        <dt className="text-slate-600">Current vs baseline</dt>
+        <dd>
+          <strong className="tabular-nums">{value(alert, alert.current)}</strong> against{' '}
+          <span className="tabular-nums">{value(alert, baseline.center)}</span> ± <span className="tabular-nums">{value(alert, baseline.spread)}</span>{' '}
+          (the {count(baseline.minutes)} minutes before), z <span className="tabular-nums">{zScore(alert.z)}</span>
+        </dd>
+        <dt className="text-slate-600">Window</dt>
+        <dd className="tabular-nums">
+          {clock(from, true)} – {clock(to)} ({duration(to - from)}), {count(alert.volume)} messages
+        </dd>
+        <dt className="text-slate-600">Top terms</dt>
+        <dd>
+          {alert.topTerms.length ? (
+            <ul className="flex flex-wrap gap-1" aria-label="Top terms">
+              {alert.topTerms.map((t) => (
+                <li key={t} className="rounded bg-white px-1.5 ring-1 ring-slate-300">{t}</li>
+              ))}
+            </ul>
+          ) : (
+            'none stood out'
+          )}
+        </dd>
+        {alert.acknowledgedAt && (
+          <>
+            <dt className="text-slate-600">Acknowledged</dt>
+            <dd className="tabular-nums">{clock(Date.parse(alert.acknowledgedAt), true)}</dd>
+          </>
+        )}
+        {alert.resolvedAt && (
+          <>
+            <dt className="text-slate-600">Resolved</dt>
+            <dd className="tabular-nums">
+              {clock(Date.parse(alert.resolvedAt), true)} by {alert.resolvedBy === 'person' ? 'a person' : 'the detector'}
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <section aria-label="Example messages">
+        <h3 className="font-semibold">Messages that drove it</h3>
+        {alert.examples.length ? (
+          <ol className="mt-1 space-y-1">
+            {alert.examples.map((m) => (
+              <li key={m.id} className="flex items-start gap-2 rounded bg-white p-1.5 ring-1 ring-slate-200">
+                <LabelBadge label={m.label} />
+                <span className="w-12 shrink-0 text-right tabular-nums text-slate-600">{score(m.score)}</span>
+                <span className="min-w-0 whitespace-pre-line [overflow-wrap:anywhere]">{m.text}</span>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="text-slate-600">No example messages were kept.</p>
+        )}
+      </section>
+
+      <section aria-label="Delivery attempts">
+        <h3 className="font-semibold">Deliveries</h3>
+        {deliveries.error ? (
+          <p role="alert" className="text-[#D55E00]">The delivery attempts could not be loaded: {deliveries.error}</p>
+        ) : deliveries.list === null ? (
+          <p role="status" className="text-slate-600">Loading the delivery attempts…</p>
+        ) : (
+          <DeliveryTable attempts={deliveries.list} />
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+'use client';
+import { useState, type FormEvent } from 'react';
+import { AlertKinds, AlertStatuses, Severities } from '../../../lib/alerts/alert.ts';
+import { AllStreamsId } from '../../../lib/live/protocol.ts';
+import { alertFiltersQuery, isFiltered, noFilters, Sinces, type AlertFilters, type AlertRange, type Since } from '../../lib/alert-filters.ts';
+import { localInput } from '../../lib/format.ts';
+import { severityStyles, statusStyles } from '../../lib/palette.ts';
+import type { PublicStream } from '../../lib/streams-api.ts';
+
+const sinceNames: Record<Since, string> = { '1h': 'in the last hour', '24h': 'in the last 24 hours', '7d': 'in the last 7 days' };
+type RangeMode = Since | 'any' | 'between';
+
+const rangeMode = (r: AlertRange): RangeMode => ('since' in r ? r.since : r.from || r.to ? 'between' : 'any');
+const field = 'rounded border border-slate-400 bg-white px-1 py-0.5';
+
+interface Props {
+  filters: AlertFilters;
+  streams: readonly PublicStream[] | null;
+  onChange(f: AlertFilters): void;
+}
+
+/** The history's filters; applied on Apply (or Enter), all cleared with Clear filters. */
+export function AlertFiltersForm(props: Props) {
+  // `key` starts the fields afresh when the URL changes the filters (back button, a link) or the streams arrive.
+  return <Fields key={`${alertFiltersQuery(props.filters)}|${props.streams ? 'list' : ''}`} {...props} />;
+}
+
+function Fields({ filters, streams, onChange }: Props) {
+  const [mode, setMode] = useState<RangeMode>(() => rangeMode(filters.range));
+  const [error, setError] = useState<string | null>(null);
+
+  const apply = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim() || null;
+    let range: AlertRange = { from: null, to: null };
+    if (mode === 'between') {
+      const from = text('from') ? Date.parse(text('from')!) : null;
+      const to = text('to') ? Date.parse(text('to')!) : null;
+      if (from !== null && to !== null && !(from < to)) return setError('Pick a start before the end.');
+      range = { from: from === null ? null : new Date(from).toISOString(), to: to === null ? null : new Date(to).toISOString() };
+    } else if (mode !== 'any') range = { since: mode };
+    setError(null);
+    onChange({
+      stream: text('stream'),
+      status: text('status') as AlertFilters['status'],
+      severity: text('severity') as AlertFilters['severity'],
+      kind: text('kind') as AlertFilters['kind'],
+      range,
+    });
+  };
+  const known = !filters.stream || filters.stream === AllStreamsId || streams?.some((s) => s.id === filters.stream);
+  const between = 'since' in filters.range ? { from: null, to: null } : filters.range;
+
+  return (
+    <form onSubmit={apply} aria-label="Filter the alerts" className="flex flex-wrap items-end gap-3 text-sm">
+      <label className="flex flex-col">
+        Stream
+        <select name="stream" defaultValue={filters.stream ?? ''} className={`${field} max-w-56`}>
+          <option value="">Any stream</option>
+          <option value={AllStreamsId}>All messages</option>
+          {streams?.map((s) => (
+            <option key={s.id} value={s.id}>{s.name}</option>
+          ))}
+          {!known && <option value={filters.stream!}>{filters.stream}</option>}
+        </select>
+      </label>
+      <label className="flex flex-col">
+        Status
+        <select name="status" defaultValue={filters.status ?? ''} className={field}>
+          <option value="">Any status</option>
+          {AlertStatuses.map((s) => (
+            <option key={s} value={s}>{statusStyles[s].glyph} {statusStyles[s].name}</option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col">
+        Severity
+        <select name="severity" defaultValue={filters.severity ?? ''} className={field}>
+          <option value="">Any severity</option>
+          {Severities.map((s) => (
+            <option key={s} value={s}>{severityStyles[s].glyph} {severityStyles[s].name}</option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col">
+        Kind
+        <select name="kind" defaultValue={filters.kind ?? ''} className={field}>
+          <option value="">Sentiment and volume</option>
+          {AlertKinds.map((k) => (
+            <option key={k} value={k}>{k === 'sentiment' ? 'Sentiment shifts' : 'Volume spikes'}</option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col">
+        Opened
+        <select value={mode} onChange={(e) => setMode(e.target.value as RangeMode)} className={field}>
+          <option value="any">at any time</option>
+          {(Object.keys(Sinces) as Since[]).map((s) => (
+            <option key={s} value={s}>{sinceNames[s]}</option>
+          ))}
+          <option value="between">between…</option>
+        </select>
+      </label>
+      {mode === 'between' && (
+        <>
+          <label className="flex flex-col">
+            From
+            <input name="from" type="datetime-local" defaultValue={between.from ? localInput(between.from) : ''} className={field} />
+          </label>
+          <label className="flex flex-col">
+            To
+            <input name="to" type="datetime-local" defaultValue={between.to ? localInput(between.to) : ''} className={field} />
+          </label>
+        </>
+      )}
+      <button type="submit" className="rounded border border-slate-400 bg-white px-2 py-0.5 hover:bg-slate-100">Apply</button>
+      {isFiltered(filters) && (
+        <button type="button" onClick={() => onChange(noFilters)} className="rounded px-2 py-0.5 hover:bg-slate-100">
+          Clear filters
+        </button>
+      )}
+      {error && <span role="alert" className="text-[#D55E00]">{error}</span>}
+    </form>
+  );
+}

@@ -1,0 +1,103 @@
+'use client';
+import { useRef, useState } from 'react';
+import { actOnAlert, fetchAlert, type Alert, type AlertAction } from '../../lib/alerts-api.ts';
+import { ApiError, errorText } from '../../lib/api.ts';
+import { clock, zScore } from '../../lib/format.ts';
+import { streamTitle } from '../../lib/live-alerts.ts';
+import { SeverityBadge, StatusText } from '../AlertBadges.tsx';
+import { AlertDetails } from './AlertDetails.tsx';
+
+const columns = 8;
+const arrows = { negative: '↓', positive: '↑' } as const;
+
+/** "Sentiment ↓ fell" / "Volume ↑ rose": what moved and which way, in words with the arrow. */
+function movement(a: Alert): string {
+  const what = a.kind === 'sentiment' ? 'Sentiment' : 'Volume';
+  return `${what} ${arrows[a.direction]} ${a.direction === 'negative' ? 'fell' : 'rose'}`;
+}
+
+interface Props {
+  alert: Alert;
+  names: ReadonlyMap<string, string>;
+  expanded: boolean;
+  onToggle(): void;
+  /** A new version of this alert: the optimistic guess of an action, then the server's answer. */
+  onChange(alert: Alert): void;
+}
+
+/**
+ * One alert of the history as a row group: the summary row with its actions, and its details
+ * below when expanded. Acknowledge and Resolve show their effect at once and then take the
+ * server's answer; a refusal puts the alert back as it was and says why.
+ */
+export function AlertRow({ alert, names, expanded, onToggle, onChange }: Props) {
+  const [busy, setBusy] = useState<AlertAction | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const details = useRef<HTMLButtonElement>(null);
+  const detailsId = `alert-details-${alert.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const stream = streamTitle(alert.stream, names);
+
+  const act = async (action: AlertAction) => {
+    const before = alert;
+    const at = new Date().toISOString();
+    setBusy(action);
+    setProblem(null);
+    onChange(action === 'acknowledge' ? { ...alert, status: 'acknowledged', acknowledgedAt: at } : { ...alert, status: 'resolved', resolvedAt: at, resolvedBy: 'person' });
+    // The clicked button goes with the old status; keep the keyboard in this row.
+    details.current?.focus();
+    try {
+      onChange(await actOnAlert(alert.id, action));
+    } catch (err) {
+      // 409: resolved meanwhile (by the detector or someone else); show what it is now.
+      const now = err instanceof ApiError && err.code === 'CONFLICT' ? await fetchAlert(alert.id).catch(() => null) : null;
+      onChange(now?.alert ?? before);
+      setProblem(now ? `It was resolved meanwhile; there is nothing to acknowledge.` : `Not done: ${errorText(err)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <tbody className="border-t border-slate-200 align-top" data-alert-id={alert.id}>
+      <tr>
+        <td className="py-2 pr-2 pl-3"><SeverityBadge severity={alert.severity} /></td>
+        <td className="py-2 pr-2"><StatusText status={alert.status} /></td>
+        <td className="py-2 pr-2 font-medium">{stream}</td>
+        <td className="py-2 pr-2">
+          <span className="font-medium">{movement(alert)}</span>
+          <p className="text-slate-700 [overflow-wrap:anywhere]" data-testid="alert-reason">{alert.reason}</p>
+          {problem && <p role="alert" className="text-[#D55E00]">{problem}</p>}
+        </td>
+        <td className="py-2 pr-2 tabular-nums whitespace-nowrap"><time dateTime={alert.openedAt}>{clock(Date.parse(alert.openedAt), true)}</time></td>
+        <td className="py-2 pr-2 tabular-nums whitespace-nowrap">
+          {alert.resolvedAt ? <time dateTime={alert.resolvedAt}>{clock(Date.parse(alert.resolvedAt), true)}</time> : <span className="text-slate-500">–</span>}
+        </td>
+        <td className="py-2 pr-2 text-right tabular-nums">{zScore(alert.z)}</td>
+        <td className="py-2 pr-3">
+          <div className="flex flex-wrap justify-end gap-1">
+            {alert.status === 'open' && (
+              <button type="button" disabled={busy !== null} onClick={() => void act('acknowledge')} className="rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
+                Acknowledge<span className="sr-only"> the alert on {stream}</span>
+              </button>
+            )}
+            {alert.status !== 'resolved' && (
+              <button type="button" disabled={busy !== null} onClick={() => void act('resolve')} className="rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
+                Resolve<span className="sr-only"> the alert on {stream}</span>
+              </button>
+            )}
+            <button ref={details} type="button" aria-expanded={expanded} aria-controls={detailsId} onClick={onToggle} className="rounded px-2 py-0.5 hover:bg-slate-100">
+              <span aria-hidden="true">{expanded ? '▾' : '▸'} </span>Details<span className="sr-only"> of the alert on {stream}</span>
+            </button>
+          </div>
+        </td>
+      </tr>
+      {expanded && (
+        <tr>
+          <td colSpan={columns} className="px-3 pb-3">
+            <AlertDetails alert={alert} id={detailsId} />
+          </td>
+        </tr>
+      )}
+    </tbody>
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * The dashboard's alerts as the hub sends them (LiveAlert), whichever way they arrived: live
+ * `alert` events, the REST load of alerts raised before the page opened, or the answer to a
+ * click on Acknowledge. Each alert is one entry, its latest version.
+ */
+import type { Alert } from '../../lib/alerts/alert.ts';
+import { AllStreamsId, type LiveAlert } from '../../lib/live/protocol.ts';
+import type { AlertStatus } from './alerts-api.ts';
+
+/** The hub's form of a stored alert (server/live-hub.ts builds the same from `pulse.alerts`). */
+export function toLiveAlert(a: Alert): LiveAlert {
+  return { id: a.id, stream: a.stream, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason, at: a.openedAt };
+}
+
+/**
+ * An alert only moves forward (lib/alerts/versions.ts): open → acknowledged → resolved. A REST
+ * page read before an acknowledgement can arrive after its live event; ranking the status keeps
+ * the later one instead of reopening the banner.
+ */
+const rank: Record<AlertStatus, number> = { open: 0, acknowledged: 1, resolved: 2 };
+
+/**
+ * `list` with `incoming` merged in by id, oldest opened first. Beyond `keep` entries the oldest
+ * acknowledged or resolved ones go; open ones stay, since the banner must show every one.
+ */
+export function mergeAlerts(list: readonly LiveAlert[], incoming: readonly LiveAlert[], keep: number): LiveAlert[] {
+  const byId = new Map(list.map((a) => [a.id, a]));
+  for (const a of incoming) {
+    const known = byId.get(a.id);
+    if (!known || rank[a.status] >= rank[known.status]) byId.set(a.id, a);
+  }
+  const merged = [...byId.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  let excess = merged.length - keep;
+  return excess <= 0 ? merged : merged.filter((a) => a.status === 'open' || excess-- <= 0);
+}
+
+/** "All messages" for the stream every message counts under, else the stream's name when known. */
+export function streamTitle(id: string, names: ReadonlyMap<string, string>): string {
+  if (id === AllStreamsId) return 'All messages';
+  return names.get(id) ?? id;
+}

@@ -1,0 +1,197 @@
+/**
+ * The streams and alerts pages in a real browser, set up as test/e2e/dashboard.test.ts is
+ * (Debian's chromium driven by playwright-core, an embedded server with demo off, a fresh data
+ * dir, the production UI build). Known messages go in through /api/ingest first; the streams
+ * form must mark a bad query where it is wrong, preview how many of those messages a good one
+ * matches, and save it. Alerts written straight into the store must be listed on /alerts and
+ * be acknowledged from there and from the overview's banner.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Alert } from '../../lib/alerts/alert.ts';
+import { alertId } from '../../lib/anomaly/stream-detector.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { AllStreamsId } from '../../lib/live/protocol.ts';
+import { repoRoot } from '../../lib/paths.ts';
+import type { PublicStream } from '../../lib/streams/stream.ts';
+import { startPulse, type Pulse } from '../../server/pulse.ts';
+import { ensureUiBuild } from '../../server/ui/build.ts';
+import { alertFixture } from '../support/alert-fixture.ts';
+import { waitFor } from '../support/wait.ts';
+
+const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
+const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** 12 messages of the last minute, 7 of them about "zorblax" (a word no dataset has). */
+function knownMessages(now: number): Array<{ id: string; ts: number; source: string; text: string }> {
+  const about = ['zorblax is down again, refund please', 'Love the new zorblax update!', 'zorblax support never answers', 'Is zorblax open on Sunday?'];
+  const other = ['The meeting is moved to 3pm on Tuesday', 'What a fantastic concert, totally amazing night', 'Awful delay again, this airline is a disaster'];
+  return Array.from({ length: 12 }, (_, i) => ({
+    id: `sa-${String(i).padStart(2, '0')}`,
+    ts: now - 60_000 + i * 1000,
+    source: 'e2e',
+    text: i < 7 ? `${about[i % about.length]} (${i})` : `${other[i % other.length]} (${i})`,
+  }));
+}
+const matching = 7;
+
+describe('streams and alerts pages in a real browser (embedded runtime)', { timeout: 5 * 60_000 }, () => {
+  let pulse: Pulse;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    const started = Date.now();
+    const build = await ensureUiBuild();
+    console.log(`UI build: ${build} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-streams-'));
+    pulse = await startPulse(loadConfig({ ...process.env, PORT: '0', PULSE_DEMO: '0', PULSE_DATA_DIR: dataDir, PULSE_UI: '1' }));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1 });
+    // tsx's keepNames wraps named functions in `__name(…)`; functions run in the page need it too.
+    await page.addInitScript('window.__name = (f) => f');
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      // The preview of a bad query answers 400 by design, which Chromium logs as a failed load.
+      const expected = msg.location().url.endsWith('/api/streams/preview') && msg.text().includes('status of 400');
+      if (msg.type() === 'error' && !expected) pageErrors.push(msg.text());
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await pulse?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = async <T>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${pulse.url}${pathname}`, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const screenshot = async (name: string) => {
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
+  };
+  /** Polls until `read` gives what `want` accepts; fails with the last value seen. */
+  async function until<T>(what: string, read: () => Promise<T>, want: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+    let last: T | undefined;
+    try {
+      await waitFor(async () => want((last = await read())), timeoutMs, 100);
+    } catch {
+      assert.fail(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+    }
+    return last as T;
+  }
+  /** An open alert of `stream`, opened `agoMs` ago, with the detector's id form (it holds ':' and may start with '*'). */
+  function openAlert(stream: string, kind: Alert['kind'], agoMs: number, reason: string): Alert {
+    const openedAt = Date.now() - agoMs;
+    // Sentiment alerts here are falls; volume alerts are spikes (volume up is `positive`).
+    const direction = kind === 'sentiment' ? 'negative' : 'positive';
+    return alertFixture({
+      id: alertId(stream, kind, direction, openedAt),
+      stream,
+      kind,
+      direction,
+      openedAt: new Date(openedAt).toISOString(),
+      updatedAt: new Date(openedAt + 1000).toISOString(),
+      window: { from: new Date(openedAt - 30_000).toISOString(), to: new Date(openedAt).toISOString() },
+      reason,
+    });
+  }
+
+  it('stores the known messages', async () => {
+    const sent = knownMessages(Date.now());
+    const res = await api<{ accepted: number }>('/api/ingest', { method: 'POST', body: JSON.stringify(sent) });
+    assert.equal(res.status, 202);
+    await until('stored messages', async () => (await api<{ messages: unknown[] }>('/api/messages?limit=100')).body.messages.length, (n) => n === sent.length);
+  });
+
+  it('marks a bad query inline, previews a good one and saves the stream', async () => {
+    await page.goto(`${pulse.url}/streams`);
+    await page.getByText('No streams yet').waitFor();
+    await page.getByRole('button', { name: '+ New stream' }).click();
+    const editor = page.getByTestId('stream-editor');
+    await editor.getByLabel('Name', { exact: true }).fill('Zorblax launch');
+
+    const bad = 'zorblax AND (outage OR down';
+    const expected = await api<{ error: { code: string; position: number; detail: string } }>('/api/streams/preview', {
+      method: 'POST',
+      body: JSON.stringify({ query: bad }),
+    });
+    assert.equal(expected.body.error.code, 'STREAM_QUERY_INVALID');
+    await editor.getByLabel('Query', { exact: true }).fill(bad);
+    const error = editor.getByTestId('query-error');
+    await error.waitFor();
+    assert.equal(await error.getAttribute('data-position'), String(expected.body.error.position));
+    const said = (await error.textContent()) ?? '';
+    assert.ok(said.includes(expected.body.error.detail), said);
+    assert.ok(said.includes(`line 1, column ${expected.body.error.position + 1}`), said);
+    assert.equal(await editor.getByLabel('Query', { exact: true }).getAttribute('aria-invalid'), 'true');
+
+    await editor.getByLabel('Query', { exact: true }).fill('zorblax');
+    await error.waitFor({ state: 'detached' });
+    const matched = page.getByTestId('preview-matched');
+    await until('previewed matches', async () => (await matched.isVisible()) && (await matched.textContent()), (t) => t === String(matching));
+    assert.equal(await page.getByTestId('preview-sample').locator('li').count(), matching);
+    await screenshot('streams-form.png');
+
+    await editor.getByRole('button', { name: 'Create stream' }).click();
+    const row = page.getByTestId('streams').locator('tr[data-stream-id="zorblax-launch"]');
+    await row.waitFor();
+    assert.ok(((await row.textContent()) ?? '').includes('Zorblax launch'));
+    const { body } = await api<{ streams: PublicStream[] }>('/api/streams');
+    assert.deepEqual(body.streams.map((s) => [s.id, s.name, s.query, s.version]), [['zorblax-launch', 'Zorblax launch', 'zorblax', 1]]);
+    // The editor reopened on the saved stream, ready for its next version.
+    await editor.getByRole('button', { name: 'Save as version 2' }).waitFor();
+  });
+
+  it('lists an alert with its reason and acknowledges it', async () => {
+    const alert = openAlert('zorblax-launch', 'sentiment', 60_000, "Sentiment of 'Zorblax launch' fell from +0.21 to −0.12 (z −4.3) over 30 s, 412 messages");
+    await pulse.store.insertAlert(alert);
+
+    await page.goto(`${pulse.url}/alerts?stream=zorblax-launch`);
+    const row = page.locator(`tbody[data-alert-id="${alert.id}"]`);
+    await row.waitFor();
+    assert.equal(await row.getByTestId('alert-reason').textContent(), alert.reason);
+    const summary = (await row.locator('tr').first().textContent()) ?? '';
+    for (const text of ['Critical', 'Open', 'Zorblax launch', '−4.3']) assert.ok(summary.includes(text), `${text} in ${summary}`);
+
+    await row.getByRole('button', { name: 'Details' }).click();
+    const details = row.getByTestId('alert-details');
+    await details.getByText('No delivery attempts are recorded for this alert.').waitFor();
+    assert.equal(await details.getByRole('region', { name: 'Example messages' }).locator('li').count(), 5);
+    await screenshot('alerts.png');
+
+    await row.getByRole('button', { name: /^Acknowledge/ }).click();
+    await until(
+      'stored status',
+      async () => (await api<{ alert: Alert }>(`/api/alerts/${encodeURIComponent(alert.id)}`)).body.alert.status,
+      (s) => s === 'acknowledged',
+    );
+    await row.locator('[data-status="acknowledged"]').waitFor();
+  });
+
+  it('shows an open alert in the overview banner until it is acknowledged', async () => {
+    const alert = openAlert(AllStreamsId, 'volume', 30_000, 'Volume of all messages rose to 12.0 msgs/s from 0.2 (z +9.1) over 10 s');
+    await pulse.store.insertAlert(alert);
+
+    await page.goto(`${pulse.url}/?window=5m`);
+    const banner = page.getByTestId('alert-banner');
+    await banner.getByText(alert.reason).waitFor();
+    await screenshot('dashboard-banner.png');
+    await banner.getByRole('button', { name: /^Acknowledge/ }).click();
+    await banner.waitFor({ state: 'detached' });
+    const stored = await api<{ alert: Alert }>(`/api/alerts/${encodeURIComponent(alert.id)}`);
+    assert.equal(stored.body.alert.status, 'acknowledged');
+    assert.deepEqual(pageErrors, [], 'no errors in the pages');
+  });
+});
