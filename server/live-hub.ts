@@ -294,7 +294,8 @@ export class LiveHub {
         // pulse.alerts carries full alert records (lib/alerts); browsers get the banner's part.
         const a = AlertRecordSchema.parse(JSON.parse(r.value));
         alert = LiveAlertSchema.parse({
-          id: a.id, stream: a.stream, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason, at: a.openedAt,
+          id: a.id, stream: a.stream, kind: a.kind, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason,
+          at: a.openedAt, updatedAt: a.updatedAt,
         });
       } catch {
         log.warn({ partition: r.partition, offset: r.offset }, 'live hub skipped an alert record that does not parse');

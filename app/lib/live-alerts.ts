@@ -5,19 +5,19 @@
  */
 import type { Alert } from '../../lib/alerts/alert.ts';
 import { AllStreamsId, type LiveAlert } from '../../lib/live/protocol.ts';
-import type { AlertStatus } from './alerts-api.ts';
 
 /** The hub's form of a stored alert (server/live-hub.ts builds the same from `pulse.alerts`). */
 export function toLiveAlert(a: Alert): LiveAlert {
-  return { id: a.id, stream: a.stream, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason, at: a.openedAt };
+  return {
+    id: a.id, stream: a.stream, kind: a.kind, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason,
+    at: a.openedAt, updatedAt: a.updatedAt,
+  };
 }
 
 /**
- * An alert only moves forward (lib/alerts/versions.ts): open → acknowledged → resolved. A REST
- * page read before an acknowledgement can arrive after its live event; ranking the status keeps
- * the later one instead of reopening the banner.
+ * Of two versions of one alert the later written holds (lib/alerts/versions.ts): a REST page
+ * read before an acknowledgement can arrive after its live event, and must not reopen the banner.
  */
-const rank: Record<AlertStatus, number> = { open: 0, acknowledged: 1, resolved: 2 };
 
 /**
  * `list` with `incoming` merged in by id, oldest opened first. Beyond `keep` entries the oldest
@@ -27,7 +27,7 @@ export function mergeAlerts(list: readonly LiveAlert[], incoming: readonly LiveA
   const byId = new Map(list.map((a) => [a.id, a]));
   for (const a of incoming) {
     const known = byId.get(a.id);
-    if (!known || rank[a.status] >= rank[known.status]) byId.set(a.id, a);
+    if (!known || Date.parse(a.updatedAt) >= Date.parse(known.updatedAt)) byId.set(a.id, a);
   }
   const merged = [...byId.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   let excess = merged.length - keep;

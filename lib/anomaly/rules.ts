@@ -69,7 +69,7 @@ export const AlertRuleSchema = z
       resolveZ: rule.resolveZ ?? zThreshold / 2,
       // One full 30-s window back to normal.
       resolveSeconds: rule.resolveSeconds ?? 30,
-      severity: { warning: rule.severity?.warning ?? 1.6 * zThreshold, critical: rule.severity?.critical ?? 2.5 * zThreshold },
+      severity: { warning: rule.severity?.warning ?? round2(1.6 * zThreshold), critical: rule.severity?.critical ?? round2(2.5 * zThreshold) },
       volume: { enabled: rule.volume?.enabled ?? true, minRatio: rule.volume?.minRatio ?? 2 },
     };
   })
@@ -82,6 +82,11 @@ export const AlertRuleSchema = z
       ctx.addIssue({ code: 'custom', path: ['severity', 'critical'], message: `must be above severity.warning (${r.severity.warning})` });
     }
   });
+
+/** 1.6 × 6 is 9.600000000000001 in floating point; people read and type 9.6. */
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
 
 export type AlertRuleInput = z.input<typeof AlertRuleSchema>;
 

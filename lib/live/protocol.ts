@@ -131,6 +131,8 @@ export interface LiveMessage {
 export const LiveAlertSchema = z.object({
   id: z.string().min(1).max(128),
   stream: z.string().min(1).max(128),
+  /** What moved: the mean sentiment, or the volume. */
+  kind: z.enum(['sentiment', 'volume']),
   severity: z.enum(['info', 'warning', 'critical']),
   /** Which way sentiment moved. */
   direction: z.enum(['negative', 'positive']),
@@ -139,6 +141,8 @@ export const LiveAlertSchema = z.object({
   reason: z.string().max(1000),
   /** When the deviation was confirmed: where the marker goes on the time axis. */
   at: isoTime,
+  /** When this version was written: of two versions of one alert, the later one holds. */
+  updatedAt: isoTime,
 });
 export type LiveAlert = z.infer<typeof LiveAlertSchema>;
 

@@ -106,6 +106,10 @@ function checkChannel(input: z.infer<typeof ChannelInputSchema>, index: number, 
   const id = input.id ?? (input.kind === 'dashboard' ? previous.find((p) => p.kind === 'dashboard')?.id : undefined);
   const { id: _given, ...fields } = input;
   const kept = id ? previous.find((p) => p.id === id && p.kind === fields.kind) : undefined;
+  if (id && !kept && fields.kind !== 'dashboard' && fields.url === undefined) {
+    // Meant to keep a stored channel that is not there (deleted or changed by someone else meanwhile).
+    throw new PulseError('ALERT_CHANNEL_INVALID', `channels.${index}: no stored ${fields.kind} channel ${JSON.stringify(id)} to keep; send its url${fields.kind === 'webhook' ? ' and secret' : ''}`);
+  }
   const merged: Record<string, unknown> = { ...fields };
   if (kept && 'url' in kept && merged.url === undefined) merged.url = kept.url;
   if (kept && 'secret' in kept && merged.secret === undefined) merged.secret = kept.secret;

@@ -77,7 +77,8 @@ export function streamRoutes(catalog: StreamCatalog, store: Pick<Store, 'preview
       sendStream(call.res, 200, stream);
     },
     versions: async ({ res, param }: Call) => {
-      sendJson(res, 200, { versions: (await catalog.versions(param)).map(publicStream) });
+      // A delete is a version too: the history says which one it was.
+      sendJson(res, 200, { versions: (await catalog.versions(param)).map((v) => ({ ...publicStream(v), deleted: v.deleted })) });
     },
     preview: async ({ req, res }: Call) => {
       sendJson(res, 200, await previewStream(store, await readJson(req, maxBodyBytes)));

@@ -307,7 +307,8 @@ describe('live hub: fan-out, slow clients and alerts', () => {
       await dashboardChannel(bus).send(record, 'opened', { deliveryId: 'd-1', signal: new AbortController().signal });
       const got = await all.next('alert');
       const expected: LiveAlert = {
-        id: 'a-1', stream: 'acme', severity: record.severity, direction: record.direction, status: 'open', reason: record.reason, at: record.openedAt,
+        id: 'a-1', stream: 'acme', kind: record.kind, severity: record.severity, direction: record.direction, status: 'open', reason: record.reason,
+        at: record.openedAt, updatedAt: record.updatedAt,
       };
       assert.deepEqual({ ...got }, { type: 'alert', ...expected });
       await sleep(200);

@@ -55,7 +55,10 @@ describe('live protocol: client frames', () => {
   });
 
   it('validates the alert events the hub sends', () => {
-    const alert = { id: 'a1', stream: 'acme', severity: 'warning', direction: 'negative', status: 'open', reason: 'z = -4.2', at: '2026-11-23T10:00:00Z' };
+    const alert = {
+      id: 'a1', stream: 'acme', kind: 'sentiment', severity: 'warning', direction: 'negative', status: 'open', reason: 'z = -4.2',
+      at: '2026-11-23T10:00:00Z', updatedAt: '2026-11-23T10:00:05Z',
+    };
     assert.deepEqual(LiveAlertSchema.parse(alert), alert);
     assert.ok(!LiveAlertSchema.safeParse({ ...alert, severity: 'panic' }).success);
     assert.ok(!LiveAlertSchema.safeParse({ ...alert, status: 'gone' }).success);
