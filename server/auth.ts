@@ -21,7 +21,7 @@ export interface RequestContext {
 }
 
 export const SessionCookie = 'pulse_session';
-export const CsrfHeader = 'x-csrf-token';
+const CsrfHeader = 'x-csrf-token';
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export class RequestAuth {

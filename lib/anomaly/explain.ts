@@ -9,13 +9,13 @@ import type { AlertExplanation } from './to-alert.ts';
 import type { Decision } from './stream-detector.ts';
 
 /** Words too common to say anything about a shift. */
-export const Stopwords: readonly string[] = (
+const Stopwords: readonly string[] = (
   'the and for are but not you all any can had her was one our out has him his how its let may new now old see two way who did ' +
   'get got just like this that with have from they will would there their what about which when make than them then into more ' +
   'your some could time very been only over also back after other well these such most even because does doing being were here ' +
   'why where while should still much many those through during each both few own same too don didn isn wasn aren weren won ' +
   'shouldn couldn wouldn hasn haven hadn she he we me my us it is am an as at be by do go if in no of on or so to up http https www ' +
-  'amp rt via lol im ive dont cant its thats youre gonna wanna'
+  'amp rt via lol im ive dont cant thats youre gonna wanna'
 ).split(' ');
 
 /** Terms shown with an alert. */

@@ -36,7 +36,7 @@ export type Principal =
   | { kind: 'key'; id: string; name: string; scopes: readonly Scope[] }
   | { kind: 'open' };
 
-export function permissionsOf(p: Principal): ReadonlySet<Permission> {
+function permissionsOf(p: Principal): ReadonlySet<Permission> {
   switch (p.kind) {
     case 'open':
       return new Set(Permissions);

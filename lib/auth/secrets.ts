@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import { PulseError } from '../errors.ts';
 
-export const MinPasswordChars = 12;
+const MinPasswordChars = 12;
 export const MaxPasswordChars = 256;
 
 export function checkPasswordStrength(password: string): void {

@@ -17,7 +17,7 @@ import { compileQuery } from './compile.ts';
 import { parseQuery } from './query.ts';
 import { analyze } from './text.ts';
 
-export const PreviewInputSchema = z.object({
+const PreviewInputSchema = z.object({
   name: z.string().trim().max(100).optional(),
   query: z.string().min(1),
   sources: z.array(z.string().min(1).max(64)).max(50).default([]),

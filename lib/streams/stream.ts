@@ -24,8 +24,8 @@ export const StreamIdSchema = z
   .refine((id) => id !== 'preview', '"preview" is reserved');
 
 const ChannelIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
-export const MaxChannels = 10;
-export const MaxSources = 50;
+const MaxChannels = 10;
+const MaxSources = 50;
 
 /** A submitted channel: a full config, or (with `id`) a stored one whose credential is kept. */
 const ChannelInputSchema = z
@@ -75,7 +75,7 @@ export type PublicChannel = { id: string; kind: ChannelConfig['kind']; target?: 
 export type PublicStream = Omit<StreamRecord, 'channels' | 'deleted'> & { channels: PublicChannel[]; detectorRules: DetectorRules };
 
 /** Everything a new version needs, checked: query syntax, rule and channels. */
-export type CheckedStream = Omit<StreamRecord, 'version' | 'updatedAt' | 'deleted' | 'id'> & { id?: string };
+type CheckedStream = Omit<StreamRecord, 'version' | 'updatedAt' | 'deleted' | 'id'> & { id?: string };
 
 /**
  * Validates a submitted stream against the version it replaces (if any). Errors:
