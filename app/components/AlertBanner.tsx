@@ -16,11 +16,12 @@ const severityRank = { info: 0, warning: 1, critical: 2 } as const;
 
 /**
  * The open alerts of the viewed stream(s), newest first, each with its reason and an
- * Acknowledge button; an alert leaves the banner when it is acknowledged or resolved (here,
- * on another dashboard, or by the detector). A live region that is always in the page (and
- * takes no room) tells screen readers when the newest open alert changes.
+ * Acknowledge button (for editors and admins: `canAct`); an alert leaves the banner when it is
+ * acknowledged or resolved (here, on another dashboard, or by the detector). A live region
+ * that is always in the page (and takes no room) tells screen readers when the newest open
+ * alert changes.
  */
-export function AlertBanner({ alerts, names, onChange }: { alerts: readonly LiveAlert[]; names: ReadonlyMap<string, string>; onChange(alert: Alert): void }) {
+export function AlertBanner({ alerts, names, canAct, onChange }: { alerts: readonly LiveAlert[]; names: ReadonlyMap<string, string>; canAct: boolean; onChange(alert: Alert): void }) {
   const open = alerts.filter((a) => a.status === 'open').reverse();
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<{ id: string; text: string } | null>(null);
@@ -67,15 +68,17 @@ export function AlertBanner({ alerts, names, onChange }: { alerts: readonly Live
                 <span className="font-medium">{streamTitle(a.stream, names)}</span>
                 <time dateTime={a.at} className="tabular-nums text-slate-600">since {moment(Date.parse(a.at))}</time>
                 <span className="min-w-0 flex-[1_1_20rem]">{a.reason}</span>
-                <button
-                  type="button"
-                  onClick={() => void acknowledge(a.id)}
-                  disabled={busy === a.id}
-                  className="rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60"
-                >
-                  {busy === a.id ? 'Acknowledging…' : 'Acknowledge'}
-                  <span className="sr-only"> the alert on {streamTitle(a.stream, names)}</span>
-                </button>
+                {canAct && (
+                  <button
+                    type="button"
+                    onClick={() => void acknowledge(a.id)}
+                    disabled={busy === a.id}
+                    className="rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60"
+                  >
+                    {busy === a.id ? 'Acknowledging…' : 'Acknowledge'}
+                    <span className="sr-only"> the alert on {streamTitle(a.stream, names)}</span>
+                  </button>
+                )}
                 {failure?.id === a.id && <span role="alert" className="w-full text-[#D55E00]">Not acknowledged: {failure.text}</span>}
               </li>
             ))}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { LiveBuckets } from '../../lib/live/protocol.ts';
 import type { Label } from '../../lib/sentiment.ts';
 import { useOverview } from '../hooks/useOverview.ts';
+import { useSession } from '../hooks/useSession.ts';
 import { useStreams } from '../hooks/useStreams.ts';
 import { useView } from '../hooks/useView.ts';
 import { clock } from '../lib/format.ts';
@@ -28,6 +29,7 @@ export function Dashboard() {
   const [view, setView] = useView();
   const { overview, togglePause, reload, applyAlert } = useOverview(view);
   const { streams, names } = useStreams();
+  const { can } = useSession();
   // A selection belongs to the view it was made in; another view starts without one.
   const [selection, setSelection] = useState<{ view: string; selection: Selection } | null>(null);
   const viewKey = viewQuery(view);
@@ -54,7 +56,7 @@ export function Dashboard() {
       </header>
 
       <main className="grid gap-4 p-4 xl:grid-cols-[minmax(0,1fr)_26rem]">
-        <AlertBanner alerts={overview.alerts} names={names} onChange={applyAlert} />
+        <AlertBanner alerts={overview.alerts} names={names} canAct={can('edit')} onChange={applyAlert} />
         {overview.alertsError && (
           <p role="status" className="text-sm text-slate-700 xl:col-span-2">
             ⚠ Alerts raised before this page opened could not be loaded ({overview.alertsError}); new ones still show.{' '}

@@ -1,20 +1,32 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useSession } from '../hooks/useSession.ts';
+import { SignedInAs } from './auth/SignedInAs.tsx';
 
 const pages = [
-  { href: '/', name: 'Overview' },
-  { href: '/streams', name: 'Streams' },
-  { href: '/alerts', name: 'Alerts' },
+  { href: '/', name: 'Overview', admin: false },
+  { href: '/streams', name: 'Streams', admin: false },
+  { href: '/alerts', name: 'Alerts', admin: false },
+  // Only for whoever may use them (admins, and everybody in open mode): a link to a refusal helps nobody.
+  { href: '/admin/keys', name: 'Keys', admin: true },
+  { href: '/admin/users', name: 'Users', admin: true },
+  { href: '/admin/audit', name: 'Audit', admin: true },
 ] as const;
 
-/** The pages of the dashboard; the current one is marked in words for screen readers, in weight and underline for eyes. */
+/**
+ * The pages of the dashboard and who is signed in; the current page is marked in words for
+ * screen readers, in weight and underline for eyes. Nothing but the name shows until somebody
+ * may see the pages (while the session loads, and on the sign-in page when signed out).
+ */
 export function TopNav() {
   const pathname = usePathname();
+  const { mode, principal, can } = useSession();
+  const shown = mode === 'open' || principal ? pages.filter((p) => !p.admin || can('admin')) : [];
   return (
-    <nav aria-label="Pages" className="flex items-center gap-1 bg-slate-800 px-4 py-1 text-sm text-white">
+    <nav aria-label="Pages" className="flex flex-wrap items-center gap-1 bg-slate-800 px-4 py-1 text-sm text-white">
       <span className="mr-3 font-bold">Pulse</span>
-      {pages.map((page, i) => {
+      {shown.map((page, i) => {
         const current = page.href === '/' ? pathname === '/' : pathname.startsWith(page.href);
         return (
           <span key={page.href} className="flex items-center gap-1">
@@ -29,6 +41,7 @@ export function TopNav() {
           </span>
         );
       })}
+      <SignedInAs />
     </nav>
   );
 }

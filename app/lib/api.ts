@@ -50,6 +50,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly at: QueryErrorAt | null = null,
+    /** Seconds from `Retry-After` (429, 503): how long to wait before trying again. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -75,7 +77,8 @@ export interface RequestOptions {
 /**
  * The session's CSRF token (README → Access control): a change made with the session cookie must
  * carry it. `GET /api/auth/me` gives it to a signed-in user; open mode and API keys need none.
- * Asked once per page, and again after the server refuses it (a new session).
+ * The session provider hands it over on page load; asked here only when nobody did, and again
+ * after the server refuses it (a new session).
  */
 let csrf: Promise<string | null> | null = null;
 
@@ -88,6 +91,29 @@ function csrfToken(): Promise<string | null> {
       return null;
     });
   return csrf;
+}
+
+/**
+ * Takes the token from an answer that carries it (`GET /api/auth/me` on page load, the login
+ * answer), so the changes made right after signing in, without a reload, carry it too; null:
+ * the session needs none (open mode). A refused token is asked for again (see below).
+ */
+export function rememberCsrfToken(token: string | null): void {
+  csrf = Promise.resolve(token);
+}
+
+/**
+ * Who hears of a 401 (the session ended, or nobody signed in): the session provider, which
+ * sends the person to the sign-in page. The `/api/auth/*` calls answer for themselves (a wrong
+ * password is a 401 too) and are not reported.
+ */
+const unauthenticated = new Set<() => void>();
+
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticated.add(listener);
+  return () => {
+    unauthenticated.delete(listener);
+  };
 }
 
 /** One JSON call: the body and the response headers (streams need `ETag`), or an {@link ApiError}. */
@@ -117,8 +143,10 @@ async function send<T>(path: string, options: RequestOptions, retried: boolean):
       csrf = null;
       return send<T>(path, options, true);
     }
+    if (res.status === 401 && !path.startsWith('/api/auth/')) for (const listener of unauthenticated) listener();
     const at = typeof error?.position === 'number' ? { position: error.position, detail: error.detail ?? error.message } : null;
-    throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, at);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, at, retryAfter > 0 ? retryAfter : null);
   }
   return { body: json as T, headers: res.headers };
 }

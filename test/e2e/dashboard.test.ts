@@ -1,7 +1,7 @@
 /**
- * The dashboard in a real browser: Debian's chromium driven by playwright-core, against an
- * embedded server started here (demo off, a fresh data dir, the production UI build, made
- * first if missing or stale). A known set of messages goes in through /api/ingest; the page
+ * The dashboard in a real browser (test/support/browser.ts: Debian's chromium driven by
+ * playwright-core, against an embedded server started here with demo off, a fresh data dir and
+ * the production UI build, made first if missing or stale). A known set of messages goes in through /api/ingest; the page
  * must count and chart exactly those, list them in the live feed, drill down to them from a
  * slice and from a point in time, and export them as CSV. Then ~1,000 msgs/s flow for a few
  * seconds while the page counts its frames: the frame rate is printed, not asserted (speed
@@ -9,24 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { loadConfig } from '../../lib/config.ts';
+import type { Locator, Page } from 'playwright-core';
 import type { ScoredMessage } from '../../lib/message.ts';
-import { repoRoot } from '../../lib/paths.ts';
 import { Labels, type Label } from '../../lib/sentiment.ts';
-import { startPulse, type Pulse } from '../../server/pulse.ts';
-import { ensureUiBuild } from '../../server/ui/build.ts';
-import { waitFor } from '../support/wait.ts';
-
-const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
-const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+import type { Pulse } from '../../server/pulse.ts';
+import { screenshot, startBrowserTest, until, type BrowserTest } from '../support/browser.ts';
 
 const texts = {
   positive: ['I love this phone, the camera is stunning', 'Best support team ever, thank you so much!', 'What a fantastic concert, totally amazing night'],
@@ -54,55 +43,28 @@ function knownMessages(now: number): Array<{ id: string; ts: number; source: str
 const lastSecond = (i: number) => i % 6 === 5;
 
 describe('dashboard in a real browser (embedded runtime)', { timeout: 15 * 60_000 }, () => {
+  let test: BrowserTest;
   let pulse: Pulse;
-  let dataDir: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
   let sent: ReturnType<typeof knownMessages>;
   /** The known messages as the store holds them, by id (labels come from the model). */
   let stored: Map<string, ScoredMessage>;
 
   before(async () => {
-    const started = Date.now();
-    const build = await ensureUiBuild();
-    console.log(`UI build: ${build} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-'));
-    pulse = await startPulse(
-      loadConfig({
-        ...process.env, PORT: '0', PULSE_DEMO: '0', PULSE_DATA_DIR: dataDir, PULSE_UI: '1',
-        // Every message reaches the feed (the default samples 20/s): the feed assertions see
-        // all of them, and the frame-rate run gets the heaviest stream the hub can send.
-        PULSE_LIVE_MESSAGE_RATE: '1000',
-      }),
-    );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1, acceptDownloads: true });
-    // tsx compiles this file with esbuild's keepNames, which wraps named functions in
-    // `__name(…)`; the functions given to page.evaluate run in the page, which needs it too.
-    await page.addInitScript('window.__name = (f) => f');
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
+    test = await startBrowserTest({
+      name: 'dashboard',
+      // Every message reaches the feed (the default samples 20/s): the feed assertions see
+      // all of them, and the frame-rate run gets the heaviest stream the hub can send.
+      env: { PULSE_LIVE_MESSAGE_RATE: '1000' },
+      page: { acceptDownloads: true },
+    });
+    ({ pulse, page } = test);
   });
 
-  after(async () => {
-    await browser?.close();
-    await pulse?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => test?.close());
 
   const text = async (locator: Locator) => (await locator.textContent())?.trim() ?? '';
   const kpi = (name: string) => page.getByTestId(`kpi-${name}`);
-  /** Polls until `read` gives `want`; fails with the last value seen. */
-  async function until<T>(what: string, read: () => Promise<T>, want: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    let last: T | undefined;
-    try {
-      await waitFor(async () => want((last = await read())), timeoutMs, 100);
-    } catch {
-      assert.fail(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-    }
-    return last as T;
-  }
   const ingest = async (messages: unknown[]) => {
     const res = await fetch(`${pulse.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(messages) });
     assert.equal(res.status, 202);
@@ -304,8 +266,7 @@ describe('dashboard in a real browser (embedded runtime)', { timeout: 15 * 60_00
         `counters exact ${caughtUp.toFixed(1)} s after the load began`,
     );
 
-    fs.mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
-    assert.deepEqual(pageErrors, [], 'no errors in the page');
+    await screenshot(page, 'dashboard.png');
+    assert.deepEqual(test.pageErrors, [], 'no errors in the page');
   });
 });

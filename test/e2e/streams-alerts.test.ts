@@ -1,33 +1,21 @@
 /**
  * The streams and alerts pages in a real browser, set up as test/e2e/dashboard.test.ts is
- * (Debian's chromium driven by playwright-core, an embedded server with demo off, a fresh data
- * dir, the production UI build). Known messages go in through /api/ingest first; the streams
+ * (test/support/browser.ts: Debian's chromium driven by playwright-core, an embedded server with
+ * demo off, a fresh data dir, the production UI build). Known messages go in through /api/ingest first; the streams
  * form must mark a bad query where it is wrong, preview how many of those messages a good one
  * matches, and save it. Alerts written straight into the store must be listed on /alerts and
  * be acknowledged from there and from the overview's banner.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Alert } from '../../lib/alerts/alert.ts';
 import { alertId } from '../../lib/anomaly/stream-detector.ts';
-import { loadConfig } from '../../lib/config.ts';
 import { AllStreamsId } from '../../lib/live/protocol.ts';
-import { repoRoot } from '../../lib/paths.ts';
 import type { PublicStream } from '../../lib/streams/stream.ts';
-import { startPulse, type Pulse } from '../../server/pulse.ts';
-import { ensureUiBuild } from '../../server/ui/build.ts';
+import type { Pulse } from '../../server/pulse.ts';
 import { alertFixture } from '../support/alert-fixture.ts';
-import { waitFor } from '../support/wait.ts';
-
-const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
-const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+import { screenshot as screenshotOf, startBrowserTest, until, type BrowserTest } from '../support/browser.ts';
 
 /** 12 messages of the last minute, 7 of them about "zorblax" (a word no dataset has). */
 function knownMessages(now: number): Array<{ id: string; ts: number; source: string; text: string }> {
@@ -43,54 +31,26 @@ function knownMessages(now: number): Array<{ id: string; ts: number; source: str
 const matching = 7;
 
 describe('streams and alerts pages in a real browser (embedded runtime)', { timeout: 5 * 60_000 }, () => {
+  let test: BrowserTest;
   let pulse: Pulse;
-  let dataDir: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
 
   before(async () => {
-    const started = Date.now();
-    const build = await ensureUiBuild();
-    console.log(`UI build: ${build} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-streams-'));
-    pulse = await startPulse(loadConfig({ ...process.env, PORT: '0', PULSE_DEMO: '0', PULSE_DATA_DIR: dataDir, PULSE_UI: '1' }));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1 });
-    // tsx's keepNames wraps named functions in `__name(…)`; functions run in the page need it too.
-    await page.addInitScript('window.__name = (f) => f');
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
+    test = await startBrowserTest({
+      name: 'streams',
       // The preview of a bad query answers 400 by design, which Chromium logs as a failed load.
-      const expected = msg.location().url.endsWith('/api/streams/preview') && msg.text().includes('status of 400');
-      if (msg.type() === 'error' && !expected) pageErrors.push(msg.text());
+      expectedError: (msg) => msg.location().url.endsWith('/api/streams/preview') && msg.text().includes('status of 400'),
     });
+    ({ pulse, page } = test);
   });
 
-  after(async () => {
-    await browser?.close();
-    await pulse?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => test?.close());
 
   const api = async <T>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${pulse.url}${pathname}`, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } });
     return { status: res.status, body: (await res.json()) as T };
   };
-  const screenshot = async (name: string) => {
-    fs.mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
-  };
-  /** Polls until `read` gives what `want` accepts; fails with the last value seen. */
-  async function until<T>(what: string, read: () => Promise<T>, want: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    let last: T | undefined;
-    try {
-      await waitFor(async () => want((last = await read())), timeoutMs, 100);
-    } catch {
-      assert.fail(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
-    }
-    return last as T;
-  }
+  const screenshot = (name: string) => screenshotOf(page, name);
   /** An open alert of `stream`, opened `agoMs` ago, with the detector's id form (it holds ':' and may start with '*'). */
   function openAlert(stream: string, kind: Alert['kind'], agoMs: number, reason: string): Alert {
     const openedAt = Date.now() - agoMs;
@@ -192,6 +152,6 @@ describe('streams and alerts pages in a real browser (embedded runtime)', { time
     await banner.waitFor({ state: 'detached' });
     const stored = await api<{ alert: Alert }>(`/api/alerts/${encodeURIComponent(alert.id)}`);
     assert.equal(stored.body.alert.status, 'acknowledged');
-    assert.deepEqual(pageErrors, [], 'no errors in the pages');
+    assert.deepEqual(test.pageErrors, [], 'no errors in the pages');
   });
 });

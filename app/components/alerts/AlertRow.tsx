@@ -20,6 +20,8 @@ interface Props {
   alert: Alert;
   names: ReadonlyMap<string, string>;
   expanded: boolean;
+  /** Whether the signed-in role may acknowledge and resolve (editor, admin); without it only Details is offered. */
+  canAct: boolean;
   onToggle(): void;
   /** A new version of this alert: the optimistic guess of an action, then the server's answer. */
   onChange(alert: Alert): void;
@@ -30,7 +32,7 @@ interface Props {
  * below when expanded. Acknowledge and Resolve show their effect at once and then take the
  * server's answer; a refusal puts the alert back as it was and says why.
  */
-export function AlertRow({ alert, names, expanded, onToggle, onChange }: Props) {
+export function AlertRow({ alert, names, expanded, canAct, onToggle, onChange }: Props) {
   const [busy, setBusy] = useState<AlertAction | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const details = useRef<HTMLButtonElement>(null);
@@ -75,12 +77,12 @@ export function AlertRow({ alert, names, expanded, onToggle, onChange }: Props) 
         <td className="py-2 pr-2 text-right tabular-nums">{zScore(alert.z)}</td>
         <td className="py-2 pr-3">
           <div className="flex flex-wrap justify-end gap-1">
-            {alert.status === 'open' && (
+            {canAct && alert.status === 'open' && (
               <button type="button" disabled={busy !== null} onClick={() => void act('acknowledge')} className="rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
                 Acknowledge<span className="sr-only"> the alert on {stream}</span>
               </button>
             )}
-            {alert.status !== 'resolved' && (
+            {canAct && alert.status !== 'resolved' && (
               <button type="button" disabled={busy !== null} onClick={() => void act('resolve')} className="rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
                 Resolve<span className="sr-only"> the alert on {stream}</span>
               </button>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useAlertFilters } from '../../hooks/useAlertFilters.ts';
 import { useAlertHistory } from '../../hooks/useAlertHistory.ts';
 import { useLiveAlerts } from '../../hooks/useLiveAlerts.ts';
+import { useSession } from '../../hooks/useSession.ts';
 import { useStreams } from '../../hooks/useStreams.ts';
 import { isFiltered } from '../../lib/alert-filters.ts';
 import { count } from '../../lib/format.ts';
@@ -25,6 +26,7 @@ export function AlertsPage() {
   const history = useAlertHistory(filters);
   const [expanded, setExpanded] = useState<string | null>(null);
   const connection = useLiveAlerts(history.refresh);
+  const canAct = useSession().can('edit');
 
   const live = connection.state === 'open';
   const { refresh } = history;
@@ -39,6 +41,7 @@ export function AlertsPage() {
       <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-3">
         <h1 className="text-xl font-bold">Alerts <span className="font-normal text-slate-600">history</span></h1>
         <ConnectionBadge connection={connection} streaming={live} meanwhile={`the list reloads every ${pollMs / 1000} s meanwhile`} />
+        {!canAct && <p className="text-sm text-slate-700">Acknowledging and resolving alerts needs the editor or admin role.</p>}
       </header>
       <main className="space-y-4 p-4">
         <AlertFiltersForm filters={filters} streams={streams} onChange={setFilters} />
@@ -84,6 +87,7 @@ export function AlertsPage() {
                   alert={a}
                   names={names}
                   expanded={expanded === a.id}
+                  canAct={canAct}
                   onToggle={() => setExpanded((e) => (e === a.id ? null : a.id))}
                   onChange={history.replace}
                 />

@@ -10,18 +10,17 @@ const minSecret = 16;
 interface Props {
   channels: ChannelDraft[];
   onChange(channels: ChannelDraft[]): void;
+  /** Why the signed-in role cannot change them (they are shown, not edited); null: it can. */
+  readOnly: string | null;
 }
 
 /**
  * Where the stream's alerts go. The dashboard always hears of them; webhooks (signed JSON) and
  * Slack incoming webhooks come on top. Stored credentials are never shown (the API does not
  * give them back): a stored channel shows its host and keeps its URL and secret unless replaced.
+ * Changing them is an admin's (the server refuses anyone else): others see the list and why.
  */
-export function ChannelsEditor({ channels, onChange }: Props) {
-  const next = useRef(0);
-  const update = (key: string, patch: Partial<ChannelDraft>) => onChange(channels.map((c) => (c.key === key ? { ...c, ...patch } : c)));
-  const add = (kind: ChannelDraft['kind']) => onChange([...channels, { key: `new-${next.current++}`, kind, replace: true, url: '', secret: '' }]);
-
+export function ChannelsEditor({ channels, onChange, readOnly }: Props) {
   return (
     <fieldset className="space-y-2 rounded border border-slate-300 p-3 text-sm">
       <legend className="px-1 font-medium">Alert channels</legend>
@@ -29,6 +28,40 @@ export function ChannelsEditor({ channels, onChange }: Props) {
         <span aria-hidden="true">✓ </span>
         <strong>Dashboard</strong>: always on. Every alert shows on the overview’s banner and on the Alerts page.
       </p>
+      {readOnly === null ? <EditableChannels channels={channels} onChange={onChange} /> : <StoredChannels channels={channels} reason={readOnly} />}
+    </fieldset>
+  );
+}
+
+/** The stored webhook and Slack channels as text, for whoever may not change them, and the reason. */
+function StoredChannels({ channels, reason }: { channels: ChannelDraft[]; reason: string }) {
+  return (
+    <>
+      {channels.length > 0 && (
+        <ul className="space-y-1">
+          {channels.map((c) => (
+            <li key={c.key} data-testid="channel">
+              <span aria-hidden="true">✓ </span>
+              <strong>{kindNames[c.kind]}</strong> {c.stored ? `to ${c.stored.target}` : '(new)'}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="text-slate-700" data-testid="channels-locked">
+        <strong>Admins only.</strong> {reason}
+      </p>
+    </>
+  );
+}
+
+/** The webhook and Slack channels, editable: add, remove, replace a stored one's URL (and secret). */
+function EditableChannels({ channels, onChange }: Omit<Props, 'readOnly'>) {
+  const next = useRef(0);
+  const update = (key: string, patch: Partial<ChannelDraft>) => onChange(channels.map((c) => (c.key === key ? { ...c, ...patch } : c)));
+  const add = (kind: ChannelDraft['kind']) => onChange([...channels, { key: `new-${next.current++}`, kind, replace: true, url: '', secret: '' }]);
+
+  return (
+    <>
       <ul className="space-y-2">
         {channels.map((c, i) => {
           const name = `${kindNames[c.kind]} ${c.stored ? c.stored.target : `(new, ${i + 1})`}`;
@@ -94,6 +127,6 @@ export function ChannelsEditor({ channels, onChange }: Props) {
         <button type="button" onClick={() => add('webhook')} className="rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-100">+ Webhook</button>
         <button type="button" onClick={() => add('slack')} className="rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-100">+ Slack</button>
       </div>
-    </fieldset>
+    </>
   );
 }

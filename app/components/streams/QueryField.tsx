@@ -50,7 +50,7 @@ export function QueryField({ value, onChange, error }: Props) {
         spellCheck={false}
         aria-invalid={error ? true : undefined}
         aria-describedby={`stream-query-help${error ? ' stream-query-error' : ''}`}
-        className={`mt-1 w-full rounded border px-2 py-1 font-mono text-sm ${error ? 'border-2 border-[#D55E00]' : 'border-slate-400'}`}
+        className={`mt-1 w-full rounded border px-2 py-1 font-mono text-sm disabled:bg-slate-100 disabled:text-slate-700 ${error ? 'border-2 border-[#D55E00]' : 'border-slate-400'}`}
       />
       {error && where && (
         <div id="stream-query-error" role="alert" className="text-sm" data-testid="query-error" data-position={error.position}>

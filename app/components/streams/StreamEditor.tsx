@@ -11,7 +11,7 @@ import { QueryField } from './QueryField.tsx';
 import { RuleFields } from './RuleFields.tsx';
 import { StreamHistory } from './StreamHistory.tsx';
 import { StreamLinks } from './StreamLinks.tsx';
-import { TextField } from './TextField.tsx';
+import { TextField } from '../TextField.tsx';
 
 const button = 'rounded border border-slate-500 px-3 py-1 hover:bg-slate-100 disabled:opacity-60';
 
@@ -20,6 +20,12 @@ interface Problem {
   action: 'save' | 'delete' | 'reload';
   error: unknown;
   query: string;
+}
+
+/** Why the channels cannot be changed here, or null when they can. */
+function channelsLock(canEdit: boolean, canChangeChannels: boolean): string | null {
+  if (canChangeChannels) return null;
+  return canEdit ? 'Changing where alerts are sent needs the admin role: ask an admin. Saving keeps these channels as they are.' : 'Changing them needs the admin role.';
 }
 
 const failed: Record<Problem['action'], string> = { save: 'Not saved', delete: 'Not deleted', reload: 'The latest version could not be loaded' };
@@ -33,6 +39,10 @@ function problemText(problem: Problem, draft: Draft): string {
 interface Props {
   /** The stream to edit; null: a new one. */
   id: string | null;
+  /** Whether the signed-in role may change streams (editor, admin); without it the stream is shown read-only. */
+  canEdit: boolean;
+  /** Whether it may change where alerts are sent (admin); without it the channels are shown, not edited. */
+  canChangeChannels: boolean;
   /** `message`: what to tell once the editor has reopened under the new stream's id (after a create). */
   onSaved(stream: PublicStream, message: string | null): void;
   onDeleted(stream: PublicStream): void;
@@ -43,8 +53,9 @@ interface Props {
  * The stream form (name, id on create, query, sources, rule, channels) beside the preview of
  * what it would match and raise. A save names the version it was made on (If-Match); if
  * someone saved in between, the edit is kept and the person chooses what happens to it.
+ * Whoever may not edit sees the same form disabled (the preview still answers), without Save or Delete.
  */
-export function StreamEditor({ id, onSaved, onDeleted, onClose }: Props) {
+export function StreamEditor({ id, canEdit, canChangeChannels, onSaved, onDeleted, onClose }: Props) {
   const [base, setBase] = useState<PublicStream | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
@@ -118,8 +129,10 @@ export function StreamEditor({ id, onSaved, onDeleted, onClose }: Props) {
         setDraft(draftOf(latest));
         return setNote(`Loaded version ${latest.version}.`);
       }
-      const { draft: rebased, lost } = rebase(draft, latest);
-      setDraft(rebased);
+      const rebased = rebase(draft, latest);
+      // Without the admin role the channels are not the person's to keep or enter again: they are the latest version's.
+      const lost = canChangeChannels ? rebased.lost : 0;
+      setDraft(canChangeChannels ? rebased.draft : { ...rebased.draft, channels: draftOf(latest).channels });
       const again = lost ? ` Version ${latest.version} removed ${lost === 1 ? 'a channel' : `${lost} channels`} of yours with ${lost === 1 ? 'its' : 'their'} credentials: enter the URL (and secret) again, or remove ${lost === 1 ? 'it' : 'them'}.` : '';
       setNote(`Your edit now goes over version ${latest.version} (see the version history): press Save to store it.${again}`);
     } catch (error) {
@@ -152,7 +165,13 @@ export function StreamEditor({ id, onSaved, onDeleted, onClose }: Props) {
     <section aria-labelledby="editor-title" className="space-y-3" data-testid="stream-editor">
       <div className="flex flex-wrap items-center gap-3">
         <h2 id="editor-title" className="text-lg font-semibold">
-          {base ? <>Edit “{base.name}” <span className="text-sm font-normal text-slate-600">version {base.version}</span></> : 'New stream'}
+          {base ? (
+            <>
+              {canEdit ? 'Edit ' : ''}“{base.name}” <span className="text-sm font-normal text-slate-600">version {base.version}{canEdit ? '' : ', read only'}</span>
+            </>
+          ) : (
+            'New stream'
+          )}
         </h2>
         {base && <StreamLinks stream={base} />}
         <button type="button" onClick={onClose} className="ml-auto rounded px-2 py-0.5 text-sm hover:bg-slate-100">✕ Close</button>
@@ -160,41 +179,45 @@ export function StreamEditor({ id, onSaved, onDeleted, onClose }: Props) {
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_30rem]">
         <form onSubmit={save} aria-labelledby="editor-title" className="min-w-0 space-y-3 rounded-lg border border-slate-200 bg-white p-3">
-          <div className="grid gap-3 sm:grid-cols-2">
-            <TextField label="Name" name="name" required maxLength={100} value={draft.name} onChange={(e) => patch({ name: e.target.value })} />
-            {base ? (
-              <p className="text-sm">
-                <span className="font-medium">Id</span> <code>{base.id}</code>
-                <span className="block text-xs text-slate-600">An id never changes: it is in links and stored alerts.</span>
-              </p>
-            ) : (
-              <TextField
-                label="Id"
-                help="Optional; blank: made from the name. Lower-case letters, digits and inner dashes."
-                name="id"
-                value={draft.id}
-                onChange={(e) => patch({ id: e.target.value })}
-                pattern="[a-z0-9]([a-z0-9\-]{0,62}[a-z0-9])?"
-                title="lower-case letters, digits and inner dashes, 1–64 characters"
-                placeholder="e.g. acme-launch"
-                className="font-mono"
-              />
-            )}
-          </div>
+          {!canEdit && <p className="text-sm text-slate-700">Read only: changing streams needs the editor or admin role.</p>}
+          {/* `disabled` on a fieldset disables every field inside at once, and says so to assistive technology. */}
+          <fieldset disabled={!canEdit} className="min-w-0 space-y-3">
+            <div className="grid gap-3 sm:grid-cols-2">
+              <TextField label="Name" name="name" required maxLength={100} value={draft.name} onChange={(e) => patch({ name: e.target.value })} />
+              {base ? (
+                <p className="text-sm">
+                  <span className="font-medium">Id</span> <code>{base.id}</code>
+                  <span className="block text-xs text-slate-600">An id never changes: it is in links and stored alerts.</span>
+                </p>
+              ) : (
+                <TextField
+                  label="Id"
+                  help="Optional; blank: made from the name. Lower-case letters, digits and inner dashes."
+                  name="id"
+                  value={draft.id}
+                  onChange={(e) => patch({ id: e.target.value })}
+                  pattern="[a-z0-9]([a-z0-9\-]{0,62}[a-z0-9])?"
+                  title="lower-case letters, digits and inner dashes, 1–64 characters"
+                  placeholder="e.g. acme-launch"
+                  className="font-mono"
+                />
+              )}
+            </div>
 
-          <QueryField value={draft.query} onChange={(query) => patch({ query })} error={previewAt ?? saveAt} />
+            <QueryField value={draft.query} onChange={(query) => patch({ query })} error={previewAt ?? saveAt} />
 
-          <TextField
-            label="Sources"
-            help="Comma-separated; blank: every source."
-            name="sources"
-            value={draft.sources}
-            onChange={(e) => patch({ sources: e.target.value })}
-            placeholder="e.g. twitter, support"
-          />
+            <TextField
+              label="Sources"
+              help="Comma-separated; blank: every source."
+              name="sources"
+              value={draft.sources}
+              onChange={(e) => patch({ sources: e.target.value })}
+              placeholder="e.g. twitter, support"
+            />
 
-          <RuleFields draft={draft} onChange={patch} saved={base && { version: base.version, rules: base.detectorRules }} />
-          <ChannelsEditor channels={draft.channels} onChange={(channels) => patch({ channels })} />
+            <RuleFields draft={draft} onChange={patch} saved={base && { version: base.version, rules: base.detectorRules }} />
+            <ChannelsEditor channels={draft.channels} onChange={(channels) => patch({ channels })} readOnly={channelsLock(canEdit, canChangeChannels)} />
+          </fieldset>
 
           <div className="space-y-2" aria-live="polite">
             {note && <p role="status" className="text-sm">{note}</p>}
@@ -215,14 +238,16 @@ export function StreamEditor({ id, onSaved, onDeleted, onClose }: Props) {
             )}
           </div>
 
-          <div className="flex flex-wrap items-center gap-2">
-            <button type="submit" disabled={busy !== null} className={`${button} bg-slate-800 text-white hover:bg-slate-700`}>
-              {busy === 'saving' ? 'Saving…' : base ? `Save as version ${base.version + 1}` : 'Create stream'}
-            </button>
-            {base && !confirmDelete && (
-              <button type="button" onClick={() => setConfirmDelete(true)} className={`${button} ml-auto`}>Delete…</button>
-            )}
-          </div>
+          {canEdit && (
+            <div className="flex flex-wrap items-center gap-2">
+              <button type="submit" disabled={busy !== null} className={`${button} bg-slate-800 text-white hover:bg-slate-700`}>
+                {busy === 'saving' ? 'Saving…' : base ? `Save as version ${base.version + 1}` : 'Create stream'}
+              </button>
+              {base && !confirmDelete && (
+                <button type="button" onClick={() => setConfirmDelete(true)} className={`${button} ml-auto`}>Delete…</button>
+              )}
+            </div>
+          )}
           {base && confirmDelete && (
             <div role="alertdialog" aria-labelledby="delete-title" className="rounded border-2 border-[#D55E00] p-2 text-sm">
               <p id="delete-title" className="font-medium">
@@ -251,7 +276,7 @@ export function StreamEditor({ id, onSaved, onDeleted, onClose }: Props) {
             </button>
           </h3>
           <div id="stream-history" className="mt-2">
-            {showHistory && <StreamHistory id={base.id} version={base.version} onUse={copyVersion} />}
+            {showHistory && <StreamHistory id={base.id} version={base.version} {...(canEdit ? { onUse: copyVersion } : {})} />}
           </div>
         </section>
       )}

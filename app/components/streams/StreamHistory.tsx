@@ -23,8 +23,8 @@ interface Props {
   id: string;
   /** The latest version: the list reloads when it changes (after a save). */
   version: number;
-  /** Copies an old version's name, query, sources and rule into the form. */
-  onUse(version: PublicStream): void;
+  /** Copies an old version's name, query, sources and rule into the form; absent: nothing to copy into (read only). */
+  onUse?(version: PublicStream): void;
 }
 
 /** Every saved version of a stream, newest first, with what each changed. */
@@ -50,7 +50,7 @@ export function StreamHistory({ id, version, onUse }: Props) {
             <strong>Version {v.version}</strong>
             <time dateTime={v.updatedAt} className="tabular-nums text-slate-600">{clock(Date.parse(v.updatedAt), true)}</time>
             <span className="text-slate-700">{changes(v, list[i + 1])}</span>
-            {v.version !== version && (
+            {onUse && v.version !== version && (
               <button type="button" onClick={() => onUse(v)} className="ml-auto rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-100">
                 Copy into the form<span className="sr-only"> (version {v.version})</span>
               </button>

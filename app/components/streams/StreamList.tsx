@@ -6,8 +6,11 @@ import { StreamLinks } from './StreamLinks.tsx';
 /** A channel as the list shows it: its kind, and where it goes (host only; the API keeps the rest). */
 const channelText = (c: PublicStream['channels'][number]) => (c.target ? `${c.kind} → ${c.target}` : c.kind);
 
-/** The saved streams, by name: what each matches, how it alerts, and links to edit it, its dashboard and its alerts. */
-export function StreamList({ streams }: { streams: readonly PublicStream[] }) {
+/**
+ * The saved streams, by name: what each matches, how it alerts, and links to edit it (to view
+ * it, for whoever may not edit), its dashboard and its alerts.
+ */
+export function StreamList({ streams, canEdit }: { streams: readonly PublicStream[]; canEdit: boolean }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm" data-testid="streams">
@@ -51,7 +54,7 @@ export function StreamList({ streams }: { streams: readonly PublicStream[] }) {
               <td className="py-2 pr-3">
                 <span className="flex flex-wrap gap-x-3">
                   <Link href={`/streams?edit=${encodeURIComponent(s.id)}`} className="text-sm font-medium text-[#0072B2] underline hover:no-underline">
-                    Edit<span className="sr-only"> {s.name}</span>
+                    {canEdit ? 'Edit' : 'View'}<span className="sr-only"> {s.name}</span>
                   </Link>
                   <StreamLinks stream={s} />
                 </span>

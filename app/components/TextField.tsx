@@ -9,7 +9,7 @@ export function TextField({ label, help, className = '', ...input }: Props) {
     <div className="flex flex-col">
       <label htmlFor={id} className="font-medium">{label}</label>
       {help && <span id={`${id}-help`} className="text-xs text-slate-600">{help}</span>}
-      <input id={id} aria-describedby={help ? `${id}-help` : undefined} {...input} className={`mt-0.5 w-full rounded border border-slate-400 px-2 py-1 ${className}`} />
+      <input id={id} aria-describedby={help ? `${id}-help` : undefined} {...input} className={`mt-0.5 w-full rounded border border-slate-400 px-2 py-1 disabled:bg-slate-100 disabled:text-slate-700 ${className}`} />
     </div>
   );
 }

@@ -1,0 +1,77 @@
+'use client';
+import { useAuditFilters } from '../../hooks/useAuditFilters.ts';
+import { useAuditLog } from '../../hooks/useAuditLog.ts';
+import { isAuditFiltered } from '../../lib/audit-filters.ts';
+import { count } from '../../lib/format.ts';
+import { Notice } from '../Notice.tsx';
+import { AuditFiltersForm } from './AuditFiltersForm.tsx';
+import { AuditRow } from './AuditRow.tsx';
+
+/** The audit log: filters (kept in the URL), the entries newest first, page by page. */
+export function AuditPage() {
+  const [filters, setFilters] = useAuditFilters();
+  const log = useAuditLog(filters);
+
+  return (
+    <>
+      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-3">
+        <h1 className="text-xl font-bold">Audit log</h1>
+        <p className="flex-1 text-sm text-slate-600">Who changed streams, alerts, keys and users, and every sign-in, newest first. Kept without expiry; secrets are never recorded.</p>
+      </header>
+      <main className="space-y-4 p-4">
+        <AuditFiltersForm filters={filters} onChange={setFilters} />
+        {log.error && (
+          <Notice kind="error" title="The audit log could not be loaded">
+            {log.error}{' '}
+            <button type="button" onClick={log.entries.length ? log.loadMore : log.retry} className="ml-1 rounded border border-slate-500 px-2 py-0.5 hover:bg-white">Retry</button>
+          </Notice>
+        )}
+        {log.entries.length === 0 ? (
+          log.loading ? (
+            <p role="status" className="text-sm text-slate-600">Loading the audit log…</p>
+          ) : (
+            !log.error && (
+              <Notice kind="empty" title={isAuditFiltered(filters) ? 'No entries match these filters' : 'Nothing recorded yet'}>
+                {isAuditFiltered(filters) ? 'Clear a filter or pick a longer time range.' : 'Changes to streams, keys and users, alert actions and sign-ins appear here.'}
+              </Notice>
+            )
+          )
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm" data-testid="audit">
+              <caption className="sr-only">Audit log, newest first</caption>
+              <thead className="bg-slate-100 text-xs text-slate-700">
+                <tr>
+                  <th scope="col" className="py-1.5 pr-3 pl-3 font-medium">Time</th>
+                  <th scope="col" className="pr-3 font-medium">Actor</th>
+                  <th scope="col" className="pr-3 font-medium">Action</th>
+                  <th scope="col" className="pr-3 font-medium">Target</th>
+                  <th scope="col" className="pr-3 font-medium">Address</th>
+                  <th scope="col" className="pr-3 font-medium">Detail</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {log.entries.map((e, i) => (
+                  // Entries have no id in the API; time, action and target with the position are unique within a list.
+                  <AuditRow key={`${e.at}|${e.action}|${e.target.id}|${i}`} entry={e} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {log.entries.length > 0 && (
+          <div className="flex items-center gap-3 text-sm">
+            <span className="text-slate-600" role="status">
+              {log.entries.length === 1 ? '1 entry' : `${count(log.entries.length)} entries`} shown{log.more ? '; older ones follow' : ''}
+            </span>
+            {log.more && (
+              <button type="button" onClick={log.loadMore} disabled={log.loading} className="rounded border border-slate-400 bg-white px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
+                {log.loading ? 'Loading…' : 'Load more'}
+              </button>
+            )}
+          </div>
+        )}
+      </main>
+    </>
+  );
+}

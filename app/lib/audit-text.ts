@@ -1,0 +1,73 @@
+/**
+ * The audit log in words: what each action is called, who the actor was, and any recorded
+ * value (strings, lists, a rule's settings, a stream's channels) as one short line.
+ */
+import type { AuditEntry } from './admin-api.ts';
+
+/** The actions the server records (server/routes/*: `audit.record`), in the order the filter lists them. */
+export const auditActions = {
+  'stream.create': 'Created a stream',
+  'stream.update': 'Changed a stream',
+  'stream.delete': 'Deleted a stream',
+  'alert.acknowledge': 'Acknowledged an alert',
+  'alert.resolve': 'Resolved an alert',
+  'key.create': 'Created an API key',
+  'key.revoke': 'Revoked an API key',
+  'user.create': 'Created a user',
+  'user.update': 'Changed a user',
+  login: 'Signed in',
+  'login.failed': 'Failed to sign in',
+} as const satisfies Record<string, string>;
+
+export const auditTargetKinds = { stream: 'Stream', alert: 'Alert', key: 'API key', user: 'User' } as const satisfies Record<string, string>;
+
+export const actionName = (action: string): string => (auditActions as Record<string, string>)[action] ?? action;
+export const targetKindName = (kind: string): string => (auditTargetKinds as Record<string, string>)[kind] ?? kind;
+
+/** Who did it, as the log names them: an email, a key's name, open mode, or nobody signed in (a failed sign-in). */
+export function actorText(actor: AuditEntry['actor']): string {
+  switch (actor.kind) {
+    case 'user':
+      return actor.name;
+    case 'key':
+      return `API key “${actor.name}”`;
+    case 'open':
+      return 'anyone (open mode)';
+    default:
+      return 'nobody signed in';
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A channel as the API shows it: its kind and, for webhooks and Slack, the host it posts to. */
+function channelText(c: Record<string, unknown>): string {
+  return typeof c.target === 'string' && c.target ? `${String(c.kind)} → ${c.target}` : String(c.kind);
+}
+
+/** `{a: 1, b: {c: true}}` → `a: 1; b.c: true`. */
+function flatten(value: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([k, v]) => (isRecord(v) ? flatten(v, `${prefix}${k}.`) : [`${prefix}${k}: ${valueText(v)}`]));
+}
+
+/** A recorded value on one line; an empty list says "none", a missing value "–". */
+export function valueText(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '–';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    if (!value.length) return 'none';
+    return value.map((v) => (isRecord(v) && 'kind' in v ? channelText(v) : valueText(v))).join(', ');
+  }
+  if (isRecord(value)) {
+    const parts = flatten(value);
+    return parts.length ? parts.join('; ') : 'defaults';
+  }
+  return JSON.stringify(value);
+}
+
+/** A stream field's value in words: no sources means every source. */
+export function fieldText(field: string, value: unknown): string {
+  if (field === 'sources' && Array.isArray(value) && !value.length) return 'all sources';
+  return valueText(value);
+}
