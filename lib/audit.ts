@@ -3,12 +3,13 @@
  * rule, channel, key or user, when and from which address. A change that happened is not
  * undone because its record could not be written: that failure is logged loudly instead.
  */
-import { describePrincipal, type Principal } from './auth/roles.ts';
+import { describePrincipal, type Identity } from './auth/roles.ts';
 import { log } from './log.ts';
 import type { Store } from './store/index.ts';
 
 export interface Actor {
-  principal: Principal | null;
+  /** Null: nobody signed in (a failed login). */
+  principal: Identity | null;
   ip: string;
 }
 

@@ -11,6 +11,8 @@ export interface BucketOptions {
   ratePerSecond: number;
   /** The most a bucket holds: the burst a quiet client may send at once. */
   burst: number;
+  /** What a token is, for the refusal's message: `messages`, `attempts`. */
+  unit: string;
   /** Buckets kept at most; full (idle) ones are dropped first. */
   maxBuckets?: number;
 }
@@ -39,7 +41,8 @@ export class TokenBuckets {
     if (b.tokens < needed) {
       this.buckets.set(key, b);
       const wait = Math.max(1, Math.ceil((needed - b.tokens) / rate));
-      throw new RetryLaterError('RATE_LIMITED', `${what}: more than ${rate} messages per second (burst ${burst}); retry in ${wait} s`, wait);
+      const pace = rate >= 1 ? `more than ${rate} ${this.options.unit} per second (burst ${burst})` : `${burst} ${this.options.unit}, then one every ${Math.round(1 / rate)} s`;
+      throw new RetryLaterError('RATE_LIMITED', `${what}: ${pace}; retry in ${wait} s`, wait);
     }
     b.tokens -= n;
     this.buckets.set(key, b);

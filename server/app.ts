@@ -82,6 +82,7 @@ export function routeTable(deps: AppDeps): Route[] {
     route('POST', '/api/auth/login', 'public', auth.login),
     route('POST', '/api/auth/logout', 'public', auth.logout),
     route('GET', '/api/auth/me', 'public', auth.me),
+    route('PUT', '/api/auth/password', 'person', auth.password),
     route('GET', '/api/keys', 'admin', admin.listKeys),
     route('POST', '/api/keys', 'admin', admin.createKey),
     route('DELETE', '/api/keys/:id', 'admin', admin.revokeKey),

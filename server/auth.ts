@@ -11,8 +11,11 @@ import { can, type Permission, type Principal } from '../lib/auth/roles.ts';
 import type { AuthConfig } from '../lib/config.ts';
 import { PulseError } from '../lib/errors.ts';
 
-/** What a route needs: a permission, nothing (`public`: login, who-am-I), or the health rule (PULSE_HEALTH_ACCESS). */
-export type Need = Permission | 'public' | 'health';
+/**
+ * What a route needs: a permission, a signed-in person (`person`: their own password), nothing
+ * (`public`: login, who-am-I), or the health rule (PULSE_HEALTH_ACCESS).
+ */
+export type Need = Permission | 'person' | 'public' | 'health';
 
 export interface RequestContext {
   /** Null only on public routes, for a request without valid credentials. */
@@ -60,8 +63,8 @@ export class RequestAuth {
     if (!principal) {
       throw new PulseError('UNAUTHENTICATED', 'sign in, or send an API key as "Authorization: Bearer pulse_…"');
     }
-    if (!can(principal, need)) {
-      throw new PulseError('FORBIDDEN', `this needs the ${need} permission (${neededBy(need)})`);
+    if (need === 'person' ? principal.kind !== 'user' : !can(principal, need)) {
+      throw new PulseError('FORBIDDEN', need === 'person' ? 'only a signed-in person can do this' : `this needs the ${need} permission (${neededBy(need)})`);
     }
     // A cookie is sent by the browser whoever made the page: a state change must prove it came from ours.
     if (principal.kind === 'user' && !safeMethods.has(req.method ?? 'GET')) {

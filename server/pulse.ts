@@ -65,7 +65,7 @@ function demoRows(config: Config): { rows: ReplayRow[]; dataset: string } {
 /** A looked-up session is trusted this long: a logout elsewhere applies within it. */
 const sessionCacheMs = 2_000;
 /** Login attempts per address: 10 at once, then one every 5 s. */
-const loginAttempts = { ratePerSecond: 0.2, burst: 10 };
+const loginAttempts = { ratePerSecond: 0.2, burst: 10, unit: 'attempts' };
 
 /**
  * Open mode (nobody configured) is for a first look on this machine: a server reachable from
@@ -102,8 +102,8 @@ export async function startPulse(config: Config): Promise<Pulse> {
   checkExposure(config, access);
   const auth = new RequestAuth(access, config.auth, config.alerts.publicUrl?.startsWith('https:') ?? false);
   const limits = {
-    perKey: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerKey, burst: config.limits.ingestBurst }),
-    perIp: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerIp, burst: config.limits.ingestBurst }),
+    perKey: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerKey, burst: config.limits.ingestBurst, unit: 'messages' }),
+    perIp: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerIp, burst: config.limits.ingestBurst, unit: 'messages' }),
     backlog: new BacklogGate(() => bus.lag(ClassifierGroup, Topics.raw), config.limits.ingestMaxBacklog),
     login: new TokenBuckets(loginAttempts),
   };

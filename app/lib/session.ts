@@ -3,16 +3,13 @@
  * server's own rules, lib/auth/roles.ts, so the buttons shown and the routes allowed cannot
  * drift apart), how it is named, and where the sign-in page may send a person back to.
  */
-import { can as serverCan, type Permission, type Principal } from '../../lib/auth/roles.ts';
+import { can as serverCan, type Permission } from '../../lib/auth/roles.ts';
 import type { SessionPrincipal } from './auth-api.ts';
 
 export type { Permission };
 
 export function can(principal: SessionPrincipal | null, permission: Permission): boolean {
-  if (!principal) return false;
-  // The rules look at the role or the scopes only; the session id is the server's business.
-  const full: Principal = principal.kind === 'user' ? { ...principal, sessionId: '' } : principal;
-  return serverCan(full, permission);
+  return principal !== null && serverCan(principal, permission);
 }
 
 /** Who it is, in words: an email with its role, a key by name, or nobody (open mode). */

@@ -10,5 +10,5 @@ export const roleHelp: Record<Role, string> = {
 /** Said about the last enabled admin (409 CONFLICT on PUT /api/users/:id): why, and the way out. */
 export const lastAdminText = 'Pulse always keeps one enabled admin, so nobody is locked out. Make another user an admin first, then change this one.';
 
-/** The server's minimum (lib/auth/secrets.ts, not exported): checked in the form first, so a short one is not a round trip. */
-export const minPasswordChars = 12;
+/** The server's minimum, checked in the form first so that a short one is not a round trip. */
+export { MinPasswordChars as minPasswordChars } from '../../lib/auth/password-policy.ts';

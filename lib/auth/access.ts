@@ -13,9 +13,8 @@ import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { KeyRecord, SessionRecord, Store, UserRecord } from '../store/index.ts';
 import { Roles, Scopes, type Principal, type Role, type Scope } from './roles.ts';
-import {
-  checkPasswordStrength, decoyHash, hashPassword, newKeyToken, newSessionId, parseKeyToken, secretMatches, sha256, verifyPassword,
-} from './secrets.ts';
+import { checkPasswordStrength } from './password-policy.ts';
+import { decoyHash, hashPassword, newKeyToken, newSessionId, parseKeyToken, secretMatches, sha256, verifyPassword } from './secrets.ts';
 
 export interface AccessOptions {
   /** How often users and keys are re-read. */
@@ -30,7 +29,7 @@ export interface AccessOptions {
 
 type AccessStore = Pick<Store, 'listUsers' | 'insertUser' | 'listKeys' | 'insertKey' | 'noteKeysUsed' | 'insertSession' | 'getSession'>;
 
-export type PublicUser = Omit<UserRecord, 'passwordHash' | 'version'>;
+export type PublicUser = Omit<UserRecord, 'passwordHash' | 'version' | 'sessionsSince'>;
 export type PublicKey = Omit<KeyRecord, 'secretHash' | 'version'> & { prefix: string };
 
 /** Last use of a key is written at most this often. */
@@ -114,8 +113,8 @@ export class AccessControl {
     const s = cached.session;
     if (!s || s.revokedAt || Date.parse(s.expiresAt) <= Date.now()) return null;
     const user = this.users.find((u) => u.id === s.userId);
-    if (!user || user.disabled) return null;
-    return { kind: 'user', id: user.id, email: user.email, role: user.role, sessionId };
+    if (!user || user.disabled || Date.parse(s.createdAt) < Date.parse(user.sessionsSince)) return null;
+    return { kind: 'user', id: user.id, email: user.email, role: user.role, sessionId, sessionExpiresAt: s.expiresAt };
   }
 
   private pruneSessions(): void {
@@ -134,6 +133,10 @@ export class AccessControl {
     // An unknown email costs the same argon2 time as a wrong password.
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
     if (!user || !ok || user.disabled) throw new PulseError('UNAUTHENTICATED', 'wrong email or password');
+    return this.newSession(user);
+  }
+
+  private async newSession(user: UserRecord): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
     const { id, idHash } = newSessionId();
     const now = Date.now();
     const session: SessionRecord = {
@@ -166,7 +169,8 @@ export class AccessControl {
     if (this.userByEmail(email)) throw new PulseError('CONFLICT', `a user with email ${email} exists`);
     const now = new Date().toISOString();
     const user: UserRecord = {
-      id: randomUUID(), version: 1, email, role: input.role, passwordHash: await hashPassword(input.password), disabled: false, createdAt: now, updatedAt: now,
+      id: randomUUID(), version: 1, email, role: input.role, passwordHash: await hashPassword(input.password), sessionsSince: now, disabled: false,
+      createdAt: now, updatedAt: now,
     };
     await this.store.insertUser(user);
     this.users = [...this.users, user];
@@ -178,13 +182,15 @@ export class AccessControl {
     const current = this.users.find((u) => u.id === id);
     if (!current) throw new PulseError('NOT_FOUND', `no user ${JSON.stringify(id)}`);
     if (change.password !== undefined) checkPasswordStrength(change.password);
+    const now = new Date().toISOString();
     const next: UserRecord = {
       ...current,
       version: current.version + 1,
       ...(change.role !== undefined ? { role: change.role } : {}),
       ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
-      ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password) } : {}),
-      updatedAt: new Date().toISOString(),
+      // A new password ends every session opened with the old one.
+      ...(change.password !== undefined ? { passwordHash: await hashPassword(change.password), sessionsSince: now } : {}),
+      updatedAt: now,
     };
     const admins = this.users.filter((u) => u.role === 'admin' && !u.disabled && u.id !== id);
     if (current.role === 'admin' && !current.disabled && (next.role !== 'admin' || next.disabled) && !admins.length) {
@@ -193,6 +199,17 @@ export class AccessControl {
     await this.store.insertUser(next);
     this.users = this.users.map((u) => (u.id === id ? next : u));
     return publicUser(next);
+  }
+
+  /**
+   * A signed-in user's own new password, given the current one: every session ends, the
+   * caller's included, and the caller gets a fresh one.
+   */
+  async changeOwnPassword(userId: string, current: string, password: string): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user || !(await verifyPassword(user.passwordHash, current))) throw new PulseError('UNAUTHENTICATED', 'the current password is wrong');
+    await this.updateUser(userId, { password });
+    return this.newSession(this.users.find((u) => u.id === userId)!);
   }
 
   listKeys(): PublicKey[] {
@@ -240,7 +257,7 @@ function normalizeEmail(email: string): string {
 }
 
 function publicUser(u: UserRecord): PublicUser {
-  const { passwordHash: _hash, version: _version, ...rest } = u;
+  const { passwordHash: _hash, version: _version, sessionsSince: _since, ...rest } = u;
   return rest;
 }
 

@@ -32,11 +32,17 @@ const byScope: Record<Scope, readonly Permission[]> = {
 
 /** Who made a request. `open`: nobody is configured yet, and the server runs without authentication. */
 export type Principal =
-  | { kind: 'user'; id: string; email: string; role: Role; sessionId: string }
+  | { kind: 'user'; id: string; email: string; role: Role; sessionId: string; sessionExpiresAt: string }
   | { kind: 'key'; id: string; name: string; scopes: readonly Scope[] }
   | { kind: 'open' };
 
-function permissionsOf(p: Principal): ReadonlySet<Permission> {
+/** What the permission rules look at: a role or scopes (a Principal is one; the dashboard's session is one). */
+export type Grantee = { kind: 'user'; role: Role } | { kind: 'key'; scopes: readonly Scope[] } | { kind: 'open' };
+
+/** Who did something, for the audit log: a Principal is one. */
+export type Identity = { kind: 'user'; id: string; email: string } | { kind: 'key'; id: string; name: string } | { kind: 'open' };
+
+function permissionsOf(p: Grantee): ReadonlySet<Permission> {
   switch (p.kind) {
     case 'open':
       return new Set(Permissions);
@@ -47,12 +53,12 @@ function permissionsOf(p: Principal): ReadonlySet<Permission> {
   }
 }
 
-export function can(p: Principal, permission: Permission): boolean {
+export function can(p: Grantee, permission: Permission): boolean {
   return permissionsOf(p).has(permission);
 }
 
 /** For the audit log and logs: who, without secrets. */
-export function describePrincipal(p: Principal): { kind: Principal['kind']; id: string; name: string } {
+export function describePrincipal(p: Identity): { kind: Identity['kind']; id: string; name: string } {
   switch (p.kind) {
     case 'open':
       return { kind: 'open', id: '', name: 'unauthenticated (open mode)' };

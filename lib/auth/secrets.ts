@@ -5,16 +5,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
-import { PulseError } from '../errors.ts';
+import { checkPasswordStrength, MaxPasswordChars } from './password-policy.ts';
 
-const MinPasswordChars = 12;
-export const MaxPasswordChars = 256;
-
-export function checkPasswordStrength(password: string): void {
-  if (password.length < MinPasswordChars || password.length > MaxPasswordChars) {
-    throw new PulseError('BODY_INVALID', `a password needs ${MinPasswordChars} to ${MaxPasswordChars} characters`);
-  }
-}
 
 export function hashPassword(password: string): Promise<string> {
   checkPasswordStrength(password);

@@ -14,6 +14,8 @@ export interface UserRecord {
   email: string;
   role: Role;
   passwordHash: string;
+  /** Sessions created before this are void: a new password ends every session of the old one. */
+  sessionsSince: string;
   disabled: boolean;
   createdAt: string;
   updatedAt: string;
@@ -46,6 +48,7 @@ const UserRow = z.object({
   email: z.string(),
   role: z.enum(Roles),
   password_hash: z.string(),
+  sessions_since: sqlDateTimeText,
   disabled: z.number().int(),
   created_at: sqlDateTimeText,
   updated_at: sqlDateTimeText,
@@ -76,7 +79,8 @@ const time = (iso: string) => sqlDateTime(new Date(iso));
 export async function insertUser(sql: SqlClient, u: UserRecord): Promise<void> {
   await sql.insert('users', [
     {
-      id: u.id, version: u.version, email: u.email, role: u.role, password_hash: u.passwordHash, disabled: u.disabled ? 1 : 0,
+      id: u.id, version: u.version, email: u.email, role: u.role, password_hash: u.passwordHash, sessions_since: time(u.sessionsSince),
+      disabled: u.disabled ? 1 : 0,
       created_at: time(u.createdAt), updated_at: time(u.updatedAt),
     },
   ]);
@@ -85,7 +89,7 @@ export async function insertUser(sql: SqlClient, u: UserRecord): Promise<void> {
 export async function listUsers(sql: SqlClient): Promise<UserRecord[]> {
   const rows = await sql.query(`SELECT ${Object.keys(UserRow.shape).join(', ')} FROM users FINAL ORDER BY email`);
   return parseRows(UserRow, rows).map((r) => ({
-    id: r.id, version: r.version, email: r.email, role: r.role, passwordHash: r.password_hash, disabled: r.disabled === 1,
+    id: r.id, version: r.version, email: r.email, role: r.role, passwordHash: r.password_hash, sessionsSince: r.sessions_since, disabled: r.disabled === 1,
     createdAt: r.created_at, updatedAt: r.updated_at,
   }));
 }

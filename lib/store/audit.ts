@@ -5,6 +5,8 @@ import { checkPageLimit, Filters, jsonText, pageOf, parseRows, sqlDateTimeText }
 import { sqlDateTime, type SqlClient } from './sql.ts';
 
 export interface AuditEntry {
+  /** Assigned when written (absent on the way in). */
+  id?: string;
   at: string;
   actor: { kind: string; id: string; name: string };
   /** `stream.create`, `key.revoke`, `user.update`, `login.failed`, … */
@@ -43,7 +45,7 @@ const AuditRow = z.object({
 export async function insertAudit(sql: SqlClient, e: AuditEntry): Promise<void> {
   await sql.insert('audit_log', [
     {
-      at: sqlDateTime(new Date(e.at)), id: randomUUID(), actor_kind: e.actor.kind, actor_id: e.actor.id, actor_name: e.actor.name,
+      at: sqlDateTime(new Date(e.at)), id: e.id ?? randomUUID(), actor_kind: e.actor.kind, actor_id: e.actor.id, actor_name: e.actor.name,
       action: e.action, target_kind: e.target.kind, target_id: e.target.id, ip: e.ip, detail: JSON.stringify(e.detail),
     },
   ]);
@@ -65,6 +67,7 @@ export async function listAudit(sql: SqlClient, q: AuditQuery, maxPage: number):
   const page = pageOf(rows, q.limit, (r) => [r.at, r.id]);
   return {
     entries: page.rows.map((r) => ({
+      id: r.id,
       at: r.at, actor: { kind: r.actor_kind, id: r.actor_id, name: r.actor_name }, action: r.action,
       target: { kind: r.target_kind, id: r.target_id }, ip: r.ip, detail: r.detail,
     })),

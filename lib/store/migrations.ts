@@ -193,6 +193,7 @@ export const migrations: readonly Migration[] = [
         email String,
         role LowCardinality(String),
         password_hash String COMMENT 'argon2id',
+        sessions_since DateTime64(3, 'UTC') COMMENT 'sessions created earlier are void (password changed)',
         disabled UInt8,
         created_at DateTime64(3, 'UTC'),
         updated_at DateTime64(3, 'UTC')

@@ -47,7 +47,8 @@ export function adminRoutes(access: AccessControl, store: Pick<Store, 'audit'>, 
     createUser: async ({ req, res, ctx }: Call) => {
       const user = await access.createUser(body(NewUser, await readJson(req, 4096)));
       await audit.record(ctx, 'user.create', { kind: 'user', id: user.id }, { email: user.email, role: user.role });
-      sendJson(res, 201, { user });
+      // The first admin ends open mode: the dashboard then has to sign in.
+      sendJson(res, 201, { user, mode: access.enforced ? 'enforced' : 'open' });
     },
     updateUser: async ({ req, res, ctx, param }: Call) => {
       const change = body(UserChange, await readJson(req, 4096));

@@ -12,6 +12,7 @@ import { cookieValue, SessionCookie, type RequestAuth } from '../auth.ts';
 import { readJson, sendJson } from '../respond.ts';
 
 const Login = z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(256) }).strict();
+const PasswordChange = z.object({ current: z.string().min(1).max(256), password: z.string().min(1).max(256) }).strict();
 
 export function authRoutes(auth: RequestAuth, audit: Audit, attempts: TokenBuckets) {
   return {
@@ -23,7 +24,7 @@ export function authRoutes(auth: RequestAuth, audit: Audit, attempts: TokenBucke
       try {
         const { sessionId, user, expiresAt } = await auth.access.login(parsed.data.email, parsed.data.password);
         auth.setSessionCookie(res, sessionId, expiresAt);
-        await audit.record({ principal: { kind: 'user', id: user.id, email: user.email, role: user.role, sessionId: '' }, ip: ctx.ip }, 'login', { kind: 'user', id: user.id });
+        await audit.record({ principal: { kind: 'user', id: user.id, email: user.email }, ip: ctx.ip }, 'login', { kind: 'user', id: user.id });
         sendJson(res, 200, { user, expiresAt, csrfToken: auth.access.csrfToken(sessionId) });
       } catch (err) {
         if (isPulseError(err, 'UNAUTHENTICATED')) {
@@ -38,12 +39,26 @@ export function authRoutes(auth: RequestAuth, audit: Audit, attempts: TokenBucke
       auth.clearSessionCookie(res);
       sendJson(res, 200, { ok: true });
     },
+    /** A signed-in person's own password; every session of the old one ends, this one is renewed. */
+    password: async ({ req, res, ctx }: Call) => {
+      const p = ctx.principal;
+      if (p?.kind !== 'user') throw new PulseError('FORBIDDEN', 'only a signed-in person has a password to change'); // the route's `person` need
+      attempts.take(`ip:${ctx.ip}`, 1, 'password attempts from this address');
+      const parsed = PasswordChange.safeParse(await readJson(req, 4096));
+      if (!parsed.success) throw new PulseError('BODY_INVALID', 'send {"current", "password"}');
+      const { sessionId, user, expiresAt } = await auth.access.changeOwnPassword(p.id, parsed.data.current, parsed.data.password);
+      auth.setSessionCookie(res, sessionId, expiresAt);
+      await audit.record(ctx, 'user.password', { kind: 'user', id: p.id });
+      sendJson(res, 200, { user, expiresAt, csrfToken: auth.access.csrfToken(sessionId) });
+    },
     me: async ({ res, ctx }: Call) => {
       const p = ctx.principal;
       const mode = auth.access.enforced ? 'enforced' : 'open';
       if (!p) return sendJson(res, 200, { mode, principal: null });
       if (p.kind === 'user') {
-        return sendJson(res, 200, { mode, principal: { kind: 'user', id: p.id, email: p.email, role: p.role }, csrfToken: auth.access.csrfToken(p.sessionId) });
+        return sendJson(res, 200, {
+          mode, principal: { kind: 'user', id: p.id, email: p.email, role: p.role }, csrfToken: auth.access.csrfToken(p.sessionId), expiresAt: p.sessionExpiresAt,
+        });
       }
       sendJson(res, 200, { mode, principal: p.kind === 'key' ? { kind: 'key', id: p.id, name: p.name, scopes: p.scopes } : { kind: 'open' } });
     },

@@ -43,6 +43,14 @@ function channelsChanged(before: StreamRecord | undefined, after: StreamRecord):
   return external(before) !== external(after);
 }
 
+/** Channels kept by id whose URL or secret was replaced: the audit log names them, never the values. */
+function credentialsReplaced(before: StreamRecord, after: StreamRecord): string[] {
+  return after.channels.flatMap((c) => {
+    const old = before.channels.find((b) => b.id === c.id && b.kind === c.kind);
+    return old && JSON.stringify(old) !== JSON.stringify(c) ? [c.id] : [];
+  });
+}
+
 export function streamRoutes(catalog: StreamCatalog, store: Pick<Store, 'previewCandidates'>, audit: Audit) {
   /** Refuses a write that would change the channels without the admin permission, before it is stored. */
   const checkChannels = (call: Call, before: StreamRecord | undefined, after: StreamRecord) => {
@@ -68,7 +76,10 @@ export function streamRoutes(catalog: StreamCatalog, store: Pick<Store, 'preview
         checkChannels(call, current, next);
       });
       const changes = changedFields(audited(before!), audited(stream), ['name', 'query', 'sources', 'rule', 'channels']);
-      await audit.record(call.ctx, 'stream.update', { kind: 'stream', id: stream.id }, { version: stream.version, changes });
+      const replaced = credentialsReplaced(before!, stream);
+      await audit.record(call.ctx, 'stream.update', { kind: 'stream', id: stream.id }, {
+        version: stream.version, changes, ...(replaced.length ? { credentialsReplaced: replaced } : {}),
+      });
       sendStream(call.res, 200, stream);
     },
     remove: async (call: Call) => {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { AccessControl } from '../../lib/auth/access.ts';
-import { can, type Permission, type Principal } from '../../lib/auth/roles.ts';
+import { can, type Grantee, type Permission } from '../../lib/auth/roles.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { routeTable, type AppDeps } from '../../server/app.ts';
 import { startPulse, type Pulse } from '../../server/pulse.ts';
@@ -26,7 +26,7 @@ const password = 'correct horse battery staple';
 interface Client {
   name: string;
   /** The principal the server should see (for the expected answer). */
-  as: Principal | null;
+  as: Grantee | null;
   headers: Record<string, string>;
 }
 
@@ -71,17 +71,17 @@ describe('access control (authentication enforced)', { timeout: 120_000 }, () =>
       }),
     );
     const admin = await login(adminEmail);
-    const adminClient: Client = { name: 'admin', as: { kind: 'user', id: '', email: adminEmail, role: 'admin', sessionId: '' }, headers: admin };
+    const adminClient: Client = { name: 'admin', as: { kind: 'user', role: 'admin' }, headers: admin };
     for (const role of ['viewer', 'editor'] as const) {
       const created = await call(adminClient, 'POST', '/api/users', { email: `${role}@example.com`, password, role });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      clients[role] = { name: role, as: { kind: 'user', id: '', email: '', role, sessionId: '' }, headers: await login(`${role}@example.com`) };
+      clients[role] = { name: role, as: { kind: 'user', role }, headers: await login(`${role}@example.com`) };
     }
     clients.admin = adminClient;
     for (const scope of ['read', 'ingest', 'admin'] as const) {
       const created = await call(adminClient, 'POST', '/api/keys', { name: `${scope} key`, scopes: [scope] });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      clients[`key:${scope}`] = { name: `key:${scope}`, as: { kind: 'key', id: '', name: '', scopes: [scope] }, headers: { authorization: `Bearer ${created.body.token}` } };
+      clients[`key:${scope}`] = { name: `key:${scope}`, as: { kind: 'key', scopes: [scope] }, headers: { authorization: `Bearer ${created.body.token}` } };
     }
     clients.anonymous = { name: 'anonymous', as: null, headers: {} };
   });
@@ -96,6 +96,7 @@ describe('access control (authentication enforced)', { timeout: 120_000 }, () =>
     const expected = (client: Client, need: string): 'allowed' | 401 | 403 => {
       if (need === 'public' || need === 'health') return 'allowed'; // health is open to loopback clients by default
       if (!client.as) return 401;
+      if (need === 'person') return client.as.kind === 'user' ? 'allowed' : 403;
       return can(client.as, need as Permission) ? 'allowed' : 403;
     };
     let checked = 0;
@@ -227,6 +228,13 @@ describe('access control (authentication enforced)', { timeout: 120_000 }, () =>
     assert.equal(entries[2]!.ip, '192.0.2.44');
     assert.deepEqual(Object.keys(entries[1]!.detail.changes).sort(), ['query', 'rule']);
     assert.ok(!JSON.stringify(log.body).includes('sixteen-chars-secret'), 'no secret in the audit log');
+    // A replaced secret of a kept channel is named (by channel id), never shown.
+    const channel = (await call(clients.admin!, 'GET', `/api/streams/${id}`)).body.stream.channels.find((c: Body) => c.kind === 'webhook');
+    const rotated = { name: 'Audited', query: 'acme OR widget', rule: { sensitivity: 'high' }, channels: [{ id: channel.id, kind: 'webhook', secret: 'a-brand-new-secret-value' }] };
+    assert.equal((await call(clients.admin!, 'PUT', `/api/streams/${id}`, rotated)).status, 200);
+    const [latest] = (await call(clients.admin!, 'GET', `/api/audit?targetId=${id}&limit=1`)).body.entries as Body[];
+    assert.deepEqual(latest!.detail.credentialsReplaced, [channel.id]);
+    assert.ok(!JSON.stringify(latest).includes('a-brand-new-secret-value'));
     assert.equal((await call(editor, 'GET', '/api/audit')).status, 403);
   });
 
@@ -264,6 +272,7 @@ describe('access control (authentication enforced)', { timeout: 120_000 }, () =>
     const me = await call(clients.viewer!, 'GET', '/api/auth/me');
     assert.equal(me.body.mode, 'enforced');
     assert.equal(me.body.principal.role, 'viewer');
+    assert.ok(Date.parse(me.body.expiresAt) > Date.now());
     let status = 0;
     for (let i = 0; i < 15 && status !== 429; i++) {
       status = (await call(null, 'POST', '/api/auth/login', { email: adminEmail, password: 'wrong password!!' }, { 'x-forwarded-for': '203.0.113.99' })).status;

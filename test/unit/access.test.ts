@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AccessControl, type AccessOptions } from '../../lib/auth/access.ts';
-import { can, type Principal } from '../../lib/auth/roles.ts';
+import { can, type Grantee, type Principal } from '../../lib/auth/roles.ts';
 import { isPulseError, RetryLaterError } from '../../lib/errors.ts';
 import { ConnectionLimiter, TokenBuckets } from '../../lib/limits.ts';
 import type { KeyRecord, SessionRecord, UserRecord } from '../../lib/store/index.ts';
@@ -81,6 +81,25 @@ describe('access control', () => {
     await access.stop();
   });
 
+  it('a new password ends every session of the old one; a person changing their own gets a fresh one', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, { ...options, sessionTtlMs: 60_000 });
+    const admin = await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
+    const first = await access.login('admin@example.com', password);
+    const second = await access.login('admin@example.com', password);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await assert.rejects(access.changeOwnPassword(admin.id, 'not the password', 'another long password'), (e) => isPulseError(e, 'UNAUTHENTICATED'));
+    const renewed = await access.changeOwnPassword(admin.id, password, 'another long password');
+    assert.equal(await access.authenticate({ sessionId: first.sessionId }), null);
+    assert.equal(await access.authenticate({ sessionId: second.sessionId }), null);
+    assert.equal((await access.authenticate({ sessionId: renewed.sessionId }))?.kind, 'user');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await access.updateUser(admin.id, { password: 'reset by an admin!' });
+    assert.equal(await access.authenticate({ sessionId: renewed.sessionId }), null);
+    await access.login('admin@example.com', 'reset by an admin!');
+    await access.stop();
+  });
+
   it('refuses a disabled user at once, and will not disable or demote the last admin', async () => {
     const store = new MemoryStore();
     const access = await AccessControl.start(store, { ...options, sessionTtlMs: 60_000 });
@@ -111,9 +130,9 @@ describe('access control', () => {
   });
 
   it('maps roles and scopes to permissions', () => {
-    const user = (role: 'viewer' | 'editor' | 'admin'): Principal => ({ kind: 'user', id: 'u', email: 'e', role, sessionId: 's' });
-    const key = (...scopes: Array<'ingest' | 'read' | 'admin'>): Principal => ({ kind: 'key', id: 'k', name: 'n', scopes });
-    const table: Array<[Principal, string]> = [
+    const user = (role: 'viewer' | 'editor' | 'admin'): Grantee => ({ kind: 'user', role });
+    const key = (...scopes: Array<'ingest' | 'read' | 'admin'>): Grantee => ({ kind: 'key', scopes });
+    const table: Array<[Grantee, string]> = [
       [user('viewer'), 'read'],
       [user('editor'), 'read edit'],
       [user('admin'), 'read edit admin'],
@@ -134,7 +153,7 @@ describe('access control', () => {
 describe('limits', () => {
   it('token buckets: a burst, then the rate, with the wait in the refusal; keys do not share', () => {
     let now = 0;
-    const buckets = new TokenBuckets({ ratePerSecond: 10, burst: 20 }, () => now);
+    const buckets = new TokenBuckets({ ratePerSecond: 10, burst: 20, unit: 'messages' }, () => now);
     buckets.take('a', 20, 'a');
     assert.throws(() => buckets.take('a', 5, 'a'), (e) => e instanceof RetryLaterError && e.code === 'RATE_LIMITED' && e.retryAfterSeconds === 1);
     buckets.take('b', 20, 'b');
