@@ -6,7 +6,7 @@
 import type { Store } from '../store/index.ts';
 import type { TermCounts } from '../store/detector-reads.ts';
 import type { AlertExplanation } from './to-alert.ts';
-import type { Decision } from './stream-detector.ts';
+import { maxWindowSeconds, type Decision } from './stream-detector.ts';
 
 /** Words too common to say anything about a shift. */
 const Stopwords: readonly string[] = (
@@ -43,18 +43,23 @@ export function rankTerms(counts: TermCounts, limit = maxTerms): string[] {
 
 type ExplainStore = Pick<Store, 'termCounts' | 'exampleMessages'>;
 
-/** The explanation of a raise or escalation, from the store. */
+/**
+ * The explanation of a raise or escalation, from the store. Terms compare the last 30 s with the
+ * baseline before them, as the detector does: the deciding window may be a few seconds of a
+ * shift that began earlier, and those earlier seconds must not count as "usual".
+ */
 export async function explain(store: ExplainStore, decision: Decision): Promise<Omit<AlertExplanation, 'streamName'>> {
   const { reading: r } = decision;
   const windowFrom = new Date(r.window.from);
   const windowTo = new Date(r.window.to);
+  const termsFrom = r.window.to - maxWindowSeconds * 1000;
   const sentiment = r.kind === 'sentiment';
   const [counts, examples] = await Promise.all([
     store.termCounts({
       stream: decision.stream,
-      windowFrom,
+      windowFrom: new Date(termsFrom),
       windowTo,
-      baselineFrom: new Date(r.window.from - r.baseline.minutes * 60_000),
+      baselineFrom: new Date(termsFrom - r.baseline.minutes * 60_000),
       ...(sentiment ? { label: decision.direction } : {}),
       stopwords: Stopwords,
     }),

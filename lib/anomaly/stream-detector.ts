@@ -51,7 +51,7 @@ export type Decision =
   | (DecisionBase & { type: 'resolve'; resolvedAt: number });
 
 /** The window tested reaches back 30 s at most: the 30-s moving average of the issue. */
-const maxWindowSeconds = 30;
+export const maxWindowSeconds = 30;
 /** A volume spike is judged on at least 5 s, so a one-second blip is not a spike. */
 const minVolumeWindowSeconds = 5;
 /** Seconds of baseline needed before anything is tested (2 minutes). */

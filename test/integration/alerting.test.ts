@@ -160,6 +160,7 @@ for (const runtime of runtimes) describe(`alerting end to end (${runtime.name})`
       'the signature verifies with the stream secret',
     );
     const { alert } = JSON.parse(request.body) as WebhookPayload;
+    console.log(`# ${runtime.name}: top terms ${alert.topTerms.join(', ')}`);
     assert.equal(alert.stream, stream);
     assert.equal(alert.kind, 'sentiment');
     assert.equal(alert.direction, 'negative');
