@@ -88,6 +88,19 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const bus = createBus(config.bus);
   await bus.start();
   const store = await Store.open(config.store);
+  const access = await AccessControl.start(store, {
+    pollMs: config.auth.pollMs, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: sessionCacheMs,
+    ...(config.auth.bootstrapAdmin ? { bootstrapAdmin: config.auth.bootstrapAdmin } : {}),
+  });
+  try {
+    checkExposure(config, access);
+  } catch (err) {
+    // Nothing else has started yet: leave nothing open behind the refusal.
+    await access.stop();
+    await store.close();
+    await bus.close();
+    throw err;
+  }
   const streams = await StreamRegistry.start(store, { pollMs: config.streams.pollMs });
   let classifiers: ClassifierService | undefined;
   if (config.classifier.embedded > 0) {
@@ -95,11 +108,6 @@ export async function startPulse(config: Config): Promise<Pulse> {
   }
   const detector: DetectorService | undefined = config.detector.embedded ? startDetectorService(config, bus, store, metrics, streams) : undefined;
   const dlqRecorder = await startDeadLetterRecorder(bus, store);
-  const access = await AccessControl.start(store, {
-    pollMs: config.auth.pollMs, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: sessionCacheMs,
-    ...(config.auth.bootstrapAdmin ? { bootstrapAdmin: config.auth.bootstrapAdmin } : {}),
-  });
-  checkExposure(config, access);
   const auth = new RequestAuth(access, config.auth, config.alerts.publicUrl?.startsWith('https:') ?? false);
   const limits = {
     perKey: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerKey, burst: config.limits.ingestBurst, unit: 'messages' }),

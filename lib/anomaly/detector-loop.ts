@@ -163,7 +163,10 @@ export class DetectorLoop {
     // A raise the store already has is a restart re-raising its episode, an escalation to the
     // stored severity the same replayed: nothing new to tell.
     if (previous && (d.type === 'raise' || previous.severity === d.severity)) return null;
-    const alert = toAlert(d, { ...(await this.explain(d)), streamName: stream.name });
+    // An escalation keeps the explanation of the raise: the same episode, and no second look-up
+    // while the stream is at its busiest.
+    const explanation = previous ? { topTerms: previous.topTerms, examples: previous.examples } : await this.explain(d);
+    const alert = toAlert(d, { ...explanation, streamName: stream.name });
     return { alert, event: previous ? 'updated' : 'opened' };
   }
 

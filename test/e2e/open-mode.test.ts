@@ -25,6 +25,28 @@ describe('open mode in a real browser (no admin yet)', { timeout: 5 * 60_000 }, 
 
   after(() => test?.close());
 
+  it('serves pages with a nonce-based script policy, no inline scripts allowed, and no framing', async () => {
+    const nonces = new Set<string>();
+    for (const pathname of ['/', '/streams']) {
+      const res = await fetch(`${pulse.url}${pathname}`);
+      const policy = res.headers.get('content-security-policy') ?? '';
+      const scripts = /script-src ([^;]+)/.exec(policy)?.[1] ?? '';
+      assert.match(scripts, /'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      assert.doesNotMatch(scripts, /unsafe-inline|unsafe-eval/);
+      assert.match(policy, /frame-ancestors 'none'/);
+      assert.equal(res.headers.get('referrer-policy'), 'same-origin');
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      const nonce = /'nonce-([^']+)'/.exec(scripts)![1]!;
+      nonces.add(nonce);
+      // Every script Next wrote into the page carries this response's nonce.
+      const html = await res.text();
+      const tags = html.match(/<script\b[^>]*>/g) ?? [];
+      assert.ok(tags.length > 0);
+      for (const tag of tags) assert.ok(tag.includes(`nonce="${nonce}"`), tag);
+    }
+    assert.equal(nonces.size, 2, 'a fresh nonce per response');
+  });
+
   it('says on every page that anyone can do anything, and links to the Users page', async () => {
     for (const pathname of ['/', '/streams', '/alerts', '/admin/keys']) {
       await page.goto(`${pulse.url}${pathname}`);
