@@ -1,20 +1,18 @@
 /**
  * The audit log's filters and their URL form, so a filtered log can be shared by link:
  * `?action=stream.update&targetKind=stream&targetId=acme` and the time of the entries: `since=1h|24h|7d|30d`
- * (sliding) or `from=…&to=…` (ISO).
+ * or `from=…&to=…` (./time-range.ts).
  */
 import type { AuditQuery } from './admin-api.ts';
+import { parseTimeRange, timeRangeBounds, writeTimeRange, type Sliding, type TimeRange } from './time-range.ts';
 
-export const AuditSinces = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
-export type AuditSince = keyof typeof AuditSinces;
-
-export type AuditRange = { since: AuditSince } | { from: string | null; to: string | null };
+export const AuditSinces = ['1h', '24h', '7d', '30d'] as const satisfies readonly Sliding[];
 
 export interface AuditFilters {
   action: string | null;
   targetKind: string | null;
   targetId: string | null;
-  range: AuditRange;
+  range: TimeRange<(typeof AuditSinces)[number]>;
 }
 
 export const noAuditFilters: AuditFilters = { action: null, targetKind: null, targetId: null, range: { from: null, to: null } };
@@ -27,19 +25,13 @@ function text(params: URLSearchParams, name: keyof typeof maxLength): string | n
   return value && value.length <= maxLength[name] ? value : null;
 }
 
-function isoOrNull(value: string | null): string | null {
-  const ms = Date.parse(value ?? '');
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
 /** Reads the filters from the query string; what does not parse is left out (no filter). */
 export function parseAuditFilters(params: URLSearchParams): AuditFilters {
-  const since = params.get('since');
   return {
     action: text(params, 'action'),
     targetKind: text(params, 'targetKind'),
     targetId: text(params, 'targetId'),
-    range: since && Object.hasOwn(AuditSinces, since) ? { since: since as AuditSince } : { from: isoOrNull(params.get('from')), to: isoOrNull(params.get('to')) },
+    range: parseTimeRange(params, AuditSinces),
   };
 }
 
@@ -49,20 +41,13 @@ export function auditFiltersQuery(f: AuditFilters): string {
   set('action', f.action);
   set('targetKind', f.targetKind);
   set('targetId', f.targetId);
-  if ('since' in f.range) set('since', f.range.since);
-  else {
-    set('from', f.range.from);
-    set('to', f.range.to);
-  }
+  writeTimeRange(params, f.range);
   return params.toString();
 }
 
 /** The API query at `now` (a sliding range ends now). */
 export function auditQuery(f: AuditFilters, now: number): AuditQuery {
-  const range = 'since' in f.range
-    ? { from: now - AuditSinces[f.range.since], to: null }
-    : { from: f.range.from ? Date.parse(f.range.from) : null, to: f.range.to ? Date.parse(f.range.to) : null };
-  return { action: f.action, targetKind: f.targetKind, targetId: f.targetId, ...range };
+  return { action: f.action, targetKind: f.targetKind, targetId: f.targetId, ...timeRangeBounds(f.range, now) };
 }
 
 export const isAuditFiltered = (f: AuditFilters): boolean => auditFiltersQuery(f) !== '';

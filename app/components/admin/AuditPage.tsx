@@ -2,7 +2,7 @@
 import { useAuditFilters } from '../../hooks/useAuditFilters.ts';
 import { useAuditLog } from '../../hooks/useAuditLog.ts';
 import { isAuditFiltered } from '../../lib/audit-filters.ts';
-import { count } from '../../lib/format.ts';
+import { LoadMore } from '../LoadMore.tsx';
 import { Notice } from '../Notice.tsx';
 import { AuditFiltersForm } from './AuditFiltersForm.tsx';
 import { AuditRow } from './AuditRow.tsx';
@@ -60,16 +60,7 @@ export function AuditPage() {
           </div>
         )}
         {log.entries.length > 0 && (
-          <div className="flex items-center gap-3 text-sm">
-            <span className="text-slate-600" role="status">
-              {log.entries.length === 1 ? '1 entry' : `${count(log.entries.length)} entries`} shown{log.more ? '; older ones follow' : ''}
-            </span>
-            {log.more && (
-              <button type="button" onClick={log.loadMore} disabled={log.loading} className="rounded border border-slate-400 bg-white px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
-                {log.loading ? 'Loading…' : 'Load more'}
-              </button>
-            )}
-          </div>
+          <LoadMore shown={log.entries.length} noun={['entry', 'entries']} more={log.more} loading={log.loading} onLoadMore={log.loadMore} />
         )}
       </main>
     </>

@@ -2,15 +2,11 @@
 import { useState, type FormEvent } from 'react';
 import { AlertKinds, AlertStatuses, Severities } from '../../../lib/alerts/alert.ts';
 import { AllStreamsId } from '../../../lib/live/protocol.ts';
-import { alertFiltersQuery, isFiltered, noFilters, Sinces, type AlertFilters, type AlertRange, type Since } from '../../lib/alert-filters.ts';
-import { localInput } from '../../lib/format.ts';
+import { alertFiltersQuery, AlertSinces, isFiltered, noFilters, type AlertFilters } from '../../lib/alert-filters.ts';
 import { severityStyles, statusStyles } from '../../lib/palette.ts';
 import type { PublicStream } from '../../lib/streams-api.ts';
+import { readTimeRange, TimeRangeFields } from '../TimeRangeFields.tsx';
 
-const sinceNames: Record<Since, string> = { '1h': 'in the last hour', '24h': 'in the last 24 hours', '7d': 'in the last 7 days' };
-type RangeMode = Since | 'any' | 'between';
-
-const rangeMode = (r: AlertRange): RangeMode => ('since' in r ? r.since : r.from || r.to ? 'between' : 'any');
 const field = 'rounded border border-slate-400 bg-white px-1 py-0.5';
 
 interface Props {
@@ -26,31 +22,24 @@ export function AlertFiltersForm(props: Props) {
 }
 
 function Fields({ filters, streams, onChange }: Props) {
-  const [mode, setMode] = useState<RangeMode>(() => rangeMode(filters.range));
   const [error, setError] = useState<string | null>(null);
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim() || null;
-    let range: AlertRange = { from: null, to: null };
-    if (mode === 'between') {
-      const from = text('from') ? Date.parse(text('from')!) : null;
-      const to = text('to') ? Date.parse(text('to')!) : null;
-      if (from !== null && to !== null && !(from < to)) return setError('Pick a start before the end.');
-      range = { from: from === null ? null : new Date(from).toISOString(), to: to === null ? null : new Date(to).toISOString() };
-    } else if (mode !== 'any') range = { since: mode };
+    const picked = readTimeRange(form, AlertSinces);
+    if ('error' in picked) return setError(picked.error);
     setError(null);
     onChange({
       stream: text('stream'),
       status: text('status') as AlertFilters['status'],
       severity: text('severity') as AlertFilters['severity'],
       kind: text('kind') as AlertFilters['kind'],
-      range,
+      range: picked.range,
     });
   };
   const known = !filters.stream || filters.stream === AllStreamsId || streams?.some((s) => s.id === filters.stream);
-  const between = 'since' in filters.range ? { from: null, to: null } : filters.range;
 
   return (
     <form onSubmit={apply} aria-label="Filter the alerts" className="flex flex-wrap items-end gap-3 text-sm">
@@ -92,28 +81,7 @@ function Fields({ filters, streams, onChange }: Props) {
           ))}
         </select>
       </label>
-      <label className="flex flex-col">
-        Opened
-        <select value={mode} onChange={(e) => setMode(e.target.value as RangeMode)} className={field}>
-          <option value="any">at any time</option>
-          {(Object.keys(Sinces) as Since[]).map((s) => (
-            <option key={s} value={s}>{sinceNames[s]}</option>
-          ))}
-          <option value="between">between…</option>
-        </select>
-      </label>
-      {mode === 'between' && (
-        <>
-          <label className="flex flex-col">
-            From
-            <input name="from" type="datetime-local" defaultValue={between.from ? localInput(between.from) : ''} className={field} />
-          </label>
-          <label className="flex flex-col">
-            To
-            <input name="to" type="datetime-local" defaultValue={between.to ? localInput(between.to) : ''} className={field} />
-          </label>
-        </>
-      )}
+      <TimeRangeFields label="Opened" sinces={AlertSinces} value={filters.range} />
       <button type="submit" className="rounded border border-slate-400 bg-white px-2 py-0.5 hover:bg-slate-100">Apply</button>
       {isFiltered(filters) && (
         <button type="button" onClick={() => onChange(noFilters)} className="rounded px-2 py-0.5 hover:bg-slate-100">

@@ -6,8 +6,8 @@ import { useLiveAlerts } from '../../hooks/useLiveAlerts.ts';
 import { useSession } from '../../hooks/useSession.ts';
 import { useStreams } from '../../hooks/useStreams.ts';
 import { isFiltered } from '../../lib/alert-filters.ts';
-import { count } from '../../lib/format.ts';
 import { ConnectionBadge } from '../ConnectionBadge.tsx';
+import { LoadMore } from '../LoadMore.tsx';
 import { Notice } from '../Notice.tsx';
 import { AlertFiltersForm } from './AlertFiltersForm.tsx';
 import { AlertRow } from './AlertRow.tsx';
@@ -96,16 +96,7 @@ export function AlertsPage() {
           </div>
         )}
         {history.alerts.length > 0 && (
-          <div className="flex items-center gap-3 text-sm">
-            <span className="text-slate-600" role="status">
-              {history.alerts.length === 1 ? '1 alert' : `${count(history.alerts.length)} alerts`} shown{history.more ? '; older ones follow' : ''}
-            </span>
-            {history.more && (
-              <button type="button" onClick={history.loadMore} disabled={history.loading} className="rounded border border-slate-400 bg-white px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
-                {history.loading ? 'Loading…' : 'Load more'}
-              </button>
-            )}
-          </div>
+          <LoadMore shown={history.alerts.length} noun={['alert', 'alerts']} more={history.more} loading={history.loading} onLoadMore={history.loadMore} />
         )}
       </main>
     </>
