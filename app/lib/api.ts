@@ -148,6 +148,11 @@ async function send<T>(path: string, options: RequestOptions, retried: boolean):
     const retryAfter = Number(res.headers.get('retry-after'));
     throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, at, retryAfter > 0 ? retryAfter : null);
   }
+  if (json === null) {
+    // A body cut off by a navigation (the request's abort) or one that is not JSON: never a null answer.
+    if (signal?.aborted) throw signal.reason;
+    throw new ApiError(res.status, 'BODY_INVALID', 'the server answered something that is not JSON');
+  }
   return { body: json as T, headers: res.headers };
 }
 
