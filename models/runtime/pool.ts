@@ -96,10 +96,14 @@ export class ModelPool {
     });
     worker.on('error', (err) => slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', `inference thread crashed: ${err.message}`)));
     worker.on('exit', (code) => {
-      if (!this.closed) log.error({ code }, 'inference thread exited; replacing it');
       slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', 'inference thread exited'));
       slot.job = undefined;
-      this.slots.splice(this.slots.indexOf(slot), 1);
+      const at = this.slots.indexOf(slot);
+      // Gone already: closing removed every slot first (those exits are expected), or the exit was
+      // reported before; splicing at -1 would drop a live thread instead.
+      if (at < 0) return;
+      if (!this.closed) log.error({ code }, 'inference thread exited; replacing it');
+      this.slots.splice(at, 1);
       if (!this.closed) void this.replace();
     });
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,9 +62,17 @@ describe('shipped model', () => {
     const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
     const victim = slots[0]!.worker;
     const texts = Array.from({ length: 64 }, (_, i) => `message number ${i}`);
+    // The thread's death is delivered as the pool sees it, its 'exit' event, while the batch runs
+    // on it. Terminating a thread in the middle of ONNX Runtime's native run() aborts the whole
+    // process (a Napi::Error thrown into a torn-down environment), so the real thread finishes its
+    // batch unheard and is terminated once idle.
+    const finished = once(victim, 'message');
     const inFlight = pool.classify(texts);
-    await victim.terminate();
+    victim.emit('exit', 1);
     await assert.rejects(inFlight, (e) => isPulseError(e, 'MODEL_INFERENCE_FAILED'));
+    await finished;
+    victim.removeAllListeners('exit'); // its real exit is not news to the pool
+    await victim.terminate();
     const deadline = Date.now() + 30_000;
     while ((pool.size < 2 || slots.some((s) => s.worker === victim)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
