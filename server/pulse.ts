@@ -15,7 +15,8 @@ import { Audit } from '../lib/audit.ts';
 import { Topics } from '../lib/bus/bus.ts';
 import { ClassifierGroup } from '../lib/classifier.ts';
 import { BacklogGate, ConnectionLimiter, TokenBuckets } from '../lib/limits.ts';
-import { quotaKey, RequestAuth } from './auth.ts';
+import { RequestAuth } from './auth.ts';
+import { takeIngestQuota } from './routes/ingest.ts';
 import { guardUpgrades } from './upgrade.ts';
 import { Ingestor } from '../lib/ingest.ts';
 import { log } from '../lib/log.ts';
@@ -119,8 +120,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const ingestor = new Ingestor(bus, metrics.ingested);
   const wsIngest = new WsIngest(ingestor, async (ctx, count) => {
     await limits.backlog.check();
-    limits.perIp.take(`ip:${ctx.ip}`, count, 'this address');
-    limits.perKey.take(quotaKey(ctx), count, 'this key');
+    takeIngestQuota(limits, ctx, count);
   });
   const live = await LiveHub.start({ bus, store, metrics }, { messageRate: config.live.messageRate });
   const ui: Ui | undefined = config.ui === 'off'
