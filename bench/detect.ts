@@ -3,8 +3,8 @@
  * (NAB format), printing nothing but the annotated CSV on stdout.
  */
 import { parseArgs } from 'node:util';
-import { detectSeries, defaultSeriesRules } from '../lib/anomaly/series-detector.ts';
-import { readSeriesCsv } from '../lib/anomaly/series-csv.ts';
+import { detectSeries, defaultSeriesRules } from '../harness/anomaly/series-detector.ts';
+import { readSeriesCsv } from '../harness/anomaly/series-csv.ts';
 import { runCli } from '../lib/cli.ts';
 import { PulseError } from '../lib/errors.ts';
 

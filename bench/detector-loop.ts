@@ -2,7 +2,7 @@
  * `npm run bench:detector-loop`: what one detector tick costs when it reads its streams from
  * embedded ClickHouse (chdb), as the deployed detector does: the start-up backfill and then
  * steady ticks, for N streams at R msgs/s each. `sentiment_1s` is filled directly with
- * synthetic seconds (lib/anomaly/synthetic.ts) for the last 11 minutes, then one new second
+ * synthetic seconds (harness/anomaly/synthetic.ts) for the last 11 minutes, then one new second
  * per stream is written before each tick, as the classifiers' materialized view would.
  */
 import fs from 'node:fs';
@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DetectorLoop } from '../lib/anomaly/detector-loop.ts';
-import { Rng } from '../lib/anomaly/rng.ts';
-import { baseMix, syntheticSecond } from '../lib/anomaly/synthetic.ts';
+import { Rng } from '../harness/anomaly/rng.ts';
+import { baseMix, syntheticSecond } from '../harness/anomaly/synthetic.ts';
 import { runCli } from '../lib/cli.ts';
 import { PulseError } from '../lib/errors.ts';
 import { ChdbClient } from '../lib/store/chdb.ts';
-import { Store } from '../lib/store/index.ts';
+import { storeOnClient } from '../lib/store/index.ts';
 import { sqlDateTime } from '../lib/store/sql.ts';
 import { percentile } from './percentile.ts';
 
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-detector-'));
   const client = ChdbClient.open(dir);
-  const store = await Store.fromClient(client, 30);
+  const store = await storeOnClient(client, 30);
   const rng = new Rng(1);
   const ids = Array.from({ length: streams }, (_, i) => `stream-${i}`);
   const rows = (second: number) =>
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 
   const watched = ids.map((id) => ({ id, name: id, rule: { sensitivity: 'medium' as const }, channels: [] }));
   let alerts = 0;
-  const loop = new DetectorLoop({ store, settleMs: 0, now: () => now, streams: () => watched, notify: () => void alerts++ });
+  const loop = new DetectorLoop({ signals: store.signals, alerts: store.alerts, settleMs: 0, now: () => now, streams: () => watched, notify: () => void alerts++ });
   let started = performance.now();
   await loop.tick();
   const backfillMs = performance.now() - started;

@@ -3,17 +3,17 @@
  * StreamDetector the worker runs) on synthetic streams with a known step in sentiment.
  *
  * A stream is Poisson(rate) messages per second, each negative / neutral / positive from a mix
- * with classifier-like scores (lib/anomaly/synthetic.ts), aggregated per second as
+ * with classifier-like scores (harness/anomaly/synthetic.ts), aggregated per second as
  * `sentiment_1s` does. A trial warms the baseline up for 11–12 minutes, then lowers the mean
  * score by `shift` at a random second and holds it. The delay is the time from the first
  * shifted second to the tick that raises the alert (a tick runs when its second is complete).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { Rng } from '../lib/anomaly/rng.ts';
+import { Rng } from '../harness/anomaly/rng.ts';
 import { parseAlertRule, Sensitivities, type DetectorRules } from '../lib/anomaly/rules.ts';
 import { StreamDetector } from '../lib/anomaly/stream-detector.ts';
-import { baseMix, meanScore, shiftedMix, syntheticSecond } from '../lib/anomaly/synthetic.ts';
+import { baseMix, meanScore, shiftedMix, syntheticSecond } from '../harness/anomaly/synthetic.ts';
 import { runCli } from '../lib/cli.ts';
 import { PulseError } from '../lib/errors.ts';
 import { percentile } from './percentile.ts';

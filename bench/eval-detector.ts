@@ -1,11 +1,11 @@
 /**
  * `npm run eval:detector`: the series detector (the one `npm run detect` runs) scored on the
- * NAB subset in DATASETS_DIR/nab with NAB's own rules (lib/anomaly/nab-score.ts), next to
+ * NAB subset in DATASETS_DIR/nab with NAB's own rules (harness/anomaly/nab-score.ts), next to
  * NAB's null detector and a re-implementation of its windowed-Gaussian baseline.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadNabCorpus, type CorpusFile } from '../lib/anomaly/nab-corpus.ts';
+import { loadNabCorpus, type CorpusFile } from '../harness/anomaly/nab-corpus.ts';
 import {
   bestThreshold,
   normalizedScore,
@@ -15,9 +15,9 @@ import {
   sweepRows,
   type Profile,
   type SweepRow,
-} from '../lib/anomaly/nab-score.ts';
-import { erfc } from '../lib/anomaly/score.ts';
-import { defaultSeriesRules, detectSeries } from '../lib/anomaly/series-detector.ts';
+} from '../harness/anomaly/nab-score.ts';
+import { erfc } from '../harness/anomaly/score.ts';
+import { defaultSeriesRules, detectSeries } from '../harness/anomaly/series-detector.ts';
 import { runCli } from '../lib/cli.ts';
 import { loadConfig } from '../lib/config.ts';
 

@@ -21,7 +21,7 @@ import { loadConfig } from '../lib/config.ts';
 import { readDataset } from '../lib/datasets.ts';
 import { PulseError } from '../lib/errors.ts';
 import { repoRoot } from '../lib/paths.ts';
-import { startKafkaMock } from '../test/support/kafka-mock.ts';
+import { startKafkaMock } from '../harness/kafka-mock.ts';
 import { percentile } from './percentile.ts';
 
 const help = `Usage: npm run bench:pipeline -- [--rate N] [--seconds N] [--kafka] [--batch N]

@@ -1,25 +1,33 @@
 /**
- * The audit log's writer: who (a user, a key, or nobody in open mode) changed which stream,
- * rule, channel, key or user, when and from which address. A change that happened is not
- * undone because its record could not be written: that failure is logged loudly instead.
+ * The audit log's writer: who (a user, a key, nobody in open mode, or a command on the
+ * server's host) changed which stream, rule, channel, key or user, when and from which
+ * address; the actions are the one list of lib/contracts/audit.ts. A change that happened is
+ * not undone because its record could not be written: that failure is logged loudly instead.
  */
 import { describePrincipal, type Identity } from './auth/roles.ts';
+import type { AuditAction, AuditActorKind, AuditTargetKind } from './contracts/audit.ts';
 import { log } from './log.ts';
-import type { Store } from './store/index.ts';
+import type { AuditRepository } from './store/audit.ts';
 
 export interface Actor {
   /** Null: nobody signed in (a failed login). */
   principal: Identity | null;
+  /** The client's address; empty for a command run on the server's host. */
   ip: string;
 }
 
-export class Audit {
-  constructor(private readonly store: Pick<Store, 'insertAudit'>) {}
+/** The actor of a command run on the server's host (`npm run admin:create`): no request, so no address. */
+export const localActor: Actor = { principal: { kind: 'local' }, ip: '' };
 
-  async record(actor: Actor, action: string, target: { kind: string; id: string }, detail: Record<string, unknown> = {}): Promise<void> {
-    const who = actor.principal ? describePrincipal(actor.principal) : { kind: 'anonymous', id: '', name: 'anonymous' };
+export class Audit {
+  constructor(private readonly entries: Pick<AuditRepository, 'insert'>) {}
+
+  async record(actor: Actor, action: AuditAction, target: { kind: AuditTargetKind; id: string }, detail: Record<string, unknown> = {}): Promise<void> {
+    const who: { kind: AuditActorKind; id: string; name: string } = actor.principal
+      ? describePrincipal(actor.principal)
+      : { kind: 'anonymous', id: '', name: 'anonymous' };
     try {
-      await this.store.insertAudit({ at: new Date().toISOString(), actor: who, action, target, ip: actor.ip, detail });
+      await this.entries.insert({ at: new Date().toISOString(), actor: who, action, target, ip: actor.ip, detail });
     } catch (err) {
       log.error({ action, target, actor: who.id, err: (err as Error).message }, 'audit record not written');
     }

@@ -1,16 +1,17 @@
 /**
- * One classifier group member: raw records in, scored rows out. Per micro-batch it parses,
- * classifies, matches keyword streams, writes ONE insert to the store, publishes the scored
+ * One classifier group member: raw records in, scored rows out. Per micro-batch (its records
+ * already decoded by the bus) it classifies, matches keyword streams, writes ONE insert to the store, publishes the scored
  * messages and dead letters, and only then returns, which is when the bus commits the batch
  * (DESIGN.md: offsets only after the batch is durably written).
  */
-import { Topics, type Bus, type InRecord, type Subscription } from './bus/bus.ts';
+import type { Bus, InRecord, Subscription } from './bus/bus.ts';
+import { Topics } from './bus/topics.ts';
 import { isPulseError } from './errors.ts';
 import { log } from './log.ts';
-import { deadLetter, parseRawRecord, scored, type DeadLetter, type RawMessage, type ScoredMessage } from './message.ts';
+import { deadLetter, scored, type DeadLetter, type ScoredMessage } from './message.ts';
 import type { Metrics } from './metrics.ts';
 import type { Prediction } from './sentiment.ts';
-import type { Store } from './store/index.ts';
+import type { MessageRepository } from './store/messages.ts';
 import type { StreamMatcher } from './streams/matcher.ts';
 
 export const ClassifierGroup = 'pulse-classifier';
@@ -23,7 +24,7 @@ export interface SentimentModel {
 
 export interface ClassifierDeps {
   bus: Bus;
-  store: Pick<Store, 'insertScored'>;
+  messages: Pick<MessageRepository, 'insert'>;
   model: SentimentModel;
   matcher: StreamMatcher;
   metrics: Metrics;
@@ -53,34 +54,21 @@ async function classifyIsolating(model: SentimentModel, texts: string[]): Promis
   }
 }
 
-function payloadOf(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-export async function processBatch(deps: ClassifierDeps, records: InRecord[]): Promise<{ stored: number; duplicates: number; dead: number }> {
+export async function processBatch(deps: ClassifierDeps, records: InRecord<typeof Topics.raw>[]): Promise<{ stored: number; duplicates: number; dead: number }> {
   const dead: DeadLetter[] = [];
-  const valid: RawMessage[] = [];
-  for (const r of records) {
-    const parsed = parseRawRecord(r.value);
-    if (parsed.ok) valid.push(parsed.value);
-    else dead.push(deadLetter('classifier', `invalid raw message: ${parsed.reason}`, payloadOf(r.value)));
-  }
-  const outcomes = valid.length ? await classifyIsolating(deps.model, valid.map((m) => m.text)) : [];
+  const messages = records.map((r) => r.value);
+  const outcomes = messages.length ? await classifyIsolating(deps.model, messages.map((m) => m.text)) : [];
   const rows: ScoredMessage[] = [];
   const now = Date.now();
   outcomes.forEach((o, i) => {
-    const message = valid[i]!;
+    const message = messages[i]!;
     if (o.ok) rows.push(scored(message, o.prediction, deps.model.info.model, deps.matcher.match(message), now));
     else dead.push(deadLetter('classifier', o.reason, message, message.id));
   });
-  const { inserted, duplicates } = rows.length ? await deps.store.insertScored(rows) : { inserted: 0, duplicates: 0 };
+  const { inserted, duplicates } = rows.length ? await deps.messages.insert(rows) : { inserted: 0, duplicates: 0 };
   // Published after the write, so whoever sees a scored message can also find its row.
-  await deps.bus.publish(Topics.scored, rows.map((m) => ({ key: m.id, value: JSON.stringify(m) })));
-  if (dead.length) await deps.bus.publish(Topics.dlq, dead.map((d, i) => ({ key: d.id ?? `classifier-${now}-${i}`, value: JSON.stringify(d) })));
+  await deps.bus.publish(Topics.scored, rows.map((m) => ({ key: m.id, value: m })));
+  if (dead.length) await deps.bus.publish(Topics.dlq, dead.map((d, i) => ({ key: d.id ?? `classifier-${now}-${i}`, value: d })));
   return { stored: inserted, duplicates, dead: dead.length };
 }
 

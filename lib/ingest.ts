@@ -5,7 +5,8 @@
  * to `pulse.dlq` with the original payload, so nothing disappears silently.
  */
 import type { Counter } from 'prom-client';
-import { Topics, type Bus } from './bus/bus.ts';
+import type { Bus } from './bus/bus.ts';
+import { Topics } from './bus/topics.ts';
 import { PulseError } from './errors.ts';
 import { deadLetter, normalizeIncoming, type RawMessage } from './message.ts';
 
@@ -78,8 +79,8 @@ export class Ingestor {
         dead.push(deadLetter(stage, result.reason, item.ok ? item.value : item.raw, undefined, now));
       }
     });
-    await this.bus.publish(Topics.raw, accepted.map((m) => ({ key: m.id, value: JSON.stringify(m) })));
-    if (dead.length) await this.bus.publish(Topics.dlq, dead.map((d, i) => ({ key: `${stage}-${now}-${i}`, value: JSON.stringify(d) })));
+    await this.bus.publish(Topics.raw, accepted.map((m) => ({ key: m.id, value: m })));
+    if (dead.length) await this.bus.publish(Topics.dlq, dead.map((d, i) => ({ key: `${stage}-${now}-${i}`, value: d })));
     this.counter?.inc({ result: 'accepted' }, accepted.length);
     this.counter?.inc({ result: 'rejected' }, rejected.length);
     return { accepted: accepted.length, rejected, ids: accepted.map((m) => m.id) };

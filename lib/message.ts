@@ -1,10 +1,11 @@
 /**
  * The message contracts (DESIGN.md → Contracts): what arrives from outside, what travels on
- * `pulse.messages.raw`, and what a classifier adds before it is stored and published.
+ * `pulse.messages.raw`, what a classifier adds before it is stored and published on
+ * `pulse.messages.scored`, and the dead letters of `pulse.dlq`.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Label, Prediction } from './sentiment.ts';
+import { Labels, type Label, type Prediction } from './sentiment.ts';
 
 export const MaxTextChars = 10_000;
 /** Event times further ahead than this are clock errors, not messages from the future. */
@@ -54,9 +55,23 @@ export interface ScoredMessage extends RawMessage, Prediction {
   classifiedAt: string;
 }
 
+const probability = z.number().min(0).max(1);
+
+/** What `pulse.messages.scored` carries: the classifiers publish these, the live hub reads them. */
+export const ScoredMessageSchema = RawMessageSchema.extend({
+  label: z.enum(Labels),
+  confidence: probability,
+  probs: z.object({ negative: probability, neutral: probability, positive: probability }),
+  score: z.number().min(-1).max(1),
+  model: z.string(),
+  streams: z.array(z.string().min(1).max(128)),
+  classifiedAt: z.iso.datetime(),
+}) satisfies z.ZodType<ScoredMessage>;
+
 export type Validated<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-function reasonOf(error: z.ZodError): string {
+/** A schema's complaints as one line: `path: message; …`. */
+export function reasonOf(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
@@ -89,32 +104,22 @@ export function normalizeIncoming(input: unknown, now = Date.now()): Validated<R
   };
 }
 
-/** Parses one record from the raw topic (anything may have been produced there). */
-export function parseRawRecord(value: string): Validated<RawMessage> {
-  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch (err) {
-    return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
-  }
-  const parsed = RawMessageSchema.safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: reasonOf(parsed.error) };
-}
-
 export function scored(message: RawMessage, prediction: Prediction, model: string, streams: string[], now = Date.now()): ScoredMessage {
   return { ...message, ...prediction, model, streams, classifiedAt: new Date(now).toISOString() };
 }
 
 /** A dead letter on `pulse.dlq`: why, where from, when, and the original payload untouched. */
-export interface DeadLetter {
-  reason: string;
-  /** Where it was refused: `ingest`, `classifier`, … */
-  stage: string;
-  at: string;
+export const DeadLetterSchema = z.object({
+  reason: z.string(),
+  /** Where it was refused: `ingest`, `classifier`, `bus` (a record no consumer could read), … */
+  stage: z.string(),
+  at: z.iso.datetime(),
   /** The original payload as received (a JSON value, or the raw text when it was not JSON). */
-  payload: unknown;
-  id?: string;
-}
+  payload: z.unknown(),
+  /** The refused message's id or record key, when it had one. */
+  id: z.string().optional(),
+});
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
 export function deadLetter(stage: string, reason: string, payload: unknown, id?: string, now = Date.now()): DeadLetter {
   return { reason, stage, at: new Date(now).toISOString(), payload, ...(id ? { id } : {}) };

@@ -57,7 +57,7 @@ export function createMetrics() {
       name: 'pulse_live_clients', help: 'Dashboard connections on /ws', registers,
     }),
     liveMessages: new Counter({
-      name: 'pulse_live_messages_total', help: 'Scored messages seen by the live hub, by result (added, duplicate, late, early, invalid)',
+      name: 'pulse_live_messages_total', help: 'Scored messages seen by the live hub, by result (added, duplicate, late, early)',
       labelNames: ['result'] as const, registers,
     }),
     liveTicksDropped: new Counter({

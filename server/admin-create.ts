@@ -1,16 +1,18 @@
 /**
  * `npm run admin:create -- --email EMAIL [--role admin|editor|viewer]`: creates a user directly in
  * the store, the password read from standard input (never from the command line, where shell
- * history and `ps` would keep it). The first admin turns authentication on.
+ * history and `ps` would keep it). The first admin turns authentication on. The audit log
+ * records the user as created by the command line (lib/audit.ts → localActor).
  */
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
+import { Audit, localActor } from '../lib/audit.ts';
 import { AccessControl } from '../lib/auth/access.ts';
 import { Roles, type Role } from '../lib/auth/roles.ts';
 import { runCli } from '../lib/cli.ts';
 import { loadConfig } from '../lib/config.ts';
 import { PulseError } from '../lib/errors.ts';
-import { Store } from '../lib/store/index.ts';
+import { openStore } from '../lib/store/index.ts';
 
 const help = `Usage: printf '%s' "$PASSWORD" | npm run --silent admin:create -- --email EMAIL [--role admin]
 
@@ -35,10 +37,11 @@ async function main(): Promise<void> {
   if (process.stdin.isTTY) console.error('password (then Enter, then Ctrl-D):');
   const password = (await text(process.stdin)).replace(/\r?\n$/, '');
   const config = loadConfig();
-  const store = await Store.open(config.store);
+  const store = await openStore(config.store);
   try {
     const access = await AccessControl.start(store, { pollMs: 60_000, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: 0 });
     const user = await access.createUser({ email: values.email, password, role: values.role as Role });
+    await new Audit(store.audit).record(localActor, 'user.create', { kind: 'user', id: user.id }, { email: user.email, role: user.role });
     await access.stop();
     console.log(`created ${user.role} ${user.email} (${user.id})`);
   } finally {

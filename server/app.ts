@@ -12,8 +12,9 @@ import type { BacklogGate, TokenBuckets } from '../lib/limits.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { Store } from '../lib/store/index.ts';
 import type { StreamCatalog } from '../lib/streams/catalog.ts';
-import type { Need, RequestAuth, RequestContext } from './auth.ts';
+import type { Need, RequestAuth } from './auth.ts';
 import { sendError, sendJson } from './respond.ts';
+import type { Call, Route } from './route.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -39,35 +40,18 @@ export interface AppDeps extends HealthDeps {
 /** Paths the server answers itself, so a typo under them is a JSON 404, not a dashboard page. */
 const serverPaths = /^\/(api|metrics|ws)(\/|$)/;
 
-/** One request as a route sees it: `param` is the decoded `:id` of a parameter route. */
-export interface Call {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  ctx: RequestContext;
-  param: string;
-}
-
-export interface Route {
-  method: string;
-  /** `/api/streams/:id`: at most one parameter, a whole path segment. */
-  path: string;
-  need: Need;
-  run(call: Call): Promise<void>;
-}
-
 /** Every route, with what it needs: the table the role tests walk through. */
 export function routeTable(deps: AppDeps): Route[] {
-  const streams = streamRoutes(deps.streams, deps.store, deps.audit);
-  const alerts = alertRoutes(deps.store, deps.alertActions, deps.audit);
+  const streams = streamRoutes(deps.streams, deps.store.previews, deps.audit);
+  const alerts = alertRoutes(deps.store.alerts, deps.store.deliveries, deps.alertActions, deps.audit);
   const auth = authRoutes(deps.auth, deps.audit, deps.limits.login);
-  const admin = adminRoutes(deps.auth.access, deps.store, deps.audit);
+  const admin = adminRoutes(deps.auth.access, deps.store.audit, deps.audit);
   const route = (method: string, path: string, need: Need, run: (c: Call) => Promise<void>): Route => ({ method, path, need, run });
   const routes: Route[] = [
     route('POST', '/api/ingest', 'ingest', (c) => ingestRoute(deps.ingestor, deps.limits, c)),
-    route('GET', '/api/stats', 'read', (c) => statsRoute(deps.store, c.url.searchParams, c.res)),
-    route('GET', '/api/messages', 'read', (c) => messagesRoute(deps.store, c.url.searchParams, c.res)),
-    route('GET', '/api/dlq', 'read', (c) => deadLettersRoute(deps.store, c.url.searchParams, c.res)),
+    route('GET', '/api/stats', 'read', (c) => statsRoute(deps.store.stats, c.url.searchParams, c.res)),
+    route('GET', '/api/messages', 'read', (c) => messagesRoute(deps.store.messages, c.url.searchParams, c.res)),
+    route('GET', '/api/dlq', 'read', (c) => deadLettersRoute(deps.store.deadLetters, c.url.searchParams, c.res)),
     route('GET', '/api/streams', 'read', streams.list),
     route('POST', '/api/streams', 'edit', streams.create),
     route('POST', '/api/streams/preview', 'read', streams.preview),

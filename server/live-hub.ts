@@ -1,5 +1,5 @@
 /**
- * `ws://…/ws`: the dashboard's live feed, speaking lib/live/protocol.ts.
+ * `ws://…/ws`: the dashboard's live feed, speaking lib/contracts/live.ts.
  *
  * Fed from the bus, not by polling the store per client: every server process reads ALL of
  * `pulse.messages.scored` (its own consumer group, starting at the latest offset) into one
@@ -19,26 +19,26 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { AlertRecordSchema } from '../lib/alerts/channels/dashboard.ts';
-import { Topics, type Bus, type InRecord, type Subscription } from '../lib/bus/bus.ts';
+import type { Bus, InRecord, Subscription } from '../lib/bus/bus.ts';
+import { Topics } from '../lib/bus/topics.ts';
 import { ClassifierGroup } from '../lib/classifier.ts';
+import { AllStreamsId } from '../lib/contracts/api.ts';
+import {
+  ClientEventSchema, mergePoint, resolveWindow, toLiveAlert,
+  type ClientEventOf, type LiveErrorCode, type LivePoint, type ServerEvent,
+  type ServerEvents, type StreamNow, type StreamSnapshot, type StreamTick,
+} from '../lib/contracts/live.ts';
 import { isPulseError } from '../lib/errors.ts';
 import { LiveAggregator, type AddResult, type LiveFilter } from '../lib/live/aggregator.ts';
-import {
-  AllStreamsId, ClientEventSchema, LiveAlertSchema, mergePoint, resolveWindow,
-  type ClientEventOf, type LiveAlert, type LiveErrorCode, type LivePoint, type ServerEvent,
-  type ServerEvents, type StreamNow, type StreamSnapshot, type StreamTick,
-} from '../lib/live/protocol.ts';
-import { parseScoredRecord } from '../lib/live/scored-record.ts';
 import { matchesFilter, RateBudget, Reservoir, spread, toLiveMessage } from '../lib/live/sampling.ts';
 import { log } from '../lib/log.ts';
 import type { ScoredMessage } from '../lib/message.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import type { Store } from '../lib/store/index.ts';
+import type { StatsRepository, Store } from '../lib/store/index.ts';
 
 export interface LiveHubDeps {
   bus: Bus;
-  store: Pick<Store, 'stats' | 'ping'>;
+  store: Pick<Store, 'ping'> & { stats: Pick<StatsRepository, 'buckets'> };
   metrics: Metrics;
 }
 
@@ -247,7 +247,7 @@ export class LiveHub {
     const perStream = await Promise.all(
       streams.map(async (stream): Promise<[string, StreamSnapshot]> => {
         const queries = (sources ?? [undefined]).map((source) =>
-          this.deps.store.stats({ stream, ...(source ? { source } : {}), from: new Date(from), to: new Date(to), bucket }),
+          this.deps.store.stats.buckets({ stream, ...(source ? { source } : {}), from: new Date(from), to: new Date(to), bucket }),
         );
         const buckets = mergeSeries((await Promise.all(queries)).flat());
         return [stream, { buckets, ...this.aggregator.now(stream, sources, Date.now()) }];
@@ -273,34 +273,22 @@ export class LiveHub {
     return { snapshot, sub };
   }
 
-  private onScored(records: InRecord[]): void {
+  private onScored(records: InRecord<typeof Topics.scored>[]): void {
     const now = Date.now();
-    const results = new Map<AddResult | 'invalid', number>();
-    for (const r of records) {
-      const m = parseScoredRecord(r.value);
-      const result = m ? this.aggregator.add(m, now) : 'invalid';
+    const results = new Map<AddResult, number>();
+    for (const { value: m } of records) {
+      const result = this.aggregator.add(m, now);
       results.set(result, (results.get(result) ?? 0) + 1);
-      if (!m) log.warn({ partition: r.partition, offset: r.offset }, 'live hub skipped a scored record that does not parse');
-      else if (result === 'added' && this.options.messageRate > 0) this.sample.offer(m);
+      if (result === 'added' && this.options.messageRate > 0) this.sample.offer(m);
     }
     for (const [result, n] of results) this.deps.metrics.liveMessages.inc({ result }, n);
     this.added += results.get('added') ?? 0;
   }
 
-  private onAlerts(records: InRecord[]): void {
-    for (const r of records) {
-      let alert: LiveAlert;
-      try {
-        // pulse.alerts carries full alert records (lib/alerts); browsers get the banner's part.
-        const a = AlertRecordSchema.parse(JSON.parse(r.value));
-        alert = LiveAlertSchema.parse({
-          id: a.id, stream: a.stream, kind: a.kind, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason,
-          at: a.openedAt, updatedAt: a.updatedAt,
-        });
-      } catch {
-        log.warn({ partition: r.partition, offset: r.offset }, 'live hub skipped an alert record that does not parse');
-        continue;
-      }
+  private onAlerts(records: InRecord<typeof Topics.alerts>[]): void {
+    for (const { value: a } of records) {
+      // pulse.alerts carries full alert records (lib/alerts); browsers get the banner's part.
+      const alert = toLiveAlert(a);
       for (const c of this.clients) {
         const streams = c.sub?.filter.streams;
         // Alerts are rare and matter: they go out even to a slow client (send() bounds it).

@@ -12,7 +12,7 @@ import { startDeadLetterRecorder } from '../lib/dlq-recorder.ts';
 import { PulseError, isPulseError } from '../lib/errors.ts';
 import { AccessControl } from '../lib/auth/access.ts';
 import { Audit } from '../lib/audit.ts';
-import { Topics } from '../lib/bus/bus.ts';
+import { Topics } from '../lib/bus/topics.ts';
 import { ClassifierGroup } from '../lib/classifier.ts';
 import { BacklogGate, ConnectionLimiter, TokenBuckets } from '../lib/limits.ts';
 import { RequestAuth } from './auth.ts';
@@ -22,7 +22,7 @@ import { Ingestor } from '../lib/ingest.ts';
 import { log } from '../lib/log.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { loadReplayRows, runReplay, type ReplayRow } from '../lib/replay.ts';
-import { Store } from '../lib/store/index.ts';
+import { openStore, type Store } from '../lib/store/index.ts';
 import { dashboardChannel } from '../lib/alerts/channels/dashboard.ts';
 import { StreamCatalog } from '../lib/streams/catalog.ts';
 import { StreamRegistry } from '../lib/streams/registry.ts';
@@ -88,7 +88,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const metrics = createMetrics();
   const bus = createBus(config.bus);
   await bus.start();
-  const store = await Store.open(config.store);
+  const store = await openStore(config.store);
   const access = await AccessControl.start(store, {
     pollMs: config.auth.pollMs, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: sessionCacheMs,
     ...(config.auth.bootstrapAdmin ? { bootstrapAdmin: config.auth.bootstrapAdmin } : {}),
@@ -102,13 +102,13 @@ export async function startPulse(config: Config): Promise<Pulse> {
     await bus.close();
     throw err;
   }
-  const streams = await StreamRegistry.start(store, { pollMs: config.streams.pollMs });
+  const streams = await StreamRegistry.start(store.streams, { pollMs: config.streams.pollMs });
   let classifiers: ClassifierService | undefined;
   if (config.classifier.embedded > 0) {
     classifiers = await startClassifierService(config, bus, store, metrics, config.classifier.embedded, streams);
   }
   const detector: DetectorService | undefined = config.detector.embedded ? startDetectorService(config, bus, store, metrics, streams) : undefined;
-  const dlqRecorder = await startDeadLetterRecorder(bus, store);
+  const dlqRecorder = await startDeadLetterRecorder(bus, store.deadLetters);
   const auth = new RequestAuth(access, config.auth, config.alerts.publicUrl?.startsWith('https:') ?? false);
   const limits = {
     perKey: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerKey, burst: config.limits.ingestBurst, unit: 'messages' }),
@@ -129,9 +129,9 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const server = http.createServer(
     createApp({
       bus, store, ingestor, metrics, embeddedClassifiers: config.classifier.embedded,
-      streams: new StreamCatalog(store),
-      alertActions: { store, dashboard: dashboardChannel(bus) },
-      auth, audit: new Audit(store), limits,
+      streams: new StreamCatalog(store.streams),
+      alertActions: { alerts: store.alerts, dashboard: dashboardChannel(bus) },
+      auth, audit: new Audit(store.audit), limits,
       ...(ui ? { ui: ui.handle } : {}),
       ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
     }),

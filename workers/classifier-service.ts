@@ -3,7 +3,8 @@
  * (`workers/classifier.ts`) runs one member; the embedded runtime runs them inside the server
  * process (the in-process bus only reaches consumers in that process).
  */
-import { Topics, type Bus } from '../lib/bus/bus.ts';
+import type { Bus } from '../lib/bus/bus.ts';
+import { Topics } from '../lib/bus/topics.ts';
 import { ClassifierGroup, startClassifier } from '../lib/classifier.ts';
 import type { Config } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
@@ -34,7 +35,7 @@ export async function startClassifierService(
   const joined = await Promise.allSettled(
     Array.from({ length: members }, () =>
       startClassifier({
-        bus, store, model: pool, matcher, metrics, onFatal: exitOnFatal,
+        bus, messages: store.messages, model: pool, matcher, metrics, onFatal: exitOnFatal,
         batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs,
       }),
     ),

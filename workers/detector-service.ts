@@ -4,13 +4,14 @@
  * server process. Run one detector per deployment: it watches every stream, and a second one
  * would announce every alert twice.
  */
-import type { Alert } from '../lib/alerts/alert.ts';
-import type { AlertChannel, AlertEvent } from '../lib/alerts/channel.ts';
+import type { Alert, AlertEvent } from '../lib/alerts/alert.ts';
+import type { AlertChannel } from '../lib/alerts/channel.ts';
 import { createChannel, type ChannelDeps } from '../lib/alerts/channels/index.ts';
 import { AlertDelivery } from '../lib/alerts/delivery.ts';
-import { AllStreamsId, DetectorLoop, watchedStreams, type WatchedStream } from '../lib/anomaly/detector-loop.ts';
+import { DetectorLoop, watchedStreams, type WatchedStream } from '../lib/anomaly/detector-loop.ts';
 import type { Bus } from '../lib/bus/bus.ts';
 import type { Config } from '../lib/config.ts';
+import { AllStreamsId } from '../lib/contracts/api.ts';
 import { log } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { Store } from '../lib/store/index.ts';
@@ -28,7 +29,7 @@ export function startDetectorService(
     bus, allowPrivate: config.alerts.allowPrivateWebhooks, ...(config.alerts.publicUrl ? { publicUrl: config.alerts.publicUrl } : {}),
   };
   const dashboard = createChannel({ kind: 'dashboard' }, channelDeps);
-  const delivery = new AlertDelivery({ store, metrics, policy: config.alerts.delivery });
+  const delivery = new AlertDelivery({ deliveries: store.deliveries, metrics, policy: config.alerts.delivery });
   const stopping = new AbortController();
   // Events of one alert go out in order (opened before resolved), each after the previous one's retries.
   const chains = new Map<string, Promise<unknown>>();
@@ -54,7 +55,7 @@ export function startDetectorService(
     ? { id: AllStreamsId, name: 'All messages', rule: { sensitivity: config.detector.allStreams }, channels: [] }
     : null;
   const loop = new DetectorLoop({
-    store, notify, settleMs: config.detector.settleMs,
+    signals: store.signals, alerts: store.alerts, notify, settleMs: config.detector.settleMs,
     streams: () => watchedStreams(registry.streams, all),
   });
 

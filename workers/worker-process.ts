@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../lib/config.ts';
 import { PulseError } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
 import { createMetrics, serveMetrics, type Metrics } from '../lib/metrics.ts';
-import { Store } from '../lib/store/index.ts';
+import { openStore, type Store } from '../lib/store/index.ts';
 import { StreamRegistry } from '../lib/streams/registry.ts';
 
 export interface WorkerContext {
@@ -45,8 +45,8 @@ export function runWorkerProcess(spec: WorkerSpec): void {
     const metrics = createMetrics();
     const bus = createBus(config.bus);
     await bus.start();
-    const store = await Store.open(config.store);
-    const streams = await StreamRegistry.start(store, { pollMs: config.streams.pollMs });
+    const store = await openStore(config.store);
+    const streams = await StreamRegistry.start(store.streams, { pollMs: config.streams.pollMs });
     const work = await spec.start({ config, bus, store, metrics, streams });
     const metricsServer = await serveMetrics(metrics.registry, '0.0.0.0', config.metricsPort);
     log.info({ ...work.details, metricsPort: config.metricsPort }, `${spec.name} worker running`);

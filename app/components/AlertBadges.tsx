@@ -1,4 +1,4 @@
-import type { Severity } from '../../lib/alerts/alert.ts';
+import type { Severity } from '../../lib/contracts/alerts.ts';
 import type { AlertStatus } from '../lib/alerts-api.ts';
 import { severityStyles, statusStyles } from '../lib/palette.ts';
 import { Badge } from './Badge.tsx';

@@ -1,8 +1,8 @@
 'use client';
 import Link from 'next/link';
 import { useState } from 'react';
-import type { Alert } from '../../lib/alerts/alert.ts';
-import type { LiveAlert } from '../../lib/live/protocol.ts';
+import type { Alert } from '../../lib/contracts/alerts.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
 import { actOnAlert, fetchAlert } from '../lib/alerts-api.ts';
 import { ApiError, errorText } from '../lib/api.ts';
 import { moment } from '../lib/format.ts';

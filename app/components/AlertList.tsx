@@ -1,4 +1,4 @@
-import type { LiveAlert } from '../../lib/live/protocol.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
 import { clock } from '../lib/format.ts';
 import { streamTitle } from '../lib/live-alerts.ts';
 import { StatusText } from './AlertBadges.tsx';

@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { LiveBuckets } from '../../lib/live/protocol.ts';
-import type { Label } from '../../lib/sentiment.ts';
+import { Buckets } from '../../lib/contracts/api.ts';
+import type { Label } from '../../lib/contracts/messages.ts';
 import { useOverview } from '../hooks/useOverview.ts';
 import { useSession } from '../hooks/useSession.ts';
 import { useStreams } from '../hooks/useStreams.ts';
@@ -41,7 +41,7 @@ export function Dashboard() {
   const pickLabel = (label: Label) =>
     series && select({ title: `${labelStyles[label].name}, ${windowTitle(view.window)}`, from: series.from, to: series.to, label });
   const pickTime = (t: number) =>
-    series && select({ title: `${series.bucket} bucket at ${clock(t)}`, from: t, to: t + LiveBuckets[series.bucket] * 1000, label: null });
+    series && select({ title: `${series.bucket} bucket at ${clock(t)}`, from: t, to: t + Buckets[series.bucket] * 1000, label: null });
   const filtered = Boolean(view.stream || view.source);
   // The list under the charts names what their markers show: the alerts opened in the window (the banner has every open one).
   const marked = series ? overview.alerts.filter((a) => Date.parse(a.at) >= series.from && (series.live || Date.parse(a.at) < series.to)) : [];

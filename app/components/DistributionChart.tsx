@@ -2,7 +2,7 @@
 import type { Chart } from 'chart.js';
 import { useMemo, useRef } from 'react';
 import { Doughnut } from 'react-chartjs-2';
-import { Labels, type Label } from '../../lib/sentiment.ts';
+import { Labels, type Label } from '../../lib/contracts/messages.ts';
 import { useChartKeys } from '../hooks/useChartKeys.ts';
 import '../lib/charts.ts';
 import { count, percent } from '../lib/format.ts';

@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { Labels, type Label } from '../../lib/sentiment.ts';
+import { Labels, type Label } from '../../lib/contracts/messages.ts';
 import { useMessages } from '../hooks/useMessages.ts';
 import { download, maxExportRows, selectionCsv } from '../lib/export.ts';
 import { clock, count } from '../lib/format.ts';

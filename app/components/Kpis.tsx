@@ -1,4 +1,4 @@
-import { Labels } from '../../lib/sentiment.ts';
+import { Labels } from '../../lib/contracts/messages.ts';
 import { count, percent, score } from '../lib/format.ts';
 import { labelStyles } from '../lib/palette.ts';
 import { totals, type Series } from '../lib/series.ts';

@@ -1,4 +1,4 @@
-import type { Label } from '../../lib/sentiment.ts';
+import type { Label } from '../../lib/contracts/messages.ts';
 import { labelStyles } from '../lib/palette.ts';
 import { Badge } from './Badge.tsx';
 

@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import type { LiveMessage } from '../../lib/live/protocol.ts';
+import type { LiveMessage } from '../../lib/contracts/live.ts';
 import { clock } from '../lib/format.ts';
 import type { Feed } from '../lib/overview.ts';
 import { LabelBadge } from './LabelBadge.tsx';

@@ -1,4 +1,4 @@
-import { Labels, type Probs } from '../../lib/sentiment.ts';
+import { Labels, type Probs } from '../../lib/contracts/messages.ts';
 import { labelStyles } from '../lib/palette.ts';
 
 /** A message's three probabilities as labelled bars with their values. */

@@ -2,7 +2,7 @@
 import type { Chart, ChartDataset, ScaleOptions } from 'chart.js';
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Line } from 'react-chartjs-2';
-import type { LiveAlert } from '../../lib/live/protocol.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
 import { useChartKeys } from '../hooks/useChartKeys.ts';
 import { alertMarkers } from '../lib/alert-markers.ts';
 import { timeSeriesOptions, type Point } from '../lib/charts.ts';

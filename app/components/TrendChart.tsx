@@ -1,8 +1,8 @@
 'use client';
 import type { ChartDataset, ScaleOptions } from 'chart.js';
 import { useMemo } from 'react';
-import type { LiveAlert } from '../../lib/live/protocol.ts';
-import { Labels } from '../../lib/sentiment.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
+import { Labels } from '../../lib/contracts/messages.ts';
 import type { Point } from '../lib/charts.ts';
 import { clock, percent, score } from '../lib/format.ts';
 import { labelStyles, seriesColours } from '../lib/palette.ts';

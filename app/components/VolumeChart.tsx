@@ -1,7 +1,8 @@
 'use client';
 import type { ChartDataset, ScaleOptions } from 'chart.js';
 import { useMemo } from 'react';
-import { LiveBuckets, type LiveAlert } from '../../lib/live/protocol.ts';
+import { Buckets } from '../../lib/contracts/api.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
 import type { Point } from '../lib/charts.ts';
 import { clock, count } from '../lib/format.ts';
 import { seriesColours } from '../lib/palette.ts';
@@ -18,11 +19,11 @@ const yScales: Record<string, ScaleOptions<'linear'>> = {
  */
 export function VolumeChart({ series, alerts, onPick }: { series: Series; alerts: readonly LiveAlert[]; onPick(t: number): void }) {
   const datasets = useMemo((): ChartDataset<'line', Point[]>[] => {
-    const size = LiveBuckets[series.bucket] * 1000;
+    const size = Buckets[series.bucket] * 1000;
     const counts = new Map(series.points.map((p) => [Date.parse(p.t), p.count]));
     const data: Point[] = [];
     for (let t = Math.floor(series.from / size) * size; t < series.to; t += size) {
-      data.push({ x: t, y: (counts.get(t) ?? 0) / LiveBuckets[series.bucket] });
+      data.push({ x: t, y: (counts.get(t) ?? 0) / Buckets[series.bucket] });
     }
     return [
       {

@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { NamedWindows, type LiveWindow, type NamedWindow } from '../../lib/live/protocol.ts';
+import { NamedWindows, type LiveWindow, type NamedWindow } from '../../lib/contracts/live.ts';
 import { localInput } from '../lib/format.ts';
 
 const names: Record<NamedWindow, string> = { '5m': '5 min', '1h': '1 h', '24h': '24 h' };

@@ -4,7 +4,7 @@
  * acknowledged, resolved). Ticks and messages of that subscription are ignored here.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { LiveAlert } from '../../lib/live/protocol.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
 import { LiveClient, liveUrl, type Connection } from '../lib/live-client.ts';
 
 export function useLiveAlerts(onAlert: (alert: LiveAlert) => void): Connection {

@@ -1,6 +1,6 @@
 /** One drill-down listing: the first page of `/api/messages` for a query, then "load more" pages. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ScoredMessage } from '../../lib/message.ts';
+import type { ScoredMessage } from '../../lib/contracts/messages.ts';
 import { ApiError, fetchMessages, type MessagesQuery } from '../lib/api.ts';
 
 const pageSize = 50;

@@ -5,15 +5,14 @@
  * page opened come from `/api/alerts` (the hub only relays new versions), with the REST poll too.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ClientEventOf } from '../../lib/live/protocol.ts';
-import type { Alert } from '../../lib/alerts/alert.ts';
+import type { Alert } from '../../lib/contracts/alerts.ts';
+import { toLiveAlert, windowBucket, type ClientEventOf } from '../../lib/contracts/live.ts';
 import { fetchAlerts } from '../lib/alerts-api.ts';
 import { ApiError, errorText, fetchStats } from '../lib/api.ts';
 import { perFrame } from '../lib/frame.ts';
-import { toLiveAlert } from '../lib/live-alerts.ts';
 import { LiveClient, liveUrl, type Connection } from '../lib/live-client.ts';
 import { OverviewModel, type Overview } from '../lib/overview.ts';
-import { viewQuery, windowBucket, windowRange, type View } from '../lib/view.ts';
+import { viewQuery, windowRange, type View } from '../lib/view.ts';
 
 /** How often the charts refresh from `/api/stats` while live updates are down. */
 const pollMs = 5_000;

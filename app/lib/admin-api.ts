@@ -2,9 +2,8 @@
  * Typed calls of the admin routes (README → Access control): API keys (the token comes in the
  * creation answer only), users, and the audit log. All need the admin role, or open mode.
  */
-import type { PublicKey, PublicUser } from '../../lib/auth/access.ts';
-import type { Role, Scope } from '../../lib/auth/roles.ts';
-import type { AuditEntry } from '../../lib/store/audit.ts';
+import type { AuditEntry, AuditPage } from '../../lib/contracts/api.ts';
+import type { PublicKey, PublicUser, Role, Scope } from '../../lib/contracts/auth.ts';
 import { queryString, requestJson } from './api.ts';
 
 export type { AuditEntry, PublicKey, PublicUser };
@@ -32,12 +31,6 @@ export interface AuditQuery {
   to?: number | null;
   limit?: number;
   cursor?: string;
-}
-
-export interface AuditPage {
-  /** Newest first. */
-  entries: AuditEntry[];
-  nextCursor?: string;
 }
 
 const keyPath = (id: string) => `/api/keys/${encodeURIComponent(id)}`;

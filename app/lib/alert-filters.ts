@@ -3,7 +3,7 @@
  * `?stream=…&status=open|acknowledged|resolved&severity=info|warning|critical&kind=sentiment|volume`
  * and the time the alerts opened in: `since=1h|24h|7d` or `from=…&to=…` (./time-range.ts).
  */
-import { AlertKinds, AlertStatuses, Severities, type Severity } from '../../lib/alerts/alert.ts';
+import { AlertKinds, AlertStatuses, Severities, type Severity } from '../../lib/contracts/alerts.ts';
 import type { AlertKind, AlertsQuery, AlertStatus } from './alerts-api.ts';
 import { parseTimeRange, timeRangeBounds, writeTimeRange, type Sliding, type TimeRange } from './time-range.ts';
 

@@ -3,7 +3,7 @@
  * with the stream's name at the top, so a marker reads without its colour.
  */
 import type { Chart, Plugin } from 'chart.js';
-import type { LiveAlert } from '../../lib/live/protocol.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
 import { streamTitle } from './live-alerts.ts';
 import { seriesColours } from './palette.ts';
 

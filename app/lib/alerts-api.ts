@@ -2,11 +2,11 @@
  * Typed calls of `/api/alerts` (README → HTTP API): the alert history with its filters, one
  * alert with its delivery attempts, and what a person does with an alert.
  */
-import type { Alert, AlertKinds, AlertStatuses, Severity } from '../../lib/alerts/alert.ts';
-import type { DeliveryAttempt } from '../../lib/store/alert-deliveries.ts';
+import type { Alert, AlertAction, AlertKinds, AlertStatuses, Severity } from '../../lib/contracts/alerts.ts';
+import type { AlertsPage, DeliveryAttempt } from '../../lib/contracts/api.ts';
 import { queryString, requestJson } from './api.ts';
 
-export type { Alert, DeliveryAttempt };
+export type { Alert, AlertAction, DeliveryAttempt };
 export type AlertStatus = (typeof AlertStatuses)[number];
 export type AlertKind = (typeof AlertKinds)[number];
 
@@ -22,19 +22,11 @@ export interface AlertsQuery {
   cursor?: string;
 }
 
-export interface AlertsPage {
-  /** Newest opened first. */
-  alerts: Alert[];
-  nextCursor?: string;
-}
-
 export interface AlertDetail {
   alert: Alert;
   /** Newest first. */
   deliveries: DeliveryAttempt[];
 }
-
-export type AlertAction = 'acknowledge' | 'resolve';
 
 /** Alert ids hold `:` and may start with `*` (the "All messages" stream): always encoded. */
 const path = (id: string) => `/api/alerts/${encodeURIComponent(id)}`;

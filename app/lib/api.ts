@@ -2,8 +2,8 @@
  * Typed calls of the read API (README → HTTP API); failures carry the server's error code.
  * The stream and alert calls (streams-api.ts, alerts-api.ts) go through {@link requestJson} too.
  */
-import type { Label } from '../../lib/sentiment.ts';
-import type { Bucket, MessagesPage, StatsPoint } from '../../lib/store/store.ts';
+import type { Bucket, MessagesPage, StatsPoint } from '../../lib/contracts/api.ts';
+import type { Label } from '../../lib/contracts/messages.ts';
 
 export interface StatsResponse {
   from: string;

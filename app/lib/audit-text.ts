@@ -2,10 +2,11 @@
  * The audit log in words: what each action is called, who the actor was, and any recorded
  * value (strings, lists, a rule's settings, a stream's channels) as one short line.
  */
-import type { AuditEntry } from './admin-api.ts';
+import type { AuditEntry } from '../../lib/contracts/api.ts';
+import type { AuditAction, AuditTargetKind } from '../../lib/contracts/audit.ts';
 
-/** The actions the server records (server/routes/*: `audit.record`), in the order the filter lists them. */
-export const auditActions = {
+/** Every action the server records (lib/contracts/audit.ts → AuditActions) in words: a new action without words does not build. */
+export const auditActionWords = {
   'stream.create': 'Created a stream',
   'stream.update': 'Changed a stream',
   'stream.delete': 'Deleted a stream',
@@ -15,16 +16,21 @@ export const auditActions = {
   'key.revoke': 'Revoked an API key',
   'user.create': 'Created a user',
   'user.update': 'Changed a user',
+  'user.password': 'Changed their own password',
   login: 'Signed in',
   'login.failed': 'Failed to sign in',
-} as const satisfies Record<string, string>;
+} as const satisfies Record<AuditAction, string>;
 
-export const auditTargetKinds = { stream: 'Stream', alert: 'Alert', key: 'API key', user: 'User' } as const satisfies Record<string, string>;
+export const auditTargetKindWords = { stream: 'Stream', alert: 'Alert', key: 'API key', user: 'User' } as const satisfies Record<AuditTargetKind, string>;
 
-export const actionName = (action: string): string => (auditActions as Record<string, string>)[action] ?? action;
-export const targetKindName = (kind: string): string => (auditTargetKinds as Record<string, string>)[kind] ?? kind;
+// The log holds what older versions recorded too, so any stored string is shown, as itself if unknown.
+export const actionName = (action: string): string => (auditActionWords as Record<string, string>)[action] ?? action;
+export const targetKindName = (kind: string): string => (auditTargetKindWords as Record<string, string>)[kind] ?? kind;
 
-/** Who did it, as the log names them: an email, a key's name, open mode, or nobody signed in (a failed sign-in). */
+/**
+ * Who did it, as the log names them: an email, a key's name, open mode, a command on the
+ * server's host (`npm run admin:create`), or nobody signed in (a failed sign-in).
+ */
 export function actorText(actor: AuditEntry['actor']): string {
   switch (actor.kind) {
     case 'user':
@@ -33,6 +39,8 @@ export function actorText(actor: AuditEntry['actor']): string {
       return `API key “${actor.name}”`;
     case 'open':
       return 'anyone (open mode)';
+    case 'local':
+      return 'the command line on the server';
     default:
       return 'nobody signed in';
   }

@@ -3,8 +3,7 @@
  * runs open, signing in (a session cookie the browser keeps, and the CSRF token changes must
  * carry) and signing out.
  */
-import type { PublicUser } from '../../lib/auth/access.ts';
-import type { Role, Scope } from '../../lib/auth/roles.ts';
+import type { PublicUser, Role, Scope } from '../../lib/contracts/auth.ts';
 import { rememberCsrfToken, requestJson } from './api.ts';
 
 export type { PublicUser, Role, Scope };

@@ -1,5 +1,5 @@
 /** The drill-down's CSV export: one row per message, RFC 4180 quoting. */
-import type { ScoredMessage } from '../../lib/message.ts';
+import type { ScoredMessage } from '../../lib/contracts/messages.ts';
 
 const csvColumns = ['id', 'ts', 'source', 'label', 'confidence', 'p_negative', 'p_neutral', 'p_positive', 'text'] as const;
 

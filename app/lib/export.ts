@@ -1,5 +1,5 @@
 /** Exports a drill-down selection as CSV: every page of `/api/messages`, up to a cap. */
-import type { ScoredMessage } from '../../lib/message.ts';
+import type { ScoredMessage } from '../../lib/contracts/messages.ts';
 import { fetchMessages, type MessagesQuery } from './api.ts';
 import { toCsv } from './csv.ts';
 

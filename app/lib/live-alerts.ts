@@ -3,16 +3,8 @@
  * `alert` events, the REST load of alerts raised before the page opened, or the answer to a
  * click on Acknowledge. Each alert is one entry, its latest version.
  */
-import type { Alert } from '../../lib/alerts/alert.ts';
-import { AllStreamsId, type LiveAlert } from '../../lib/live/protocol.ts';
-
-/** The hub's form of a stored alert (server/live-hub.ts builds the same from `pulse.alerts`). */
-export function toLiveAlert(a: Alert): LiveAlert {
-  return {
-    id: a.id, stream: a.stream, kind: a.kind, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason,
-    at: a.openedAt, updatedAt: a.updatedAt,
-  };
-}
+import { AllStreamsId } from '../../lib/contracts/api.ts';
+import type { LiveAlert } from '../../lib/contracts/live.ts';
 
 /**
  * Of two versions of one alert the later written holds (lib/alerts/versions.ts): a REST page

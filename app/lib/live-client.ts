@@ -1,9 +1,9 @@
 /**
- * The browser end of `/ws` (lib/live/protocol.ts): one connection that reconnects with
+ * The browser end of `/ws` (lib/contracts/live.ts): one connection that reconnects with
  * exponential backoff and sends the current subscription again on every (re)connect, so the
  * hub answers each one with a fresh snapshot.
  */
-import type { ClientEvent, ClientEventOf, ServerEvent } from '../../lib/live/protocol.ts';
+import type { ClientEvent, ClientEventOf, ServerEvent } from '../../lib/contracts/live.ts';
 
 export type Connection =
   | { state: 'connecting' }

@@ -4,7 +4,7 @@
  * wins) and its ticks, sampled messages, alerts and status. Mutated per event, read once per
  * frame with `value()`.
  */
-import type { LiveAlert, LiveMessage, ServerEvent, ServerEventOf } from '../../lib/live/protocol.ts';
+import type { LiveAlert, LiveMessage, ServerEvent, ServerEventOf } from '../../lib/contracts/live.ts';
 import type { StatsResponse } from './api.ts';
 import type { Connection } from './live-client.ts';
 import { mergeAlerts } from './live-alerts.ts';

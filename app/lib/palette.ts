@@ -3,8 +3,8 @@
  * deficiencies, and every use pairs the colour with a glyph, a line dash or a fill pattern and
  * the label's name, so colour is never the only cue.
  */
-import type { AlertStatuses, Severity } from '../../lib/alerts/alert.ts';
-import type { Label } from '../../lib/sentiment.ts';
+import type { AlertStatuses, Severity } from '../../lib/contracts/alerts.ts';
+import type { Label } from '../../lib/contracts/messages.ts';
 
 type AlertStatus = (typeof AlertStatuses)[number];
 

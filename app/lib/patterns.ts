@@ -2,7 +2,7 @@
  * Fill patterns of the distribution chart's slices, so the labels differ in texture as well
  * as colour: negative striped, neutral dotted, positive solid.
  */
-import type { Label } from '../../lib/sentiment.ts';
+import type { Label } from '../../lib/contracts/messages.ts';
 import { labelStyles } from './palette.ts';
 
 const cache = new Map<Label, CanvasPattern | string>();

@@ -1,5 +1,5 @@
 /** What the drill-down lists: the messages behind a clicked slice or point, and its filters. */
-import type { Label } from '../../lib/sentiment.ts';
+import type { Label } from '../../lib/contracts/messages.ts';
 import type { MessagesQuery } from './api.ts';
 import type { View } from './view.ts';
 

@@ -3,13 +3,14 @@
  * filled from a snapshot (`/api/stats` or the hub's `snapshot`) and grown by the hub's `tick`
  * increments, plus the figures the charts derive from it.
  */
-import { bucketStart, LiveBuckets, mergePoint, type LiveBucket, type LivePoint } from '../../lib/live/protocol.ts';
+import { Buckets, type Bucket } from '../../lib/contracts/api.ts';
+import { bucketStart, mergePoint, type LivePoint } from '../../lib/contracts/live.ts';
 
 export interface Series {
   /** The window [from, to) in epoch ms. */
   from: number;
   to: number;
-  bucket: LiveBucket;
+  bucket: Bucket;
   /** Whether the window slides with time (a named window) or is fixed (a custom range). */
   live: boolean;
   /** Non-empty buckets in time order; `t` is the bucket's start. */
@@ -27,7 +28,7 @@ export class SeriesState {
   constructor(
     private from: number,
     private to: number,
-    readonly bucket: LiveBucket,
+    readonly bucket: Bucket,
     readonly live: boolean,
     points: readonly LivePoint[],
     private movingAverage: number | null = null,
@@ -56,7 +57,7 @@ export class SeriesState {
     if (!this.live || to <= this.to) return;
     this.from += to - this.to;
     this.to = to;
-    const size = LiveBuckets[this.bucket] * 1000;
+    const size = Buckets[this.bucket] * 1000;
     for (const t of this.cells.keys()) if (t + size <= this.from) this.cells.delete(t);
   }
 
@@ -94,8 +95,8 @@ export function totals(points: readonly LivePoint[]): Totals {
  * Count-weighted mean score of the `spanMs` ending with each bucket: the 30-s moving average
  * the detector watches. Buckets of 30 s or more hold a whole span, so it is their own mean.
  */
-export function trailingMeans(points: readonly LivePoint[], bucket: LiveBucket, spanMs = 30_000): number[] {
-  const size = LiveBuckets[bucket] * 1000;
+export function trailingMeans(points: readonly LivePoint[], bucket: Bucket, spanMs = 30_000): number[] {
+  const size = Buckets[bucket] * 1000;
   const out: number[] = [];
   let start = 0;
   let count = 0;

@@ -3,7 +3,7 @@
  * server's own rules, lib/auth/roles.ts, so the buttons shown and the routes allowed cannot
  * drift apart), how it is named, and where the sign-in page may send a person back to.
  */
-import { can as serverCan, type Permission } from '../../lib/auth/roles.ts';
+import { can as serverCan, type Permission } from '../../lib/contracts/auth.ts';
 import type { SessionPrincipal } from './auth-api.ts';
 
 export type { Permission };

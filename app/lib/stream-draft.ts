@@ -4,7 +4,7 @@
  * the form does not show (resolveZ, severity thresholds, volume.minRatio) are kept as stored,
  * so saving from the form never drops a setting made through the API.
  */
-import { AlertRuleSchema, type AlertRuleInput, type DetectorRules, type Sensitivity } from '../../lib/anomaly/rules.ts';
+import { AlertRuleSchema, type AlertRuleInput, type DetectorRules, type Sensitivity } from '../../lib/contracts/streams.ts';
 import type { ChannelInput, PreviewInput, PublicStream, StreamInput } from './streams-api.ts';
 
 /** The overrides the form's "advanced" section edits; blank = the preset's number. */

@@ -3,9 +3,7 @@
  * preview of a draft. A change carries `If-Match` with the version it was made on, so a save
  * over somebody else's newer version answers 409 CONFLICT instead of overwriting it.
  */
-import type { AlertRuleInput } from '../../lib/anomaly/rules.ts';
-import type { PreviewResult } from '../../lib/streams/preview.ts';
-import type { PublicStream } from '../../lib/streams/stream.ts';
+import type { AlertRuleInput, PreviewResult, PublicStream } from '../../lib/contracts/streams.ts';
 import { requestJson } from './api.ts';
 
 export type { PreviewResult, PublicStream };

@@ -1,5 +1,5 @@
 /** What the user forms say and check: the roles in words (lib/auth/roles.ts → permissions), the password minimum, the last admin. */
-import type { Role } from '../../lib/auth/roles.ts';
+import type { Role } from '../../lib/contracts/auth.ts';
 
 export const roleHelp: Record<Role, string> = {
   viewer: 'reads everything: the overview, streams, alerts',
@@ -11,4 +11,4 @@ export const roleHelp: Record<Role, string> = {
 export const lastAdminText = 'Pulse always keeps one enabled admin, so nobody is locked out. Make another user an admin first, then change this one.';
 
 /** The server's minimum, checked in the form first so that a short one is not a round trip. */
-export { MinPasswordChars as minPasswordChars } from '../../lib/auth/password-policy.ts';
+export { MinPasswordChars as minPasswordChars } from '../../lib/contracts/auth.ts';

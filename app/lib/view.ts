@@ -2,10 +2,8 @@
  * The dashboard's view (window, stream, source) and its URL form, so a view can be shared by
  * link: `?window=5m|1h|24h`, or `?from=…&to=…` for a custom range, plus `stream=` and `source=`.
  */
-import {
-  AllStreamsId, LiveBuckets, MaxCustomWindowMs, MaxSnapshotBuckets, NamedWindows,
-  type LiveBucket, type LiveWindow, type NamedWindow,
-} from '../../lib/live/protocol.ts';
+import { AllStreamsId } from '../../lib/contracts/api.ts';
+import { MaxCustomWindowMs, NamedWindows, type LiveWindow, type NamedWindow } from '../../lib/contracts/live.ts';
 
 export interface View {
   window: LiveWindow;
@@ -46,14 +44,6 @@ export function viewQuery(view: View): string {
 
 /** The key the hub reports the view's stream under. */
 export const streamKey = (view: View): string => view.stream ?? AllStreamsId;
-
-/** The bucket the hub's snapshot uses for this window, so REST and live series line up. */
-export function windowBucket(window: LiveWindow): LiveBucket {
-  if (typeof window === 'string') return NamedWindows[window].bucket;
-  const ms = Date.parse(window.to) - Date.parse(window.from);
-  const buckets = Object.keys(LiveBuckets) as LiveBucket[];
-  return buckets.find((b) => ms / (LiveBuckets[b] * 1000) <= MaxSnapshotBuckets) ?? '1h';
-}
 
 /** The window as absolute times [from, to) at `now`. */
 export function windowRange(window: LiveWindow, now: number): { from: number; to: number } {

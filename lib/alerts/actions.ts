@@ -5,7 +5,7 @@
  * twice, or resolving a resolved alert, answers the alert as it is.
  */
 import { PulseError } from '../errors.ts';
-import type { Store } from '../store/index.ts';
+import type { AlertRepository } from '../store/alerts.ts';
 import type { Alert } from './alert.ts';
 import type { AlertChannel } from './channel.ts';
 import { nextAlertVersion } from './versions.ts';
@@ -13,14 +13,14 @@ import { nextAlertVersion } from './versions.ts';
 export type AlertAction = 'acknowledge' | 'resolve';
 
 export interface AlertActionDeps {
-  store: Pick<Store, 'getAlert' | 'insertAlert'>;
+  alerts: Pick<AlertRepository, 'get' | 'insert'>;
   /** The dashboard channel (lib/alerts/channels/dashboard.ts). */
   dashboard: AlertChannel;
   now?: () => number;
 }
 
 export async function actOnAlert(deps: AlertActionDeps, id: string, action: AlertAction): Promise<Alert> {
-  const current = await deps.store.getAlert(id);
+  const current = await deps.alerts.get(id);
   if (!current) throw new PulseError('NOT_FOUND', `no alert ${JSON.stringify(id)}`);
   if (current.status === 'resolved') {
     if (action === 'resolve') return current;
@@ -33,7 +33,7 @@ export async function actOnAlert(deps: AlertActionDeps, id: string, action: Aler
       ? { ...current, status: 'acknowledged', acknowledgedAt: at }
       : { ...current, status: 'resolved', resolvedAt: at, resolvedBy: 'person' };
   const next = nextAlertVersion(current, changed, Date.parse(at))!;
-  await deps.store.insertAlert(next);
+  await deps.alerts.insert(next);
   await deps.dashboard.send(next, action === 'acknowledge' ? 'updated' : 'resolved', { deliveryId: `${id}:${action}`, signal: AbortSignal.timeout(10_000) });
   return next;
 }

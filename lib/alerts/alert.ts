@@ -8,6 +8,9 @@ import { z } from 'zod';
 export const AlertKinds = ['sentiment', 'volume'] as const;
 export const Severities = ['info', 'warning', 'critical'] as const;
 export const AlertStatuses = ['open', 'acknowledged', 'resolved'] as const;
+/** What happened to the alert: the detector opened it, changed its numbers, or resolved it. */
+export const AlertEvents = ['opened', 'updated', 'resolved'] as const;
+export type AlertEvent = (typeof AlertEvents)[number];
 
 const isoTime = z.iso.datetime();
 
@@ -49,3 +52,10 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 export type Severity = (typeof Severities)[number];
+
+/**
+ * A record on `pulse.alerts`: the alert itself plus what just happened to it, so the dashboard
+ * can raise a banner on `opened` and clear it on `resolved`. Still parses as a plain Alert.
+ */
+export const AlertRecordSchema = AlertSchema.extend({ event: z.enum(AlertEvents) });
+export type AlertRecord = z.infer<typeof AlertRecordSchema>;

@@ -7,11 +7,7 @@
  */
 import { z } from 'zod';
 import { PulseError, type ErrorCode } from '../errors.ts';
-import type { Alert } from './alert.ts';
-
-/** What happened to the alert: the detector opened it, changed its numbers, or resolved it. */
-export const AlertEvents = ['opened', 'updated', 'resolved'] as const;
-export type AlertEvent = (typeof AlertEvents)[number];
+import type { Alert, AlertEvent } from './alert.ts';
 
 export const ChannelKinds = ['dashboard', 'webhook', 'slack'] as const;
 export type ChannelKind = (typeof ChannelKinds)[number];

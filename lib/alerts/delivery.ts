@@ -5,18 +5,19 @@
  * refused URL), after an exponential backoff with jitter, within a number of attempts and a
  * total time. Every attempt is bounded by a timeout and recorded in `alert_deliveries`.
  *
- *   const delivery = new AlertDelivery({ store, metrics, policy: config.alerts.delivery });
+ *   const delivery = new AlertDelivery({ deliveries: store.deliveries, metrics, policy: config.alerts.delivery });
  *   const channels = configs.map((c) => createChannel(parseChannelConfig(c), deps));
  *   await delivery.deliver(alert, 'opened', channels);
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeliveryAttempt, DeliveryStatus } from '../contracts/api.ts';
 import { PulseError, isPulseError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { DeliveryAttempt, DeliveryStatus, Store } from '../store/index.ts';
-import type { Alert } from './alert.ts';
-import { DeliveryError, type AlertChannel, type AlertEvent, type ChannelKind } from './channel.ts';
+import type { DeliveryRepository } from '../store/alert-deliveries.ts';
+import type { Alert, AlertEvent } from './alert.ts';
+import { DeliveryError, type AlertChannel, type ChannelKind } from './channel.ts';
 
 export interface DeliveryPolicy {
   /** Attempts per channel and event, the first one included. */
@@ -55,7 +56,7 @@ export interface DeliveryResult {
 }
 
 export interface AlertDeliveryOptions {
-  store: Pick<Store, 'insertDelivery'>;
+  deliveries: Pick<DeliveryRepository, 'insert'>;
   metrics: Pick<Metrics, 'alertDeliveries'>;
   /** Missing fields take {@link DefaultDeliveryPolicy}'s. */
   policy?: Partial<DeliveryPolicy>;
@@ -176,7 +177,7 @@ export class AlertDelivery {
   private async record(attempt: DeliveryAttempt, result: 'ok' | 'retried' | 'failed' | 'refused'): Promise<void> {
     this.options.metrics.alertDeliveries.inc({ channel: attempt.channel, result });
     try {
-      await this.options.store.insertDelivery(attempt);
+      await this.options.deliveries.insert(attempt);
     } catch (err) {
       log.warn({ alertId: attempt.alertId, channel: attempt.channel, attempt: attempt.attempt, err: (err as Error).message }, 'alert delivery attempt not recorded');
     }

@@ -13,14 +13,14 @@
  * - People act on alerts too (lib/alerts/actions.ts): an acknowledged alert stays acknowledged
  *   when the detector escalates it, and one a person resolved stays resolved.
  */
-import type { Alert } from '../alerts/alert.ts';
-import type { AlertEvent } from '../alerts/channel.ts';
+import type { Alert, AlertEvent } from '../alerts/alert.ts';
 import { log } from '../log.ts';
-import type { Store } from '../store/index.ts';
-import type { StreamSecond } from '../store/detector-reads.ts';
+import type { AlertRepository } from '../store/alerts.ts';
+import type { SignalRepository } from '../store/signals.ts';
 import type { StoredChannel, StreamRecord } from '../streams/stream.ts';
 import { explain } from './explain.ts';
 import { parseAlertRule, type AlertRuleInput } from './rules.ts';
+import type { StreamSecond } from './signals.ts';
 import { StreamDetector, type Decision } from './stream-detector.ts';
 import { toAlert } from './to-alert.ts';
 import { nextAlertVersion } from '../alerts/versions.ts';
@@ -34,7 +34,8 @@ export interface WatchedStream {
 }
 
 export interface DetectorLoopDeps {
-  store: Pick<Store, 'streamSeconds' | 'termCounts' | 'exampleMessages' | 'getAlerts' | 'insertAlert'>;
+  signals: Pick<SignalRepository, 'streamSeconds' | 'termCounts' | 'exampleMessages'>;
+  alerts: Pick<AlertRepository, 'getMany' | 'insert'>;
   /** The current list, read at every tick (StreamRegistry.streams + the "all" stream). */
   streams(): readonly WatchedStream[];
   /** Delivers an alert event; called after the version is stored, not awaited. */
@@ -54,9 +55,6 @@ interface Watched {
   /** Set until the history has been fed. */
   backfill: boolean;
 }
-
-/** The "all messages" stream, as lib/store names it. */
-export const AllStreamsId = '*';
 
 export function watchedStreams(streams: readonly StreamRecord[], all: WatchedStream | null): WatchedStream[] {
   const watched: WatchedStream[] = streams.map((s) => ({ id: s.id, name: s.name, rule: s.rule, channels: s.channels }));
@@ -83,7 +81,7 @@ export class DetectorLoop {
     const due = [...this.watched.values()].filter((w) => w.next < end);
     if (!due.length) return;
     const from = Math.min(...due.map((w) => w.next));
-    const rows = await this.deps.store.streamSeconds(due.map((w) => w.stream.id), new Date(from * 1000), new Date(end * 1000));
+    const rows = await this.deps.signals.streamSeconds(due.map((w) => w.stream.id), new Date(from * 1000), new Date(end * 1000));
     const byStream = new Map<string, StreamSecond[]>();
     for (const r of rows) {
       const list = byStream.get(r.stream);
@@ -138,14 +136,14 @@ export class DetectorLoop {
   }
 
   private async apply(stream: WatchedStream, decisions: readonly Decision[], backfill: boolean): Promise<void> {
-    const stored = await this.deps.store.getAlerts([...new Set(decisions.map((d) => d.alertId))]);
+    const stored = await this.deps.alerts.getMany([...new Set(decisions.map((d) => d.alertId))]);
     for (const d of decisions) {
       const previous = stored.get(d.alertId);
       const change = await this.alertFor(stream, d, previous);
       if (!change) continue;
       const alert = nextAlertVersion(previous, change.alert, this.now());
       if (!alert) continue;
-      await this.deps.store.insertAlert(alert);
+      await this.deps.alerts.insert(alert);
       stored.set(alert.id, alert);
       log.info({ alert: alert.id, stream: stream.id, event: change.event, severity: alert.severity, z: alert.z }, 'alert');
       // An episode that began and ended while the detector was not looking is recorded, not announced.
@@ -173,7 +171,7 @@ export class DetectorLoop {
   /** An explanation that cannot be looked up must not cost the alert: it goes out without one. */
   private async explain(d: Decision): Promise<Parameters<typeof toAlert>[1]> {
     try {
-      return await explain(this.deps.store, d);
+      return await explain(this.deps.signals, d);
     } catch (err) {
       log.warn({ alert: d.alertId, err: (err as Error).message }, 'alert explanation failed; sending the alert without terms and examples');
       return { topTerms: [], examples: [] };

@@ -3,8 +3,8 @@
  * more often than the stream did in its baseline, and the messages that pulled the mean
  * furthest. Looked up once when an alert is raised or escalated (lib/anomaly/detector-loop.ts).
  */
-import type { Store } from '../store/index.ts';
-import type { TermCounts } from '../store/detector-reads.ts';
+import type { SignalRepository } from '../store/signals.ts';
+import type { TermCounts } from './signals.ts';
 import type { AlertExplanation } from './to-alert.ts';
 import { maxWindowSeconds, type Decision } from './stream-detector.ts';
 
@@ -41,7 +41,7 @@ export function rankTerms(counts: TermCounts, limit = maxTerms): string[] {
     .map((t) => t.term);
 }
 
-type ExplainStore = Pick<Store, 'termCounts' | 'exampleMessages'>;
+type ExplainStore = Pick<SignalRepository, 'termCounts' | 'exampleMessages'>;
 
 /**
  * The explanation of a raise or escalation, from the store. Terms compare the last 30 s with the

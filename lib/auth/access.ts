@@ -9,9 +9,13 @@
  * takes effect in every server process within a couple of seconds.
  */
 import { randomUUID } from 'node:crypto';
+import type { PublicKey, PublicUser } from '../contracts/auth.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
-import type { KeyRecord, SessionRecord, Store, UserRecord } from '../store/index.ts';
+import type { KeyRepository } from '../store/keys.ts';
+import type { SessionRepository } from '../store/sessions.ts';
+import type { UserRepository } from '../store/users.ts';
+import type { KeyRecord, SessionRecord, UserRecord } from './records.ts';
 import { Roles, Scopes, type Principal, type Role, type Scope } from './roles.ts';
 import { checkPasswordStrength } from './password-policy.ts';
 import { decoyHash, hashPassword, newKeyToken, newSessionId, parseKeyToken, secretMatches, sha256, verifyPassword } from './secrets.ts';
@@ -27,10 +31,12 @@ export interface AccessOptions {
   bootstrapAdmin?: { email: string; password: string };
 }
 
-type AccessStore = Pick<Store, 'listUsers' | 'insertUser' | 'listKeys' | 'insertKey' | 'noteKeysUsed' | 'insertSession' | 'getSession'>;
-
-export type PublicUser = Omit<UserRecord, 'passwordHash' | 'version' | 'sessionsSince'>;
-export type PublicKey = Omit<KeyRecord, 'secretHash' | 'version'> & { prefix: string };
+/** The repositories access control reads and writes (the store has them all). */
+export interface AccessStore {
+  users: Pick<UserRepository, 'list' | 'insert'>;
+  keys: Pick<KeyRepository, 'list' | 'insert' | 'noteUsed'>;
+  sessions: Pick<SessionRepository, 'insert' | 'get'>;
+}
 
 /** Last use of a key is written at most this often. */
 const usageFlushMs = 60_000;
@@ -72,7 +78,7 @@ export class AccessControl {
   }
 
   async refresh(): Promise<void> {
-    const [users, keys] = await Promise.all([this.store.listUsers(), this.store.listKeys()]);
+    const [users, keys] = await Promise.all([this.store.users.list(), this.store.keys.list()]);
     this.users = users;
     this.keys = new Map(keys.map((k) => [k.id, k]));
   }
@@ -106,7 +112,7 @@ export class AccessControl {
     const idHash = sha256(sessionId);
     let cached = this.sessions.get(idHash);
     if (!cached || Date.now() - cached.at > this.options.sessionCacheMs) {
-      cached = { session: await this.store.getSession(idHash), at: Date.now() };
+      cached = { session: await this.store.sessions.get(idHash), at: Date.now() };
       this.sessions.set(idHash, cached);
       this.pruneSessions();
     }
@@ -142,15 +148,15 @@ export class AccessControl {
     const session: SessionRecord = {
       idHash, userId: user.id, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + this.options.sessionTtlMs).toISOString(),
     };
-    await this.store.insertSession(session);
+    await this.store.sessions.insert(session);
     return { sessionId: id, user: publicUser(user), expiresAt: session.expiresAt };
   }
 
   async logout(sessionId: string): Promise<void> {
     const idHash = sha256(sessionId);
-    const session = await this.store.getSession(idHash);
+    const session = await this.store.sessions.get(idHash);
     if (!session || session.revokedAt) return;
-    await this.store.insertSession({ ...session, revokedAt: new Date().toISOString() });
+    await this.store.sessions.insert({ ...session, revokedAt: new Date().toISOString() });
     this.sessions.delete(idHash);
   }
 
@@ -172,7 +178,7 @@ export class AccessControl {
       id: randomUUID(), version: 1, email, role: input.role, passwordHash: await hashPassword(input.password), sessionsSince: now, disabled: false,
       createdAt: now, updatedAt: now,
     };
-    await this.store.insertUser(user);
+    await this.store.users.insert(user);
     this.users = [...this.users, user];
     return publicUser(user);
   }
@@ -196,7 +202,7 @@ export class AccessControl {
     if (current.role === 'admin' && !current.disabled && (next.role !== 'admin' || next.disabled) && !admins.length) {
       throw new PulseError('CONFLICT', 'this is the last enabled admin: make another admin first');
     }
-    await this.store.insertUser(next);
+    await this.store.users.insert(next);
     this.users = this.users.map((u) => (u.id === id ? next : u));
     return publicUser(next);
   }
@@ -222,7 +228,7 @@ export class AccessControl {
     if (!scopes.length || scopes.some((s) => !Scopes.includes(s))) throw new PulseError('BODY_INVALID', `scopes: one or more of ${Scopes.join(', ')}`);
     const { id, token, secretHash } = newKeyToken();
     const key: KeyRecord = { id, version: 1, name: input.name, secretHash, scopes, createdBy: input.createdBy, createdAt: new Date().toISOString() };
-    await this.store.insertKey(key);
+    await this.store.keys.insert(key);
     this.keys.set(id, key);
     return { key: publicKey(key), token };
   }
@@ -232,7 +238,7 @@ export class AccessControl {
     if (!current) throw new PulseError('NOT_FOUND', `no key ${JSON.stringify(id)}`);
     if (current.revokedAt) return publicKey(current);
     const next: KeyRecord = { ...current, version: current.version + 1, revokedAt: new Date().toISOString() };
-    await this.store.insertKey(next);
+    await this.store.keys.insert(next);
     this.keys.set(id, next);
     return publicKey(next);
   }
@@ -246,7 +252,7 @@ export class AccessControl {
     if (!this.used.size) return;
     const batch = new Map(this.used);
     this.used.clear();
-    await this.store.noteKeysUsed(batch).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'recording key use failed'));
+    await this.store.keys.noteUsed(batch).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'recording key use failed'));
   }
 }
 

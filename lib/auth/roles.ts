@@ -39,8 +39,15 @@ export type Principal =
 /** What the permission rules look at: a role or scopes (a Principal is one; the dashboard's session is one). */
 export type Grantee = { kind: 'user'; role: Role } | { kind: 'key'; scopes: readonly Scope[] } | { kind: 'open' };
 
-/** Who did something, for the audit log: a Principal is one. */
-export type Identity = { kind: 'user'; id: string; email: string } | { kind: 'key'; id: string; name: string } | { kind: 'open' };
+/**
+ * Who did something, for the audit log: a Principal is one; `local` is a command run on the
+ * server's host (`npm run admin:create`), which reaches the store without the API.
+ */
+export type Identity =
+  | { kind: 'user'; id: string; email: string }
+  | { kind: 'key'; id: string; name: string }
+  | { kind: 'open' }
+  | { kind: 'local' };
 
 function permissionsOf(p: Grantee): ReadonlySet<Permission> {
   switch (p.kind) {
@@ -66,5 +73,7 @@ export function describePrincipal(p: Identity): { kind: Identity['kind']; id: st
       return { kind: 'user', id: p.id, name: p.email };
     case 'key':
       return { kind: 'key', id: p.id, name: p.name };
+    case 'local':
+      return { kind: 'local', id: '', name: 'command line on the server' };
   }
 }

@@ -1,32 +1,33 @@
 /**
- * The message bus between ingest, classifiers, the detector and the live hub. Two
- * implementations: Kafka (kafkajs) for the distributed runtime and an in-process one for the
- * embedded runtime; the factory in `index.ts` is the only place that chooses.
+ * The message bus between ingest, classifiers, the detector and the live hub. Consumers and
+ * publishers see {@link Bus}: records typed by topic (topics.ts). Underneath, a
+ * {@link BusTransport} moves strings: Kafka (kafkajs) for the distributed runtime and an
+ * in-process one for the embedded runtime; `TypedBus` encodes and decodes for both, and the
+ * factory in `index.ts` is the only place that chooses the transport.
  */
+import type { Topic, TopicValue } from './topics.ts';
 
-export const Topics = {
-  raw: 'pulse.messages.raw',
-  scored: 'pulse.messages.scored',
-  alerts: 'pulse.alerts',
-  dlq: 'pulse.dlq',
-} as const;
-export type Topic = (typeof Topics)[keyof typeof Topics];
-export const allTopics: Topic[] = Object.values(Topics);
-
-export interface OutRecord {
+export interface OutRecord<V> {
   /** Partitioning key (the message id): the same key always lands on the same partition. */
   key: string;
-  value: string;
+  value: V;
 }
 
-export interface InRecord {
+export interface DeliveredRecord<V> {
   key: string | null;
-  value: string;
+  value: V;
   partition: number;
   offset: string;
 }
 
-export interface ConsumeOptions {
+/** A record of topic `T` as its consumer gets it: already decoded and checked. */
+export type InRecord<T extends Topic> = DeliveredRecord<TopicValue<T>>;
+/** A record as a transport carries it: the value is the encoded text. */
+export type RawOutRecord = OutRecord<string>;
+export type RawInRecord = DeliveredRecord<string>;
+
+/** How a member joins and paces its group, whatever its records hold. */
+export interface ConsumeSettings {
   /** Consumer group: members of one group share the partitions; each group sees every record. */
   group: string;
   topic: Topic;
@@ -42,17 +43,28 @@ export interface ConsumeOptions {
    */
   start?: 'earliest' | 'latest';
   /**
-   * Processes one batch. When it resolves, the batch is committed; when it rejects (or the
-   * member stops before it resolves), the batch is not committed and will be delivered again,
-   * to this member or another one of the group: at-least-once.
-   */
-  handler(records: InRecord[]): Promise<void>;
-  /**
    * Called when the member can no longer consume and will not recover by itself (a Kafka
    * consumer that crashed without restarting). A process should then exit so that its
    * supervisor starts a fresh member, rather than sit in the group doing nothing.
    */
   onFatal?(error: Error): void;
+}
+
+export interface ConsumeOptions<T extends Topic> extends ConsumeSettings {
+  topic: T;
+  /**
+   * Processes one batch. When it resolves, the batch is committed; when it rejects (or the
+   * member stops before it resolves), the batch is not committed and will be delivered again,
+   * to this member or another one of the group: at-least-once. It gets only the records that
+   * decoded against the topic's schema, and is not called when none did: the others were
+   * dead-lettered (see TypedBus.consume).
+   */
+  handler(records: InRecord<T>[]): Promise<void>;
+}
+
+export interface TransportConsumeOptions extends ConsumeSettings {
+  /** As {@link ConsumeOptions.handler}, with the batch's records as encoded. */
+  handler(records: RawInRecord[]): Promise<void>;
 }
 
 export interface Subscription {
@@ -61,12 +73,25 @@ export interface Subscription {
 }
 
 export interface Bus {
-  readonly kind: 'memory' | 'kafka';
+  readonly kind: BusTransport['kind'];
   /** Creates the topics (idempotent). */
   start(): Promise<void>;
-  publish(topic: Topic, records: OutRecord[]): Promise<void>;
-  consume(options: ConsumeOptions): Promise<Subscription>;
+  publish<T extends Topic>(topic: T, records: OutRecord<TopicValue<T>>[]): Promise<void>;
+  consume<T extends Topic>(options: ConsumeOptions<T>): Promise<Subscription>;
   /** Records published to `topic` that `group` has not committed yet, over all partitions. */
+  lag(group: string, topic: Topic): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * What an adapter implements: the {@link Bus} over encoded records, with the same delivery
+ * semantics (groups, partitions, per-key order, commit after the handler, back-off).
+ */
+export interface BusTransport {
+  readonly kind: 'memory' | 'kafka';
+  start(): Promise<void>;
+  publish(topic: Topic, records: RawOutRecord[]): Promise<void>;
+  consume(options: TransportConsumeOptions): Promise<Subscription>;
   lag(group: string, topic: Topic): Promise<number>;
   close(): Promise<void>;
 }

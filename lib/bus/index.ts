@@ -1,7 +1,8 @@
 import type { BusConfig } from '../config.ts';
 import type { Bus } from './bus.ts';
-import { KafkaBus } from './kafka.ts';
-import { MemoryBus } from './memory.ts';
+import { KafkaTransport } from './kafka.ts';
+import { MemoryTransport } from './memory.ts';
+import { TypedBus } from './typed-bus.ts';
 
 /**
  * In-process partitions per topic: as many classifier consumers as the embedded runtime can
@@ -9,7 +10,7 @@ import { MemoryBus } from './memory.ts';
  */
 const memoryPartitions = 4;
 
-/** The only place that chooses the bus: Kafka when brokers are configured, else in-process. */
+/** The only place that chooses the transport: Kafka when brokers are configured, else in-process. */
 export function createBus(config: BusConfig): Bus {
-  return config.kind === 'kafka' ? new KafkaBus(config) : new MemoryBus({ partitions: memoryPartitions });
+  return new TypedBus(config.kind === 'kafka' ? new KafkaTransport(config) : new MemoryTransport({ partitions: memoryPartitions }));
 }

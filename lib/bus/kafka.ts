@@ -2,10 +2,11 @@ import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatc
 import type { BusConfig } from '../config.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
-import { allTopics, type Bus, type ConsumeOptions, type InRecord, type OutRecord, type Subscription, type Topic } from './bus.ts';
+import type { BusTransport, RawInRecord, RawOutRecord, Subscription, TransportConsumeOptions } from './bus.ts';
 import { checkConsumeOptions, retryBackoffMs } from './options.ts';
+import { allTopics, type Topic } from './topics.ts';
 
-export type KafkaBusConfig = Extract<BusConfig, { kind: 'kafka' }>;
+export type KafkaTransportConfig = Extract<BusConfig, { kind: 'kafka' }>;
 
 /**
  * Bounds of how long the broker holds a fetch that finds no records (`maxWaitMs`; a fetch
@@ -39,8 +40,8 @@ const toPino: logCreator = () => ({ namespace, level, log: entry }) => {
   else kafkaLog.warn(fields, message);
 };
 
-/** The bus of the distributed runtime, on kafkajs: topics, consumer groups and offsets live in Kafka. */
-export class KafkaBus implements Bus {
+/** The transport of the distributed runtime, on kafkajs: topics, consumer groups and offsets live in Kafka. */
+export class KafkaTransport implements BusTransport {
   readonly kind = 'kafka';
   private readonly kafka: Kafka;
   private readonly producer: Producer;
@@ -49,7 +50,7 @@ export class KafkaBus implements Bus {
   private connecting?: Promise<void>;
   private closed = false;
 
-  constructor(private readonly config: KafkaBusConfig) {
+  constructor(private readonly config: KafkaTransportConfig) {
     if (!config.brokers.length) throw new PulseError('BUS_OPTIONS_INVALID', 'no Kafka brokers given');
     this.kafka = new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.WARN, logCreator: toPino });
     // Keyed by message id, so the default (murmur2, Java-compatible) partitioner spreads them evenly.
@@ -77,7 +78,7 @@ export class KafkaBus implements Bus {
     }
   }
 
-  async publish(topic: Topic, records: OutRecord[]): Promise<void> {
+  async publish(topic: Topic, records: RawOutRecord[]): Promise<void> {
     if (!records.length) return;
     await this.connect();
     try {
@@ -87,7 +88,7 @@ export class KafkaBus implements Bus {
     }
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
+  async consume(options: TransportConsumeOptions): Promise<Subscription> {
     checkConsumeOptions(options);
     await this.connect();
     const subscription = new KafkaSubscription(options, () => this.subscriptions.delete(subscription));
@@ -102,7 +103,7 @@ export class KafkaBus implements Bus {
   }
 
   /** One kafkajs consumer joining `options.group`; `rejoins` counts the crashed ones before it. */
-  private async startMember(options: ConsumeOptions, subscription: KafkaSubscription, rejoins: number): Promise<Consumer> {
+  private async startMember(options: TransportConsumeOptions, subscription: KafkaSubscription, rejoins: number): Promise<Consumer> {
     const { group, topic } = options;
     const consumer = this.kafka.consumer({
       groupId: group,
@@ -222,7 +223,7 @@ class KafkaSubscription implements Subscription {
   private consumer?: Consumer;
 
   constructor(
-    private readonly options: ConsumeOptions,
+    private readonly options: TransportConsumeOptions,
     private readonly onStopped: () => void,
   ) {}
 
@@ -242,7 +243,7 @@ class KafkaSubscription implements Subscription {
       // Stale: the partition was sought or revoked; stopped: the records go to the next owner.
       if (this.stopping || !isRunning() || isStale()) return;
       const slice = batch.messages.slice(i, i + this.options.maxBatch);
-      const records = slice.map((m): InRecord => ({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition, offset: m.offset }));
+      const records = slice.map((m): RawInRecord => ({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition, offset: m.offset }));
       const outcome = await this.attempt(records);
       if (outcome === 'stopped') return;
       if (outcome === 'failed') {
@@ -280,7 +281,7 @@ class KafkaSubscription implements Subscription {
     return this.stopping;
   }
 
-  private attempt(records: InRecord[]): Promise<'ok' | 'failed' | 'stopped'> {
+  private attempt(records: RawInRecord[]): Promise<'ok' | 'failed' | 'stopped'> {
     const { group, topic } = this.options;
     const handled = (async () => this.options.handler(records))().then(
       () => 'ok' as const,

@@ -1,9 +1,10 @@
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
-import { allTopics, type Bus, type ConsumeOptions, type InRecord, type OutRecord, type Subscription, type Topic } from './bus.ts';
+import type { BusTransport, RawInRecord, RawOutRecord, Subscription, TransportConsumeOptions } from './bus.ts';
 import { checkConsumeOptions, retryBackoffMs } from './options.ts';
+import { allTopics, type Topic } from './topics.ts';
 
-export interface MemoryBusOptions {
+export interface MemoryTransportOptions {
   /** Partitions per topic: how many members of one group can work in parallel. */
   partitions?: number;
   /**
@@ -52,7 +53,7 @@ interface GroupState {
 interface Member {
   id: number;
   group: GroupState;
-  options: ConsumeOptions;
+  options: TransportConsumeOptions;
   stopped: boolean;
   /** Partition looked at first next time, so that one busy partition cannot starve the rest. */
   cursor: number;
@@ -69,7 +70,7 @@ interface Delivery {
 }
 
 /**
- * The in-process bus of the embedded runtime, with Kafka's semantics so that consumer code
+ * The in-process transport of the embedded runtime, with Kafka's semantics so that consumer code
  * behaves the same on both: keyed records land on a fixed partition, each group commits its
  * own offset per partition, the partitions of a topic are shared among the live members of a
  * group, and a handler call carries up to `maxBatch` records of ONE partition, so per-key
@@ -82,7 +83,7 @@ interface Delivery {
  * finishes its batch before rejoining); a member that stops abandons its in-flight batch at
  * once, uncommitted, and its records go to whoever owns the partition next.
  */
-export class MemoryBus implements Bus {
+export class MemoryTransport implements BusTransport {
   readonly kind = 'memory';
   private readonly partitionCount: number;
   private readonly retention: number;
@@ -90,7 +91,7 @@ export class MemoryBus implements Bus {
   private nextMemberId = 1;
   private closed = false;
 
-  constructor(options: MemoryBusOptions = {}) {
+  constructor(options: MemoryTransportOptions = {}) {
     const { partitions = 4, retention = 10_000 } = options;
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
       throw new PulseError('BUS_OPTIONS_INVALID', 'partitions must be an integer from 1 to 1024');
@@ -107,7 +108,7 @@ export class MemoryBus implements Bus {
     for (const name of allTopics) this.topic(name);
   }
 
-  async publish(topic: Topic, records: OutRecord[]): Promise<void> {
+  async publish(topic: Topic, records: RawOutRecord[]): Promise<void> {
     this.assertOpen();
     const t = this.topic(topic);
     const at = Date.now();
@@ -121,7 +122,7 @@ export class MemoryBus implements Bus {
     for (const g of t.groups.values()) for (const m of g.members) m.wake?.();
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
+  async consume(options: TransportConsumeOptions): Promise<Subscription> {
     this.assertOpen();
     checkConsumeOptions(options);
     const g = this.group(this.topic(options.topic), options.group, options.start ?? 'earliest');
@@ -207,7 +208,7 @@ export class MemoryBus implements Bus {
    * Waits for the next batch on one of the member's partitions: a partition is ready when it
    * holds `maxBatch` pending records or when its oldest pending record has waited `maxWaitMs`.
    */
-  private async next(m: Member): Promise<{ delivery: Delivery; records: InRecord[] } | undefined> {
+  private async next(m: Member): Promise<{ delivery: Delivery; records: RawInRecord[] } | undefined> {
     const g = m.group;
     const { maxBatch, maxWaitMs } = m.options;
     const n = this.partitionCount;
@@ -231,7 +232,7 @@ export class MemoryBus implements Bus {
         g.inFlight[p] = delivery;
         const records = l.entries
           .slice(from - l.base, delivery.to - l.base)
-          .map((e, i): InRecord => ({ key: e.key, value: e.value, partition: p, offset: String(from + i) }));
+          .map((e, i): RawInRecord => ({ key: e.key, value: e.value, partition: p, offset: String(from + i) }));
         return { delivery, records };
       }
       await this.sleep(m, readyAt === Infinity ? undefined : readyAt - now);

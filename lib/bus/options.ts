@@ -1,11 +1,12 @@
 import { PulseError } from '../errors.ts';
-import { allTopics, type ConsumeOptions } from './bus.ts';
+import type { ConsumeSettings } from './bus.ts';
+import { allTopics } from './topics.ts';
 
 /**
  * Rejects consume options that would silently misbehave (a batch of 0, a negative wait, a
  * topic typo from untyped callers) before a member joins its group, in both implementations.
  */
-export function checkConsumeOptions(options: ConsumeOptions): void {
+export function checkConsumeOptions(options: ConsumeSettings): void {
   const problems: string[] = [];
   if (!options.group.trim()) problems.push('group is empty');
   if (!allTopics.includes(options.topic)) problems.push(`unknown topic ${JSON.stringify(options.topic)}`);

@@ -4,7 +4,8 @@
  * plus cheap projections, and all of it is unit-tested without a server.
  */
 import type { ScoredMessage } from '../message.ts';
-import { AllStreamsId, type LivePoint, type StreamNow } from './protocol.ts';
+import { AllStreamsId } from '../contracts/api.ts';
+import type { LivePoint, StreamNow } from '../contracts/live.ts';
 
 const secondMs = 1000;
 /** The moving average covers the messages of the last 30 s (event time). */

@@ -5,7 +5,8 @@
  */
 import type { ScoredMessage } from '../message.ts';
 import type { LiveFilter } from './aggregator.ts';
-import { AllStreamsId, LiveTextChars, type LiveMessage } from './protocol.ts';
+import { AllStreamsId } from '../contracts/api.ts';
+import { LiveTextChars, type LiveMessage } from '../contracts/live.ts';
 
 /**
  * A token bucket: `rate` per second on average, with bursts of at most a tenth of a second's

@@ -3,30 +3,11 @@
  * so that "did Slack get it?" has an answer (which attempt, what the receiver said, why not).
  */
 import { z } from 'zod';
-import { AlertEvents, ChannelKinds, type AlertEvent, type ChannelKind } from '../alerts/channel.ts';
+import { AlertEvents } from '../alerts/alert.ts';
+import { ChannelKinds } from '../alerts/channel.ts';
+import { DeliveryStatuses, MaxPageSize, type DeliveryAttempt } from '../contracts/api.ts';
 import { parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
-
-/** `refused`: the URL guard would not send there (a config problem, never retried). */
-export const DeliveryStatuses = ['ok', 'failed', 'refused'] as const;
-export type DeliveryStatus = (typeof DeliveryStatuses)[number];
-
-export interface DeliveryAttempt {
-  /** When the attempt ended, ISO 8601. */
-  at: string;
-  alertId: string;
-  /** One per alert event and channel; the same on every attempt (the webhook's `X-Pulse-Delivery`). */
-  deliveryId: string;
-  channel: ChannelKind;
-  /** The channel's redacted target: never a token. */
-  target: string;
-  event: AlertEvent;
-  /** 1 for the first try. */
-  attempt: number;
-  status: DeliveryStatus;
-  httpStatus?: number;
-  error?: string;
-}
 
 const DeliveryRow = z.object({
   at: sqlDateTimeText,
@@ -43,43 +24,51 @@ const DeliveryRow = z.object({
 type DeliveryRow = z.infer<typeof DeliveryRow>;
 const columns = Object.keys(DeliveryRow.shape).join(', ');
 
-export async function insertDelivery(sql: SqlClient, a: DeliveryAttempt): Promise<void> {
-  const row = {
-    at: sqlDateTime(new Date(a.at)),
-    alert_id: a.alertId,
-    delivery_id: a.deliveryId,
-    channel: a.channel,
-    target: a.target,
-    event: a.event,
-    attempt: a.attempt,
-    status: a.status,
-    http_status: a.httpStatus ?? null,
-    error: a.error ?? null,
-  } satisfies Record<keyof DeliveryRow, unknown>;
-  await sql.insert('alert_deliveries', [row]);
-}
+export class DeliveryRepository {
+  constructor(private readonly sql: SqlClient) {}
 
-/** An alert's delivery attempts, newest first, at most `limit` (an alert has a handful: events × channels × attempts). */
-export async function listDeliveries(sql: SqlClient, alertId: string, limit: number): Promise<DeliveryAttempt[]> {
-  const rows = await sql.query(
-    `SELECT ${columns} FROM alert_deliveries
-     WHERE alert_id = {alertId:String}
-     ORDER BY at DESC, delivery_id, attempt DESC
-     LIMIT {limit:UInt32}`,
-    { alertId, limit },
-  );
-  return parseRows(DeliveryRow, rows).map(
-    (r): DeliveryAttempt => ({
-      at: r.at,
-      alertId: r.alert_id,
-      deliveryId: r.delivery_id,
-      channel: r.channel,
-      target: r.target,
-      event: r.event,
-      attempt: r.attempt,
-      status: r.status,
-      ...(r.http_status !== null ? { httpStatus: r.http_status } : {}),
-      ...(r.error !== null ? { error: r.error } : {}),
-    }),
-  );
+  /** Records one attempt to deliver an alert event to a channel. */
+  async insert(a: DeliveryAttempt): Promise<void> {
+    const row = {
+      at: sqlDateTime(new Date(a.at)),
+      alert_id: a.alertId,
+      delivery_id: a.deliveryId,
+      channel: a.channel,
+      target: a.target,
+      event: a.event,
+      attempt: a.attempt,
+      status: a.status,
+      http_status: a.httpStatus ?? null,
+      error: a.error ?? null,
+    } satisfies Record<keyof DeliveryRow, unknown>;
+    await this.sql.insert('alert_deliveries', [row]);
+  }
+
+  /**
+   * An alert's delivery attempts, newest first, at most {@link MaxPageSize} (an alert has a
+   * handful: events × channels × attempts).
+   */
+  async listForAlert(alertId: string): Promise<DeliveryAttempt[]> {
+    const rows = await this.sql.query(
+      `SELECT ${columns} FROM alert_deliveries
+       WHERE alert_id = {alertId:String}
+       ORDER BY at DESC, delivery_id, attempt DESC
+       LIMIT {limit:UInt32}`,
+      { alertId, limit: MaxPageSize },
+    );
+    return parseRows(DeliveryRow, rows).map(
+      (r): DeliveryAttempt => ({
+        at: r.at,
+        alertId: r.alert_id,
+        deliveryId: r.delivery_id,
+        channel: r.channel,
+        target: r.target,
+        event: r.event,
+        attempt: r.attempt,
+        status: r.status,
+        ...(r.http_status !== null ? { httpStatus: r.http_status } : {}),
+        ...(r.error !== null ? { error: r.error } : {}),
+      }),
+    );
+  }
 }

@@ -1,33 +1,9 @@
 /** The `audit_log` table: who changed which stream, rule, channel, key or user, when and from where. */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { checkPageLimit, Filters, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
+import type { AuditEntry, AuditPage, AuditQuery } from '../contracts/api.ts';
+import { checkDates, checkPageLimit, Filters, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
-
-export interface AuditEntry {
-  /** Assigned when written (absent on the way in). */
-  id?: string;
-  at: string;
-  actor: { kind: string; id: string; name: string };
-  /** `stream.create`, `key.revoke`, `user.update`, `login.failed`, … */
-  action: string;
-  target: { kind: string; id: string };
-  /** The client's address as the server saw it. */
-  ip: string;
-  /** What changed (field names, old and new values where they are not secrets). */
-  detail: Record<string, unknown>;
-}
-
-export interface AuditQuery {
-  action?: string;
-  targetKind?: string;
-  targetId?: string;
-  actorId?: string;
-  from?: Date;
-  to?: Date;
-  limit: number;
-  cursor?: string;
-}
 
 const AuditRow = z.object({
   at: sqlDateTimeText,
@@ -42,35 +18,41 @@ const AuditRow = z.object({
   detail: jsonText.pipe(z.record(z.string(), z.unknown())),
 });
 
-export async function insertAudit(sql: SqlClient, e: AuditEntry): Promise<void> {
-  await sql.insert('audit_log', [
-    {
-      at: sqlDateTime(new Date(e.at)), id: e.id ?? randomUUID(), actor_kind: e.actor.kind, actor_id: e.actor.id, actor_name: e.actor.name,
-      action: e.action, target_kind: e.target.kind, target_id: e.target.id, ip: e.ip, detail: JSON.stringify(e.detail),
-    },
-  ]);
-}
+export class AuditRepository {
+  constructor(private readonly sql: SqlClient) {}
 
-export async function listAudit(sql: SqlClient, q: AuditQuery, maxPage: number): Promise<{ entries: AuditEntry[]; nextCursor?: string }> {
-  checkPageLimit(q.limit, maxPage);
-  const filters = new Filters({ limit: q.limit + 1 })
-    .equal('action', q.action)
-    .equal('target_kind', q.targetKind)
-    .equal('target_id', q.targetId)
-    .equal('actor_id', q.actorId)
-    .range('at', q.from, q.to)
-    .after(q.cursor, 'at', 'id');
-  const rows = parseRows(
-    AuditRow,
-    await sql.query(`SELECT ${Object.keys(AuditRow.shape).join(', ')} FROM audit_log FINAL ${filters.where} ORDER BY at DESC, id DESC LIMIT {limit:UInt32}`, filters.params),
-  );
-  const page = pageOf(rows, q.limit, (r) => [r.at, r.id]);
-  return {
-    entries: page.rows.map((r) => ({
-      id: r.id,
-      at: r.at, actor: { kind: r.actor_kind, id: r.actor_id, name: r.actor_name }, action: r.action,
-      target: { kind: r.target_kind, id: r.target_id }, ip: r.ip, detail: r.detail,
-    })),
-    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-  };
+  async insert(e: AuditEntry): Promise<void> {
+    await this.sql.insert('audit_log', [
+      {
+        at: sqlDateTime(new Date(e.at)), id: e.id ?? randomUUID(), actor_kind: e.actor.kind, actor_id: e.actor.id, actor_name: e.actor.name,
+        action: e.action, target_kind: e.target.kind, target_id: e.target.id, ip: e.ip, detail: JSON.stringify(e.detail),
+      },
+    ]);
+  }
+
+  /** The audit log, newest first. */
+  async list(q: AuditQuery): Promise<AuditPage> {
+    checkDates(q.from, q.to);
+    checkPageLimit(q.limit);
+    const filters = new Filters({ limit: q.limit + 1 })
+      .equal('action', q.action)
+      .equal('target_kind', q.targetKind)
+      .equal('target_id', q.targetId)
+      .equal('actor_id', q.actorId)
+      .range('at', q.from, q.to)
+      .after(q.cursor, 'at', 'id');
+    const rows = parseRows(
+      AuditRow,
+      await this.sql.query(`SELECT ${Object.keys(AuditRow.shape).join(', ')} FROM audit_log FINAL ${filters.where} ORDER BY at DESC, id DESC LIMIT {limit:UInt32}`, filters.params),
+    );
+    const page = pageOf(rows, q.limit, (r) => [r.at, r.id]);
+    return {
+      entries: page.rows.map((r) => ({
+        id: r.id,
+        at: r.at, actor: { kind: r.actor_kind, id: r.actor_id, name: r.actor_name }, action: r.action,
+        target: { kind: r.target_kind, id: r.target_id }, ip: r.ip, detail: r.detail,
+      })),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  }
 }

@@ -1,19 +1,17 @@
-/** The store: `Store.open(config)` picks the backend (chdb or a ClickHouse server) from the configuration. */
-export {
-  AllStreams,
-  Buckets,
-  MaxBuckets,
-  MaxPageSize,
-  Store,
-  type Bucket,
-  type InsertResult,
-  type MessagesPage,
-  type MessagesQuery,
-  type StatsPoint,
-  type StatsQuery,
-} from './store.ts';
-export type { DeadLettersPage, DeadLettersQuery, StoredDeadLetter } from './dead-letters.ts';
-export { DeliveryStatuses, type DeliveryAttempt, type DeliveryStatus } from './alert-deliveries.ts';
-export type { AlertsPage, AlertsQuery } from './alerts.ts';
-export type { KeyRecord, SessionRecord, UserRecord } from './access.ts';
-export type { AuditEntry, AuditQuery } from './audit.ts';
+/**
+ * The store: `openStore(config)` picks the backend (chdb or a ClickHouse server) from the
+ * configuration and hands out one repository per domain over the one SQL client.
+ */
+export { openStore, storeOnClient, type Store } from './open.ts';
+export type { AlertRepository } from './alerts.ts';
+export type { DeliveryRepository } from './alert-deliveries.ts';
+export type { AuditRepository } from './audit.ts';
+export type { DeadLetterRepository } from './dead-letters.ts';
+export type { KeyRepository } from './keys.ts';
+export type { InsertResult, MessageRepository } from './messages.ts';
+export type { SessionRepository } from './sessions.ts';
+export type { SignalRepository } from './signals.ts';
+export type { StatsRepository } from './stats.ts';
+export type { CandidatesQuery, PreviewRepository } from './stream-preview.ts';
+export type { StreamRepository } from './streams.ts';
+export type { UserRepository } from './users.ts';

@@ -83,7 +83,8 @@ export const migrations: readonly Migration[] = [
       ORDER BY (stream, source, second)
       ${ttl('sentiment_1s', retentionDays)}`,
       // Runs on every block inserted into messages. It sees inserts, not the table, which is
-      // why the write path must never insert a message twice (see Store.insertScored).
+      // why the write path must never insert a message twice (see MessageRepository.insert).
+      // '*' is AllStreamsId (lib/contracts/api.ts): every message also counts under it.
       `CREATE MATERIALIZED VIEW IF NOT EXISTS sentiment_1s_mv TO sentiment_1s AS
       SELECT
         toDateTime(ts, 'UTC') AS second,

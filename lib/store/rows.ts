@@ -1,5 +1,6 @@
 /** Row parsing and keyset cursors shared by the store's queries. */
 import { z } from 'zod';
+import { MaxPageSize } from '../contracts/api.ts';
 import { PulseError } from '../errors.ts';
 import { isoFromSql, type SqlParams } from './sql.ts';
 
@@ -39,11 +40,22 @@ export function parseRows<T extends z.ZodType>(schema: T, rows: unknown[]): Arra
 }
 
 /**
- * Keyset pages, newest first on (time, key): both listings (messages, dead letters) page this
- * way. A query asks for `limit + 1` rows; the extra one only tells that another page follows.
+ * Keyset pages, newest first on (time, key): every listing (messages, dead letters, alerts,
+ * audit) pages this way. A query asks for `limit + 1` rows; the extra one only tells that
+ * another page follows.
  */
-export function checkPageLimit(limit: number, max: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new PulseError('QUERY_INVALID', `limit must be an integer in 1…${max}`);
+export function checkPageLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MaxPageSize) {
+    throw new PulseError('QUERY_INVALID', `limit must be an integer in 1…${MaxPageSize}`);
+  }
+}
+
+/** Dates of a query arrive parsed from a URL: an unparseable one is the caller's error, not the store's. */
+export function checkDates(...dates: Array<Date | undefined>): void {
+  for (const d of dates) {
+    if (d === undefined) continue;
+    if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new PulseError('QUERY_INVALID', 'invalid date');
+  }
 }
 
 /** "(time, key) comes before the cursor's row", spelled so that `time <=` can prune by primary key. */

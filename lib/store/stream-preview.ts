@@ -5,6 +5,7 @@
  * dropped); the exact match runs in JavaScript with the same compiled query the classifier uses.
  */
 import { z } from 'zod';
+import type { PreviewCandidate } from '../contracts/api.ts';
 import { Labels } from '../sentiment.ts';
 import { parseRows, sqlDateTimeText } from './rows.ts';
 import type { SqlClient, SqlParams } from './sql.ts';
@@ -28,28 +29,32 @@ const CandidateRow = z.object({
   label: z.enum(Labels),
   score: z.number(),
 });
-export type Candidate = z.infer<typeof CandidateRow>;
 
 /** multiSearchAny takes at most 255 needles; a query with more triggers is narrowed by none. */
 const maxNeedles = 255;
 
-export async function previewCandidates(sql: SqlClient, q: CandidatesQuery): Promise<Candidate[]> {
-  const params: SqlParams = { from: q.from, to: q.to, limit: q.limit };
-  const where = ["ts >= {from:DateTime64(3, 'UTC')}", "ts < {to:DateTime64(3, 'UTC')}"];
-  if (q.needles.length && q.needles.length <= maxNeedles) {
-    where.push(String.raw`multiSearchAny(replaceRegexpAll(normalizeUTF8NFKD(lowerUTF8(text)), '\p{Mn}', ''), {needles:Array(String)})`);
-    params.needles = q.needles;
+export class PreviewRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /** Stored messages that may match a stream being previewed, newest first. */
+  async candidates(q: CandidatesQuery): Promise<PreviewCandidate[]> {
+    const params: SqlParams = { from: q.from, to: q.to, limit: q.limit };
+    const where = ["ts >= {from:DateTime64(3, 'UTC')}", "ts < {to:DateTime64(3, 'UTC')}"];
+    if (q.needles.length && q.needles.length <= maxNeedles) {
+      where.push(String.raw`multiSearchAny(replaceRegexpAll(normalizeUTF8NFKD(lowerUTF8(text)), '\p{Mn}', ''), {needles:Array(String)})`);
+      params.needles = q.needles;
+    }
+    if (q.sources.length) {
+      where.push('source IN {sources:Array(String)}');
+      params.sources = q.sources;
+    }
+    const rows = await this.sql.query(
+      `SELECT id, ts, source, text, toString(label) AS label, score FROM messages FINAL
+       WHERE ${where.join(' AND ')}
+       ORDER BY ts DESC, id DESC
+       LIMIT {limit:UInt32}`,
+      params,
+    );
+    return parseRows(CandidateRow, rows);
   }
-  if (q.sources.length) {
-    where.push('source IN {sources:Array(String)}');
-    params.sources = q.sources;
-  }
-  const rows = await sql.query(
-    `SELECT id, ts, source, text, toString(label) AS label, score FROM messages FINAL
-     WHERE ${where.join(' AND ')}
-     ORDER BY ts DESC, id DESC
-     LIMIT {limit:UInt32}`,
-    params,
-  );
-  return parseRows(CandidateRow, rows);
 }

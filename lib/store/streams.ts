@@ -45,37 +45,42 @@ function fromRow(r: StreamRow): StreamRecord {
   };
 }
 
-export async function insertStreamVersion(sql: SqlClient, s: StreamRecord): Promise<void> {
-  const row = {
-    id: s.id,
-    version: s.version,
-    name: s.name,
-    query: s.query,
-    sources: s.sources,
-    rule: JSON.stringify(s.rule),
-    channels: JSON.stringify(s.channels),
-    created_at: sqlDateTime(new Date(s.updatedAt)),
-    deleted: s.deleted ? 1 : 0,
-  } satisfies Record<keyof StreamRow, unknown>;
-  await sql.insert('streams', [row]);
-}
+export class StreamRepository {
+  constructor(private readonly sql: SqlClient) {}
 
-/** The current version of every stream that is not deleted, by name. */
-export async function listStreams(sql: SqlClient): Promise<StreamRecord[]> {
-  // FINAL: the highest version per id even before a merge collapsed the older ones.
-  const rows = await sql.query(`SELECT ${columns} FROM streams FINAL WHERE deleted = 0 ORDER BY name, id`);
-  return parseRows(StreamRow, rows).map(fromRow);
-}
+  /** Writes a new version of a stream (its `version` must be above every stored one). */
+  async insertVersion(s: StreamRecord): Promise<void> {
+    const row = {
+      id: s.id,
+      version: s.version,
+      name: s.name,
+      query: s.query,
+      sources: s.sources,
+      rule: JSON.stringify(s.rule),
+      channels: JSON.stringify(s.channels),
+      created_at: sqlDateTime(new Date(s.updatedAt)),
+      deleted: s.deleted ? 1 : 0,
+    } satisfies Record<keyof StreamRow, unknown>;
+    await this.sql.insert('streams', [row]);
+  }
 
-/** The current version of one stream, deleted or not; undefined if the id was never used. */
-export async function getStream(sql: SqlClient, id: string): Promise<StreamRecord | undefined> {
-  const rows = await sql.query(`SELECT ${columns} FROM streams FINAL WHERE id = {id:String}`, { id });
-  const [row] = parseRows(StreamRow, rows);
-  return row && fromRow(row);
-}
+  /** The current version of every stream that is not deleted, by name. */
+  async list(): Promise<StreamRecord[]> {
+    // FINAL: the highest version per id even before a merge collapsed the older ones.
+    const rows = await this.sql.query(`SELECT ${columns} FROM streams FINAL WHERE deleted = 0 ORDER BY name, id`);
+    return parseRows(StreamRow, rows).map(fromRow);
+  }
 
-/** Every version of one stream, newest first. */
-export async function streamVersions(sql: SqlClient, id: string): Promise<StreamRecord[]> {
-  const rows = await sql.query(`SELECT ${columns} FROM streams WHERE id = {id:String} ORDER BY version DESC`, { id });
-  return parseRows(StreamRow, rows).map(fromRow);
+  /** The current version of one stream, deleted or not; undefined if the id was never used. */
+  async get(id: string): Promise<StreamRecord | undefined> {
+    const rows = await this.sql.query(`SELECT ${columns} FROM streams FINAL WHERE id = {id:String}`, { id });
+    const [row] = parseRows(StreamRow, rows);
+    return row && fromRow(row);
+  }
+
+  /** Every version of one stream, newest first. */
+  async versions(id: string): Promise<StreamRecord[]> {
+    const rows = await this.sql.query(`SELECT ${columns} FROM streams WHERE id = {id:String} ORDER BY version DESC`, { id });
+    return parseRows(StreamRow, rows).map(fromRow);
+  }
 }

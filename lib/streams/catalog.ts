@@ -5,32 +5,30 @@
  * silently overwriting their edit.
  */
 import { PulseError } from '../errors.ts';
-import type { Store } from '../store/index.ts';
+import type { StreamRepository } from '../store/streams.ts';
 import { checkStream, streamIdFromName, type StreamRecord } from './stream.ts';
 
 /** Sees a version before it is written (and the one it replaces); throws to refuse it. */
 type Approve = (next: StreamRecord, current: StreamRecord | undefined) => void;
 
-type StreamStore = Pick<Store, 'listStreams' | 'getStream' | 'streamVersions' | 'insertStreamVersion'>;
-
 export class StreamCatalog {
   constructor(
-    private readonly store: StreamStore,
+    private readonly store: Pick<StreamRepository, 'list' | 'get' | 'versions' | 'insertVersion'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   list(): Promise<StreamRecord[]> {
-    return this.store.listStreams();
+    return this.store.list();
   }
 
   async get(id: string): Promise<StreamRecord> {
-    const stream = await this.store.getStream(id);
+    const stream = await this.store.get(id);
     if (!stream || stream.deleted) throw new PulseError('NOT_FOUND', `no stream ${JSON.stringify(id)}`);
     return stream;
   }
 
   async versions(id: string): Promise<StreamRecord[]> {
-    const versions = await this.store.streamVersions(id);
+    const versions = await this.store.versions(id);
     if (!versions.length) throw new PulseError('NOT_FOUND', `no stream ${JSON.stringify(id)}`);
     return versions;
   }
@@ -42,7 +40,7 @@ export class StreamCatalog {
   async create(input: unknown, approve?: Approve): Promise<StreamRecord> {
     const checked = checkStream(input);
     const id = checked.id ?? streamIdFromName(checked.name);
-    const existing = await this.store.getStream(id);
+    const existing = await this.store.get(id);
     if (existing && !existing.deleted) {
       throw new PulseError('CONFLICT', `a stream with id ${JSON.stringify(id)} exists; choose another id or name`);
     }
@@ -73,7 +71,7 @@ export class StreamCatalog {
   private async write(stream: Omit<StreamRecord, 'updatedAt'>, approve?: Approve, current?: StreamRecord): Promise<StreamRecord> {
     const record: StreamRecord = { ...stream, updatedAt: this.now().toISOString() };
     approve?.(record, current);
-    await this.store.insertStreamVersion(record);
+    await this.store.insertVersion(record);
     return record;
   }
 }

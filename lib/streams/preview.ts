@@ -9,10 +9,10 @@ import type { Severity } from '../alerts/alert.ts';
 import { parseAlertRule } from '../anomaly/rules.ts';
 import { StreamDetector, type AlertKind, type Decision } from '../anomaly/stream-detector.ts';
 import { alertReason } from '../anomaly/to-alert.ts';
+import type { PreviewCandidate } from '../contracts/api.ts';
 import { PulseError } from '../errors.ts';
 import type { Label } from '../sentiment.ts';
-import type { Store } from '../store/index.ts';
-import type { Candidate } from '../store/stream-preview.ts';
+import type { PreviewRepository } from '../store/stream-preview.ts';
 import { compileQuery } from './compile.ts';
 import { parseQuery } from './query.ts';
 import { analyze } from './text.ts';
@@ -47,7 +47,7 @@ export interface PreviewResult {
   /** Per hour: matching messages and their mean score. */
   hours: Array<{ t: string; count: number; meanScore: number }>;
   /** The newest matching messages. */
-  sample: Candidate[];
+  sample: PreviewCandidate[];
   alerts: PreviewAlert[];
 }
 
@@ -59,7 +59,7 @@ export interface PreviewOptions {
   sampleSize?: number;
 }
 
-export async function previewStream(store: Pick<Store, 'previewCandidates'>, input: unknown, options: PreviewOptions = {}): Promise<PreviewResult> {
+export async function previewStream(previews: Pick<PreviewRepository, 'candidates'>, input: unknown, options: PreviewOptions = {}): Promise<PreviewResult> {
   const parsed = PreviewInputSchema.safeParse(input);
   if (!parsed.success) {
     throw new PulseError('BODY_INVALID', `invalid preview: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
@@ -70,7 +70,7 @@ export async function previewStream(store: Pick<Store, 'previewCandidates'>, inp
   const now = options.now ?? Date.now();
   const from = new Date(now - (options.hours ?? 24) * 3_600_000);
   const maxCandidates = options.maxCandidates ?? 200_000;
-  const candidates = await store.previewCandidates({
+  const candidates = await previews.candidates({
     // Tag triggers are keyed `#name` / `@name`; their names are words of the text as well.
     needles: [...new Set(compiled.triggers.map((t) => t.replace(/^[#@]/, '')))],
     sources,

@@ -7,7 +7,7 @@
  */
 import { log } from '../log.ts';
 import type { RawMessage } from '../message.ts';
-import type { Store } from '../store/index.ts';
+import type { StreamRepository } from '../store/streams.ts';
 import { StreamCompiler, noStreams, type StreamMatcher } from './matcher.ts';
 import type { StreamRecord } from './stream.ts';
 
@@ -26,10 +26,10 @@ export class StreamRegistry implements StreamMatcher {
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly store: Pick<Store, 'listStreams'>) {}
+  private constructor(private readonly store: Pick<StreamRepository, 'list'>) {}
 
   /** Reads the streams once (a store that does not answer fails the start) and keeps polling. */
-  static async start(store: Pick<Store, 'listStreams'>, options: StreamRegistryOptions): Promise<StreamRegistry> {
+  static async start(store: Pick<StreamRepository, 'list'>, options: StreamRegistryOptions): Promise<StreamRegistry> {
     const registry = new StreamRegistry(store);
     await registry.refresh();
     registry.timer = setInterval(() => {
@@ -58,7 +58,7 @@ export class StreamRegistry implements StreamMatcher {
 
   /** Reads the store now; also what the poll runs. */
   async refresh(): Promise<void> {
-    const streams = await this.store.listStreams();
+    const streams = await this.store.list();
     const fingerprint = streams.map((s) => `${s.id}@${s.version}`).join(' ');
     if (fingerprint === this.fingerprint) return;
     const update = this.compiler.update(streams.map((s) => ({ id: s.id, version: s.version, query: s.query, sources: s.sources })));

@@ -4,8 +4,8 @@ import type { AccessControl } from '../../lib/auth/access.ts';
 import { describePrincipal, Roles, Scopes } from '../../lib/auth/roles.ts';
 import type { Audit } from '../../lib/audit.ts';
 import { PulseError } from '../../lib/errors.ts';
-import type { Store } from '../../lib/store/index.ts';
-import type { Call } from '../app.ts';
+import type { AuditRepository } from '../../lib/store/index.ts';
+import type { Call } from '../route.ts';
 import { parseQuery, readJson, sendJson, TimeParam } from '../respond.ts';
 
 const NewKey = z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(Scopes)).min(1).max(Scopes.length) }).strict();
@@ -28,7 +28,7 @@ function body<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   return parsed.data;
 }
 
-export function adminRoutes(access: AccessControl, store: Pick<Store, 'audit'>, audit: Audit) {
+export function adminRoutes(access: AccessControl, auditLog: Pick<AuditRepository, 'list'>, audit: Audit) {
   return {
     listKeys: async ({ res }: Call) => sendJson(res, 200, { keys: access.listKeys() }),
     createKey: async ({ req, res, ctx }: Call) => {
@@ -61,6 +61,6 @@ export function adminRoutes(access: AccessControl, store: Pick<Store, 'audit'>, 
       await audit.record(ctx, 'user.update', { kind: 'user', id: user.id }, detail);
       sendJson(res, 200, { user });
     },
-    audit: async ({ res, url }: Call) => sendJson(res, 200, await store.audit(parseQuery(AuditQuery, url.searchParams))),
+    audit: async ({ res, url }: Call) => sendJson(res, 200, await auditLog.list(parseQuery(AuditQuery, url.searchParams))),
   };
 }

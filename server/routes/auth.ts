@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Audit } from '../../lib/audit.ts';
 import { PulseError, isPulseError } from '../../lib/errors.ts';
 import type { TokenBuckets } from '../../lib/limits.ts';
-import type { Call } from '../app.ts';
+import type { Call } from '../route.ts';
 import { cookieValue, SessionCookie, type RequestAuth } from '../auth.ts';
 import { readJson, sendJson } from '../respond.ts';
 

@@ -1,6 +1,7 @@
 /** `GET /api/health`: ok / degraded / error, and why, per dependency. */
 import type { ServerResponse } from 'node:http';
-import { Topics, type Bus } from '../../lib/bus/bus.ts';
+import type { Bus } from '../../lib/bus/bus.ts';
+import { Topics } from '../../lib/bus/topics.ts';
 import { ClassifierGroup } from '../../lib/classifier.ts';
 import type { Store } from '../../lib/store/index.ts';
 import type { ClassifierInfo } from '../../models/runtime/classifier.ts';

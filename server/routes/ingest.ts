@@ -5,7 +5,7 @@
  */
 import { MaxBodyBytes, parseBody, type Ingestor } from '../../lib/ingest.ts';
 import type { BacklogGate, TokenBuckets } from '../../lib/limits.ts';
-import type { Call } from '../app.ts';
+import type { Call } from '../route.ts';
 import { quotaKey, type RequestContext } from '../auth.ts';
 import { readBody, sendJson } from '../respond.ts';
 

@@ -1,9 +1,10 @@
 /** The read API the dashboard and checks use: `/api/stats`, `/api/messages` and `/api/dlq`. */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { Buckets, MaxBuckets, type Bucket } from '../../lib/contracts/api.ts';
 import { PulseError } from '../../lib/errors.ts';
 import { Labels } from '../../lib/sentiment.ts';
-import { Buckets, MaxBuckets, type Bucket, type Store } from '../../lib/store/index.ts';
+import type { DeadLetterRepository, MessageRepository, StatsRepository } from '../../lib/store/index.ts';
 import { parseQuery, sendJson, TimeParam } from '../respond.ts';
 
 const hourMs = 3_600_000;
@@ -21,7 +22,7 @@ function defaultBucket(rangeMs: number): Bucket {
   return (Object.keys(Buckets) as Bucket[]).find((b) => rangeMs / (Buckets[b] * 1000) <= 1000) ?? '1h';
 }
 
-export async function statsRoute(store: Store, search: URLSearchParams, res: ServerResponse): Promise<void> {
+export async function statsRoute(stats: Pick<StatsRepository, 'buckets'>, search: URLSearchParams, res: ServerResponse): Promise<void> {
   const q = parseQuery(StatsQuery, search);
   const to = q.to ?? new Date();
   const from = q.from ?? new Date(to.getTime() - hourMs);
@@ -30,7 +31,7 @@ export async function statsRoute(store: Store, search: URLSearchParams, res: Ser
   if ((to.getTime() - from.getTime()) / (Buckets[bucket] * 1000) > MaxBuckets) {
     throw new PulseError('QUERY_INVALID', `more than ${MaxBuckets} buckets of ${bucket}; use a larger bucket or a shorter range`);
   }
-  const buckets = await store.stats({
+  const buckets = await stats.buckets({
     ...(q.stream ? { stream: q.stream } : {}), ...(q.source ? { source: q.source } : {}), from, to, bucket,
   });
   sendJson(res, 200, { from: from.toISOString(), to: to.toISOString(), bucket, buckets });
@@ -47,9 +48,9 @@ const MessagesQuery = z.object({
   cursor: z.string().min(1).max(512).optional(),
 });
 
-export async function messagesRoute(store: Store, search: URLSearchParams, res: ServerResponse): Promise<void> {
+export async function messagesRoute(messages: Pick<MessageRepository, 'list'>, search: URLSearchParams, res: ServerResponse): Promise<void> {
   const q = parseQuery(MessagesQuery, search);
-  sendJson(res, 200, await store.messages(q));
+  sendJson(res, 200, await messages.list(q));
 }
 
 const DeadLettersQuery = z.object({
@@ -58,6 +59,6 @@ const DeadLettersQuery = z.object({
   cursor: z.string().min(1).max(512).optional(),
 });
 
-export async function deadLettersRoute(store: Store, search: URLSearchParams, res: ServerResponse): Promise<void> {
-  sendJson(res, 200, await store.deadLetters(parseQuery(DeadLettersQuery, search)));
+export async function deadLettersRoute(deadLetters: Pick<DeadLetterRepository, 'list'>, search: URLSearchParams, res: ServerResponse): Promise<void> {
+  sendJson(res, 200, await deadLetters.list(parseQuery(DeadLettersQuery, search)));
 }

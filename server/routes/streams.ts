@@ -11,8 +11,8 @@ import { PulseError } from '../../lib/errors.ts';
 import type { StreamCatalog } from '../../lib/streams/catalog.ts';
 import { previewStream } from '../../lib/streams/preview.ts';
 import { publicStream, type PublicStream, type StreamRecord } from '../../lib/streams/stream.ts';
-import type { Store } from '../../lib/store/index.ts';
-import type { Call } from '../app.ts';
+import type { PreviewRepository } from '../../lib/store/index.ts';
+import type { Call } from '../route.ts';
 import { readJson, sendJson } from '../respond.ts';
 
 /** A stream's JSON is small; a preview body is one stream. */
@@ -51,7 +51,7 @@ function credentialsReplaced(before: StreamRecord, after: StreamRecord): string[
   });
 }
 
-export function streamRoutes(catalog: StreamCatalog, store: Pick<Store, 'previewCandidates'>, audit: Audit) {
+export function streamRoutes(catalog: StreamCatalog, previews: Pick<PreviewRepository, 'candidates'>, audit: Audit) {
   /** Refuses a write that would change the channels without the admin permission, before it is stored. */
   const checkChannels = (call: Call, before: StreamRecord | undefined, after: StreamRecord) => {
     if (call.ctx.principal && !can(call.ctx.principal, 'admin') && channelsChanged(before, after)) {
@@ -92,7 +92,7 @@ export function streamRoutes(catalog: StreamCatalog, store: Pick<Store, 'preview
       sendJson(res, 200, { versions: (await catalog.versions(param)).map((v) => ({ ...publicStream(v), deleted: v.deleted })) });
     },
     preview: async ({ req, res }: Call) => {
-      sendJson(res, 200, await previewStream(store, await readJson(req, maxBodyBytes)));
+      sendJson(res, 200, await previewStream(previews, await readJson(req, maxBodyBytes)));
     },
   };
 }

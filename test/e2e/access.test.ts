@@ -193,7 +193,7 @@ describe('access control in a real browser (authentication enforced)', { timeout
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const opened = Date.now() - 60_000;
-    await pulse.store.insertAlert(
+    await pulse.store.alerts.insert(
       alertFixture({
         id: alertId(streamId, 'sentiment', 'negative', opened),
         stream: streamId,

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Alert } from '../../lib/alerts/alert.ts';
 import { alertId } from '../../lib/anomaly/stream-detector.ts';
-import { AllStreamsId } from '../../lib/live/protocol.ts';
+import { AllStreamsId } from '../../lib/contracts/api.ts';
 import type { PublicStream } from '../../lib/streams/stream.ts';
 import type { Pulse } from '../../server/pulse.ts';
 import { alertFixture } from '../support/alert-fixture.ts';
@@ -116,7 +116,7 @@ describe('streams and alerts pages in a real browser (embedded runtime)', { time
 
   it('lists an alert with its reason and acknowledges it', async () => {
     const alert = openAlert('zorblax-launch', 'sentiment', 60_000, "Sentiment of 'Zorblax launch' fell from +0.21 to −0.12 (z −4.3) over 30 s, 412 messages");
-    await pulse.store.insertAlert(alert);
+    await pulse.store.alerts.insert(alert);
 
     await page.goto(`${pulse.url}/alerts?stream=zorblax-launch`);
     const row = page.locator(`tbody[data-alert-id="${alert.id}"]`);
@@ -142,7 +142,7 @@ describe('streams and alerts pages in a real browser (embedded runtime)', { time
 
   it('shows an open alert in the overview banner until it is acknowledged', async () => {
     const alert = openAlert(AllStreamsId, 'volume', 30_000, 'Volume of all messages rose to 12.0 msgs/s from 0.2 (z +9.1) over 10 s');
-    await pulse.store.insertAlert(alert);
+    await pulse.store.alerts.insert(alert);
 
     await page.goto(`${pulse.url}/?window=5m`);
     const banner = page.getByTestId('alert-banner');

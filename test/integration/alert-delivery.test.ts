@@ -15,7 +15,7 @@ import { AlertDelivery, type DeliveryPolicy } from '../../lib/alerts/delivery.ts
 import { isPulseError } from '../../lib/errors.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { ChdbClient } from '../../lib/store/chdb.ts';
-import { Store } from '../../lib/store/index.ts';
+import { openStore, type Store } from '../../lib/store/index.ts';
 import type { SqlClient } from '../../lib/store/sql.ts';
 import { alertFixture } from '../support/alert-fixture.ts';
 import { Receiver } from '../support/http-receiver.ts';
@@ -40,7 +40,7 @@ function channel(config: ChannelConfig, allowPrivate = true): AlertChannel {
 const webhook = (p = '/hook', allowPrivate = true) => channel({ kind: 'webhook', url: receiver.url(p), secret }, allowPrivate);
 
 function delivery(policy: Partial<DeliveryPolicy> = fast): AlertDelivery {
-  return new AlertDelivery({ store, metrics, policy });
+  return new AlertDelivery({ deliveries: store.deliveries, metrics, policy });
 }
 
 async function counted(channelKind: string, result: string): Promise<number> {
@@ -49,7 +49,7 @@ async function counted(channelKind: string, result: string): Promise<number> {
 }
 
 before(async () => {
-  store = await Store.open({ kind: 'chdb', dataDir, retentionDays: 30 });
+  store = await openStore({ kind: 'chdb', dataDir, retentionDays: 30 });
   receiver = await Receiver.start();
   metrics = createMetrics();
 });
@@ -76,7 +76,7 @@ describe('alert delivery', () => {
       assert.ok(verifyWebhookSignature({ secret, body: r.body, signature: r.headers['x-pulse-signature'] as string, timestamp: r.headers['x-pulse-timestamp'] as string }));
     }
 
-    const rows = await store.listDeliveries(alert.id);
+    const rows = await store.deliveries.listForAlert(alert.id);
     assert.equal(rows.length, 2);
     const [latest, earliest] = rows;
     assert.deepEqual(
@@ -103,7 +103,7 @@ describe('alert delivery', () => {
     const [result] = await delivery().deliver(alert, 'updated', [webhook()]);
     assert.deepEqual({ status: result?.status, attempts: result?.attempts, httpStatus: result?.httpStatus }, { status: 'failed', attempts: 1, httpStatus: 400 });
     assert.equal(receiver.requests.length - before, 1);
-    const rows = await store.listDeliveries(alert.id);
+    const rows = await store.deliveries.listForAlert(alert.id);
     assert.deepEqual(rows.map((r) => [r.attempt, r.status, r.httpStatus, r.event]), [[1, 'failed', 400, 'updated']]);
   });
 
@@ -116,7 +116,7 @@ describe('alert delivery', () => {
     assert.equal(result?.attempts, 2);
     const [a, b] = receiver.requests.slice(-2);
     assert.ok(b!.at - a!.at >= 950, `second attempt ${b!.at - a!.at} ms after the first`);
-    const rows = await store.listDeliveries(alert.id);
+    const rows = await store.deliveries.listForAlert(alert.id);
     assert.deepEqual(rows.map((r) => [r.attempt, r.status, r.httpStatus]), [[2, 'ok', 200], [1, 'failed', 429]]);
   });
 
@@ -140,7 +140,7 @@ describe('alert delivery', () => {
     assert.equal(result?.status, 'failed');
     assert.equal(result?.attempts, 2);
     assert.ok(took >= 400 && took < 2_000, `took ${took} ms`);
-    const rows = await store.listDeliveries(alert.id);
+    const rows = await store.deliveries.listForAlert(alert.id);
     assert.deepEqual(rows.map((r) => [r.attempt, r.status, r.httpStatus, r.error]), [
       [2, 'failed', undefined, 'no answer within 200 ms; gave up after 2 attempts'],
       [1, 'failed', undefined, 'no answer within 200 ms'],
@@ -149,7 +149,7 @@ describe('alert delivery', () => {
 
   it('delivers each channel on its own: a hanging, a refused and a failing one do not hold up the others', async () => {
     receiver.script = (req) => (req.path === '/down' ? { status: 503 } : req.path === '/slow' ? 'hang' : { status: 200 });
-    const published: string[] = [];
+    const published: unknown[] = [];
     const dashboard = createChannel({ kind: 'dashboard' }, { bus: { publish: async (_t, records) => void published.push(...records.map((r) => r.value)) }, allowPrivate: false });
     const alert = nextAlert();
     const okBefore = await counted('slack', 'ok');
@@ -171,7 +171,7 @@ describe('alert delivery', () => {
     assert.match(results[2]!.error!, /127\.0\.0\.1 is a private/);
     assert.ok(!receiver.requests.some((r) => r.path === '/private'), 'a refused URL is never contacted');
 
-    const rows = await store.listDeliveries(alert.id);
+    const rows = await store.deliveries.listForAlert(alert.id);
     const summary = (channelKind: string, status: string) => rows.filter((r) => r.channel === channelKind && r.status === status).length;
     assert.equal(rows.length, 3 + 3 + 1 + 1 + 1);
     assert.equal(summary('webhook', 'refused'), 1);
@@ -223,6 +223,6 @@ describe('alert_deliveries table', () => {
   });
 
   it('lists nothing for an alert without deliveries', async () => {
-    assert.deepEqual(await store.listDeliveries('no-such-alert'), []);
+    assert.deepEqual(await store.deliveries.listForAlert('no-such-alert'), []);
   });
 });

@@ -16,11 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyWebhookSignature, type WebhookPayload } from '../../lib/alerts/channels/index.ts';
-import { Rng } from '../../lib/anomaly/rng.ts';
+import { Rng } from '../../harness/anomaly/rng.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { startPulse, type Pulse } from '../../server/pulse.ts';
 import { Receiver } from '../support/http-receiver.ts';
-import { startKafkaMock } from '../support/kafka-mock.ts';
+import { startKafkaMock } from '../../harness/kafka-mock.ts';
 import { waitFor } from '../support/wait.ts';
 
 const secret = 'e2e-secret-0123456789';

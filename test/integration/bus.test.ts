@@ -1,34 +1,48 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isPulseError } from '../../lib/errors.ts';
-import { Topics, type Bus, type ConsumeOptions, type InRecord, type OutRecord, type Subscription } from '../../lib/bus/bus.ts';
-import { KafkaBus } from '../../lib/bus/kafka.ts';
-import { MemoryBus } from '../../lib/bus/memory.ts';
-import { startKafkaMock } from '../support/kafka-mock.ts';
+import type { Bus, BusTransport, ConsumeOptions, InRecord, OutRecord, RawInRecord, RawOutRecord, Subscription } from '../../lib/bus/bus.ts';
+import { KafkaTransport } from '../../lib/bus/kafka.ts';
+import { MemoryTransport } from '../../lib/bus/memory.ts';
+import { Topics, type Topic } from '../../lib/bus/topics.ts';
+import { TypedBus } from '../../lib/bus/typed-bus.ts';
+import type { RawMessage } from '../../lib/message.ts';
+import { startKafkaMock } from '../../harness/kafka-mock.ts';
 import { waitFor } from '../support/wait.ts';
 
 interface Opened {
-  bus: Bus;
+  transport: BusTransport;
   dispose(): Promise<void>;
 }
 
-/** `n` records over `keys` keys; each value says its key and its sequence number within it. */
-function makeRecords(n: number, keys: number, prefix = 'm'): OutRecord[] {
+type RawRecord = InRecord<typeof Topics.raw>;
+
+/** A message for `pulse.messages.raw` whose text says its key and sequence number (`key#seq`). */
+function message(key: string, seq: number): RawMessage {
+  const at = new Date().toISOString();
+  return { id: `${key}#${seq}`, ts: at, receivedAt: at, source: 'bus-test', text: `${key}#${seq}` };
+}
+
+/** `n` records over `keys` keys, numbered within each key. */
+function makeRecords(n: number, keys: number, prefix = 'm'): OutRecord<RawMessage>[] {
   return Array.from({ length: n }, (_, i) => {
     const key = `${prefix}-${i % keys}`;
-    return { key, value: `${key}#${Math.floor(i / keys)}` };
+    return { key, value: message(key, Math.floor(i / keys)) };
   });
 }
 
-const idOf = (r: InRecord) => `${r.partition}:${r.offset}`;
+/** The same records as a transport carries them. */
+const encoded = (records: OutRecord<RawMessage>[]): RawOutRecord[] => records.map(({ key, value }) => ({ key, value: JSON.stringify(value) }));
+
+const idOf = (r: { partition: number; offset: string }) => `${r.partition}:${r.offset}`;
 
 /** A handler that keeps every batch it was given. */
-function collector() {
-  const batches: InRecord[][] = [];
+function collector<R = RawRecord>() {
+  const batches: R[][] = [];
   return {
     batches,
     records: () => batches.flat(),
-    handler: async (records: InRecord[]) => void batches.push(records),
+    handler: async (records: R[]) => void batches.push(records),
   };
 }
 
@@ -39,26 +53,39 @@ function gate() {
   return { opened, open };
 }
 
-type Consume = (group: string, handler: (records: InRecord[]) => Promise<void>, maxBatch?: number, start?: ConsumeOptions['start']) => Promise<Subscription>;
+type Consume = (group: string, handler: (records: RawRecord[]) => Promise<void>, maxBatch?: number, start?: ConsumeOptions<typeof Topics.raw>['start']) => Promise<Subscription>;
+
+interface Extras {
+  /** The transport under `bus`: publishes what the types would not let through. */
+  transport: BusTransport;
+  /** Joins any topic; the member stops with the test. */
+  join<T extends Topic>(options: ConsumeOptions<T>): Promise<Subscription>;
+}
 
 /**
- * One contract, two implementations: everything a consumer may rely on (DESIGN.md →
- * Delivery guarantee) holds the same on the in-process bus and on Kafka. Each test gets a
- * fresh bus (for Kafka, a fresh mock cluster), so offsets and lag start from zero, and the
- * tests run concurrently: on the mock, a group's first join alone takes 3 s.
+ * One contract, two transports: everything a consumer may rely on (DESIGN.md → Delivery
+ * guarantee) holds the same on the typed bus over the in-process transport and over Kafka.
+ * Each test gets a fresh bus (for Kafka, a fresh mock cluster), so offsets and lag start from
+ * zero, and the tests run concurrently: on the mock, a group's first join alone takes 3 s.
  */
 function busContract(name: string, open: () => Promise<Opened>, waitMs: number): void {
-  const test = (title: string, body: (bus: Bus, consume: Consume) => Promise<void>) =>
+  const test = (title: string, body: (bus: Bus, consume: Consume, extras: Extras) => Promise<void>) =>
     it(title, { timeout: 20_000 }, async () => {
-      const { bus, dispose } = await open();
+      const { transport, dispose } = await open();
+      const bus = new TypedBus(transport);
       const subs: Subscription[] = [];
+      const join = async <T extends Topic>(options: ConsumeOptions<T>) => {
+        const sub = await bus.consume(options);
+        subs.push(sub);
+        return sub;
+      };
       try {
         await bus.start();
-        await body(bus, async (group, handler, maxBatch = 16, start) => {
-          const sub = await bus.consume({ group, topic: Topics.raw, maxBatch, maxWaitMs: waitMs, handler, start });
-          subs.push(sub);
-          return sub;
-        });
+        await body(
+          bus,
+          (group, handler, maxBatch = 16, start) => join({ group, topic: Topics.raw, maxBatch, maxWaitMs: waitMs, handler, start }),
+          { transport, join },
+        );
       } finally {
         await Promise.all(subs.map((s) => s.stop()));
         await dispose();
@@ -80,7 +107,7 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
         assert.ok(r.key);
         assert.equal(partitionOfKey.get(r.key) ?? r.partition, r.partition, `key ${r.key} on two partitions`);
         partitionOfKey.set(r.key, r.partition);
-        seqs.set(r.key, [...(seqs.get(r.key) ?? []), Number(r.value.split('#')[1])]);
+        seqs.set(r.key, [...(seqs.get(r.key) ?? []), Number(r.value.text.split('#')[1])]);
       }
       for (const [key, list] of seqs) assert.deepEqual(list, Array.from({ length: 10 }, (_, i) => i), `order of ${key}`);
       assert.ok(new Set(partitionOfKey.values()).size > 1, 'keys spread over partitions');
@@ -125,8 +152,8 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
 
     test('delivers the records of a rejected batch again and loses nothing', async (bus, consume) => {
       await bus.publish(Topics.raw, makeRecords(60, 60));
-      const calls: InRecord[][] = [];
-      const failed: InRecord[][] = [];
+      const calls: RawRecord[][] = [];
+      const failed: RawRecord[][] = [];
       await consume('retry', async (records) => {
         calls.push(records);
         if (failed.length < 2) {
@@ -148,11 +175,11 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
     test('hands the batch of a member stopped mid-handler to the other member', async (bus, consume) => {
       const held = gate();
       const subs: Subscription[] = [];
-      let victim: { member: number; batch: InRecord[] } | undefined;
-      const survivor: InRecord[] = [];
+      let victim: { member: number; batch: RawRecord[] } | undefined;
+      const survivor: RawRecord[] = [];
       // A member may work on several partitions at once: the victim's other batches complete.
-      const doneByVictim: InRecord[] = [];
-      const member = (id: number) => async (records: InRecord[]) => {
+      const doneByVictim: RawRecord[] = [];
+      const member = (id: number) => async (records: RawRecord[]) => {
         if (!victim) {
           victim = { member: id, batch: records };
           await held.opened; // still "writing" when its member stops
@@ -214,83 +241,132 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
         (err) => isPulseError(err, 'BUS_OPTIONS_INVALID'),
       );
     });
+
+    test('hands the handler only the records that decode; the others become dead letters on pulse.dlq', async (bus, consume, { transport, join }) => {
+      const handled = collector();
+      const letters = collector<InRecord<typeof Topics.dlq>>();
+      await Promise.all([
+        consume('typed', handled.handler),
+        join({ group: 'dlq-reader', topic: Topics.dlq, maxBatch: 16, maxWaitMs: waitMs, handler: letters.handler }),
+      ]);
+      // Straight onto the transport, as any producer could: the types would not let these through.
+      const notJson = '{"id": "m-0#1", "text":';
+      const noId = { source: 's', text: 'no id' };
+      const valid = (key: string, seq: number): RawOutRecord => ({ key, value: JSON.stringify(message(key, seq)) });
+      await transport.publish(Topics.raw, [
+        valid('m-0', 0),
+        { key: 'broken-json', value: notJson },
+        valid('m-0', 1),
+        valid('m-1', 0),
+        { key: 'broken-schema', value: JSON.stringify(noId) },
+        valid('m-1', 1),
+        valid('m-0', 2),
+      ]);
+      await transport.publish(Topics.dlq, [{ key: 'not-a-letter', value: JSON.stringify({ hello: 'world' }) }]);
+      await waitFor(() => handled.records().length >= 5 && letters.records().length >= 3, 15_000);
+      await waitFor(async () => (await bus.lag('typed', Topics.raw)) === 0, 10_000);
+
+      assert.ok(handled.batches.every((b) => b.length > 0), 'never called with an empty batch');
+      const texts = (key: string) => handled.records().filter((r) => r.key === key).map((r) => r.value.text);
+      assert.deepEqual(texts('m-0'), ['m-0#0', 'm-0#1', 'm-0#2']);
+      assert.deepEqual(texts('m-1'), ['m-1#0', 'm-1#1']);
+      assert.equal(handled.records().length, 5);
+
+      const byId = new Map(letters.records().map((r) => [r.value.id, r.value]));
+      const json = byId.get('broken-json')!;
+      assert.equal(json.stage, 'bus');
+      assert.match(json.reason, /^malformed record on pulse\.messages\.raw \(group typed\): invalid JSON/);
+      assert.equal(json.payload, notJson);
+      const schema = byId.get('broken-schema')!;
+      assert.equal(schema.stage, 'bus');
+      assert.match(schema.reason, /^malformed record on pulse\.messages\.raw \(group typed\): id: .*; ts: /);
+      assert.deepEqual(schema.payload, noId);
+      // On pulse.dlq itself the dead letter takes the unreadable record's place (publishing it would loop).
+      const unreadable = letters.records().find((r) => r.key === 'not-a-letter')!;
+      assert.equal(unreadable.value.stage, 'bus');
+      assert.match(unreadable.value.reason, /^malformed record on pulse\.dlq \(group dlq-reader\): reason: /);
+      assert.deepEqual(unreadable.value.payload, { hello: 'world' });
+      assert.equal(unreadable.value.id, 'not-a-letter');
+      await new Promise((resolve) => setTimeout(resolve, 3 * waitMs));
+      assert.equal(letters.records().length, 3, 'one dead letter per malformed record, none for the dead letters');
+    });
   });
 }
 
 busContract('in-process', async () => {
-  const bus = new MemoryBus({ partitions: 4 });
-  return { bus, dispose: () => bus.close() };
+  const transport = new MemoryTransport({ partitions: 4 });
+  return { transport, dispose: () => transport.close() };
 }, 20);
 
 // librdkafka's mock cluster answers an idle fetch only after the full wait, so keep it short.
 busContract('Kafka (mock cluster)', async () => {
   const mock = await startKafkaMock();
   // Kafka's smallest allowed session timeout: the mock then rebalances after a leave in 5 s, not 29 s.
-  const bus = new KafkaBus({ kind: 'kafka', brokers: mock.brokers, clientId: 'pulse-test', partitions: 4, replicationFactor: 1, sessionTimeoutMs: 6000 });
+  const transport = new KafkaTransport({ kind: 'kafka', brokers: mock.brokers, clientId: 'pulse-test', partitions: 4, replicationFactor: 1, sessionTimeoutMs: 6000 });
   return {
-    bus,
+    transport,
     dispose: async () => {
-      await bus.close();
+      await transport.close();
       await mock.stop();
     },
   };
 }, 100);
 
-describe('in-process bus: memory bounds', () => {
-  const buses: MemoryBus[] = [];
-  const open = (options: ConstructorParameters<typeof MemoryBus>[0]) => {
-    const bus = new MemoryBus(options);
-    buses.push(bus);
-    return bus;
+describe('in-process transport: memory bounds', () => {
+  const transports: MemoryTransport[] = [];
+  const open = (options: ConstructorParameters<typeof MemoryTransport>[0]) => {
+    const transport = new MemoryTransport(options);
+    transports.push(transport);
+    return transport;
   };
-  after(() => Promise.all(buses.map((b) => b.close())));
+  after(() => Promise.all(transports.map((t) => t.close())));
 
   it('keeps only the newest `retention` records of a topic nobody consumes', async () => {
-    const bus = open({ partitions: 1, retention: 10 });
-    await bus.publish(Topics.alerts, makeRecords(100, 5));
-    assert.equal(await bus.lag('late', Topics.alerts), 10);
-    const c = collector();
-    await bus.consume({ group: 'late', topic: Topics.alerts, maxBatch: 100, maxWaitMs: 0, handler: c.handler });
+    const transport = open({ partitions: 1, retention: 10 });
+    await transport.publish(Topics.alerts, encoded(makeRecords(100, 5)));
+    assert.equal(await transport.lag('late', Topics.alerts), 10);
+    const c = collector<RawInRecord>();
+    await transport.consume({ group: 'late', topic: Topics.alerts, maxBatch: 100, maxWaitMs: 0, handler: c.handler });
     await waitFor(() => c.records().length >= 10, 5_000);
     assert.deepEqual(c.records().map((r) => r.offset), Array.from({ length: 10 }, (_, i) => String(90 + i)));
   });
 
   it('drops records once every group has committed them', async () => {
-    const bus = open({ partitions: 2 });
-    await bus.consume({ group: 'a', topic: Topics.scored, maxBatch: 50, maxWaitMs: 0, handler: async () => {} });
-    await bus.consume({ group: 'b', topic: Topics.scored, maxBatch: 50, maxWaitMs: 0, handler: async () => {} });
-    await bus.publish(Topics.scored, makeRecords(100, 10));
-    await waitFor(async () => (await bus.lag('a', Topics.scored)) + (await bus.lag('b', Topics.scored)) === 0, 5_000);
+    const transport = open({ partitions: 2 });
+    await transport.consume({ group: 'a', topic: Topics.scored, maxBatch: 50, maxWaitMs: 0, handler: async () => {} });
+    await transport.consume({ group: 'b', topic: Topics.scored, maxBatch: 50, maxWaitMs: 0, handler: async () => {} });
+    await transport.publish(Topics.scored, encoded(makeRecords(100, 10)));
+    await waitFor(async () => (await transport.lag('a', Topics.scored)) + (await transport.lag('b', Topics.scored)) === 0, 5_000);
     // A group that never consumed starts at the oldest retained record: there is none left.
-    assert.equal(await bus.lag('never', Topics.scored), 0);
+    assert.equal(await transport.lag('never', Topics.scored), 0);
   });
 
   it('keeps what a live group has not committed, beyond the retention limit', async () => {
-    const bus = open({ partitions: 1, retention: 5 });
+    const transport = open({ partitions: 1, retention: 5 });
     const held = gate();
-    await bus.consume({ group: 'slow', topic: Topics.dlq, maxBatch: 1, maxWaitMs: 0, handler: () => held.opened });
-    await bus.publish(Topics.dlq, makeRecords(50, 5));
-    assert.equal(await bus.lag('slow', Topics.dlq), 50);
+    await transport.consume({ group: 'slow', topic: Topics.dlq, maxBatch: 1, maxWaitMs: 0, handler: () => held.opened });
+    await transport.publish(Topics.dlq, encoded(makeRecords(50, 5)));
+    assert.equal(await transport.lag('slow', Topics.dlq), 50);
     held.open();
-    await waitFor(async () => (await bus.lag('slow', Topics.dlq)) === 0, 5_000);
+    await waitFor(async () => (await transport.lag('slow', Topics.dlq)) === 0, 5_000);
   });
 
   it('waits up to maxWaitMs for a batch to fill, and not at all once it is full', async () => {
-    const bus = open({ partitions: 1 });
-    const c = collector();
-    await bus.consume({ group: 'fill', topic: Topics.raw, maxBatch: 3, maxWaitMs: 150, handler: c.handler });
-    for (const r of makeRecords(3, 3)) await bus.publish(Topics.raw, [r]);
+    const transport = open({ partitions: 1 });
+    const c = collector<RawInRecord>();
+    await transport.consume({ group: 'fill', topic: Topics.raw, maxBatch: 3, maxWaitMs: 150, handler: c.handler });
+    for (const r of encoded(makeRecords(3, 3))) await transport.publish(Topics.raw, [r]);
     await waitFor(() => c.batches.length >= 1, 100); // well before maxWaitMs: the batch is full
     const started = Date.now();
-    await bus.publish(Topics.raw, makeRecords(1, 1, 'late'));
+    await transport.publish(Topics.raw, encoded(makeRecords(1, 1, 'late')));
     await waitFor(() => c.batches.length >= 2, 5_000);
     assert.ok(Date.now() - started >= 140, 'a lone record waits for company');
     assert.deepEqual(c.batches.map((b) => b.length), [3, 1]);
   });
 
   it('refuses to work once closed', async () => {
-    const bus = open({});
-    await bus.close();
-    await assert.rejects(bus.publish(Topics.raw, makeRecords(1, 1)), (err) => isPulseError(err, 'BUS_CLOSED'));
+    const transport = open({});
+    await transport.close();
+    await assert.rejects(transport.publish(Topics.raw, encoded(makeRecords(1, 1))), (err) => isPulseError(err, 'BUS_CLOSED'));
   });
 });

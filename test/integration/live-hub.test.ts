@@ -7,10 +7,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { dashboardChannel } from '../../lib/alerts/channels/dashboard.ts';
-import { Topics } from '../../lib/bus/bus.ts';
-import { MemoryBus } from '../../lib/bus/memory.ts';
+import { MemoryTransport } from '../../lib/bus/memory.ts';
+import { Topics } from '../../lib/bus/topics.ts';
+import { TypedBus } from '../../lib/bus/typed-bus.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { AllStreamsId, type ClientEvent, type LiveAlert, type ServerEvent, type ServerEventOf } from '../../lib/live/protocol.ts';
+import { AllStreamsId } from '../../lib/contracts/api.ts';
+import type { ClientEvent, LiveAlert, ServerEvent, ServerEventOf } from '../../lib/contracts/live.ts';
 import type { ScoredMessage } from '../../lib/message.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { Labels, predictionFromProbs, type Label } from '../../lib/sentiment.ts';
@@ -145,7 +147,7 @@ describe('live hub on the embedded runtime', () => {
     }
 
     // A redelivered classifier batch publishes the same scored messages again: not counted.
-    await pulse.bus.publish(Topics.scored, stored.map((m) => ({ key: m.id, value: JSON.stringify(m) })));
+    await pulse.bus.publish(Topics.scored, stored.map((m) => ({ key: m.id, value: m })));
     await sleep(500);
     assert.equal(client.tickTotals().count, n);
     assert.equal(client.of('message').length, messages.length);
@@ -192,7 +194,8 @@ describe('live hub on the embedded runtime', () => {
 });
 
 describe('live hub: fan-out, slow clients and alerts', () => {
-  const bus = new MemoryBus({ partitions: 2 });
+  const transport = new MemoryTransport({ partitions: 2 });
+  const bus = new TypedBus(transport);
   let metrics: Metrics;
   let hub: LiveHub;
   let server: http.Server;
@@ -203,7 +206,7 @@ describe('live hub: fan-out, slow clients and alerts', () => {
     await bus.start();
     metrics = createMetrics();
     // The store only answers snapshots here; the live part comes from the bus alone.
-    hub = await LiveHub.start({ bus, store: { stats: async () => [], ping: async () => {} }, metrics }, { messageRate: 50_000, slowBytes });
+    hub = await LiveHub.start({ bus, store: { stats: { buckets: async () => [] }, ping: async () => {} }, metrics }, { messageRate: 50_000, slowBytes });
     server = http.createServer((_req, res) => res.writeHead(404).end());
     server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -228,7 +231,7 @@ describe('live hub: fan-out, slow clients and alerts', () => {
       };
     });
   }
-  const publish = (messages: ScoredMessage[]) => bus.publish(Topics.scored, messages.map((m) => ({ key: m.id, value: JSON.stringify(m) })));
+  const publish = (messages: ScoredMessage[]) => bus.publish(Topics.scored, messages.map((m) => ({ key: m.id, value: m })));
   const droppedTicks = async () => (await metrics.liveTicksDropped.get()).values[0]?.value ?? 0;
 
   it('skips ticks for a client that stops reading, bounds what it queues, and catches it up exactly', async () => {
@@ -303,7 +306,8 @@ describe('live hub: fan-out, slow clients and alerts', () => {
       other.send({ type: 'subscribe', streams: ['other'], window: '5m' });
       await Promise.all([all.next('snapshot'), other.next('snapshot')]);
       const record = alertFixture({ id: 'a-1', stream: 'acme' });
-      await bus.publish(Topics.alerts, [{ key: 'junk', value: '{"id":' }]);
+      // Past the types, as any producer could: the bus dead-letters it and the hub never sees it.
+      await transport.publish(Topics.alerts, [{ key: 'junk', value: '{"id":' }]);
       await dashboardChannel(bus).send(record, 'opened', { deliveryId: 'd-1', signal: new AbortController().signal });
       const got = await all.next('alert');
       const expected: LiveAlert = {

@@ -1,5 +1,5 @@
 import { pipelineContract } from '../support/pipeline-contract.ts';
-import { startKafkaMock } from '../support/kafka-mock.ts';
+import { startKafkaMock } from '../../harness/kafka-mock.ts';
 
 // Kafka protocol (librdkafka's mock cluster, 3 brokers) + chdb: the distributed code path.
 let stop: (() => Promise<void>) | undefined;

@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../../lib/config.ts';
 import { ServerClient } from '../../lib/store/clickhouse.ts';
-import { Store } from '../../lib/store/index.ts';
+import { openStore } from '../../lib/store/index.ts';
 import { storeContract } from '../support/store-contract.ts';
 
 const database = `pulse_test_${process.pid}_${Date.now()}`;
@@ -16,7 +16,7 @@ storeContract(
   'store on a ClickHouse server',
   server && {
     client: () => ServerClient.connect(server),
-    open: (retentionDays) => Store.open({ kind: 'clickhouse', ...server, retentionDays }),
+    open: (retentionDays) => openStore({ kind: 'clickhouse', ...server, retentionDays }),
     cleanup: async () => {
       const sql = await ServerClient.connect(server);
       try {

@@ -92,7 +92,7 @@ describe('streams and alerts REST API (embedded runtime)', () => {
     const updated = await call('PUT', `/api/streams/${s.id}`, edit, { 'if-match': '"1"' });
     assert.equal(updated.status, 200, JSON.stringify(updated.body));
     assert.equal(updated.body.stream.version, 2);
-    const stored = await pulse.store.getStream(s.id);
+    const stored = await pulse.store.streams.get(s.id);
     assert.deepEqual(stored!.channels[0], { kind: 'webhook', url: 'https://hooks.example.com/pulse/secret-path?token=x', secret, id: channelId });
 
     const stale = await call('PUT', `/api/streams/${s.id}`, edit, { 'if-match': '"1"' });
@@ -127,8 +127,8 @@ describe('streams and alerts REST API (embedded runtime)', () => {
       const sentAt = Date.now();
       const res = await ingest([{ id: `hot-${i}`, source: 'web', text: `Trying ${token} number ${i}` }]);
       assert.equal(res.status, 202);
-      await waitFor(async () => (await pulse.store.messages({ q: `number ${i}`, limit: 1 })).messages.length === 1, 10_000);
-      const [message] = (await pulse.store.messages({ q: `number ${i}`, limit: 1 })).messages;
+      await waitFor(async () => (await pulse.store.messages.list({ q: `number ${i}`, limit: 1 })).messages.length === 1, 10_000);
+      const [message] = (await pulse.store.messages.list({ q: `number ${i}`, limit: 1 })).messages;
       if (message!.streams.includes('hot-reload')) taggedAfterMs = sentAt - savedAt;
       else await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -140,10 +140,10 @@ describe('streams and alerts REST API (embedded runtime)', () => {
       { id: 'p2', source: 'app', text: `${token} please ignore this one` },
       { id: 'p3', source: 'web', text: `${token}s is another word` },
     ]);
-    for (const q of ['wonderful', 'please ignore', 'another word']) await waitFor(async () => (await pulse.store.messages({ q, limit: 1 })).messages.length === 1, 10_000);
+    for (const q of ['wonderful', 'please ignore', 'another word']) await waitFor(async () => (await pulse.store.messages.list({ q, limit: 1 })).messages.length === 1, 10_000);
     const preview = await call('POST', '/api/streams/preview', { query: `${token} AND NOT ignore`, sources: ['web'] });
     assert.equal(preview.status, 200);
-    const tagged = (await pulse.store.messages({ stream: 'hot-reload', limit: 1000 })).messages;
+    const tagged = (await pulse.store.messages.list({ stream: 'hot-reload', limit: 1000 })).messages;
     // Every stored message the query matches, tagged or sent before the reload: the hot-reload
     // ones and p1; never p2 ("ignore"), p3 (another word) or a source outside the list.
     assert.ok(preview.body.sample.some((m: Body) => m.id === 'p1'));
@@ -163,8 +163,8 @@ describe('streams and alerts REST API (embedded runtime)', () => {
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
     const open = alertFixture({ id: 'a-open', openedAt: at(10), updatedAt: at(9) });
     const older = alertFixture({ id: 'a-older', severity: 'warning', kind: 'volume', direction: 'positive', openedAt: at(60), updatedAt: at(59) });
-    await pulse.store.insertAlert(open);
-    await pulse.store.insertAlert(older);
+    await pulse.store.alerts.insert(open);
+    await pulse.store.alerts.insert(older);
     const list = await call('GET', '/api/alerts?limit=1');
     assert.deepEqual(list.body.alerts.map((a: Body) => a.id), ['a-open']);
     const next = await call('GET', `/api/alerts?limit=1&cursor=${list.body.nextCursor}`);

@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { Topics, type Subscription } from '../../lib/bus/bus.ts';
+import type { Subscription } from '../../lib/bus/bus.ts';
+import { Topics } from '../../lib/bus/topics.ts';
 import { startClassifier, type ClassifierDeps } from '../../lib/classifier.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { readDataset } from '../../lib/datasets.ts';
@@ -79,13 +80,13 @@ export function pipelineContract(name: string, runtime: Runtime): void {
     it('stores every good message exactly once although a classifier died between write and commit', async () => {
       let inserts = 0;
       let victim: Subscription | undefined;
-      const deps = (store: ClassifierDeps['store']): ClassifierDeps => ({
-        bus: pulse.bus, store, model: pool, matcher: noStreams, metrics: pulse.metrics, batchMax: 50, batchWaitMs: 20,
+      const deps = (messages: ClassifierDeps['messages']): ClassifierDeps => ({
+        bus: pulse.bus, messages, model: pool, matcher: noStreams, metrics: pulse.metrics, batchMax: 50, batchWaitMs: 20,
       });
       // The victim's second batch reaches ClickHouse, then the member dies before its commit.
-      const dying: ClassifierDeps['store'] = {
-        insertScored: async (rows) => {
-          const result = await pulse.store.insertScored(rows);
+      const dying: ClassifierDeps['messages'] = {
+        insert: async (rows) => {
+          const result = await pulse.store.messages.insert(rows);
           if (++inserts === 2) {
             writtenByVictim = result.inserted;
             void victim!.stop();
@@ -95,7 +96,7 @@ export function pipelineContract(name: string, runtime: Runtime): void {
         },
       };
       // Both join at once: the Kafka mock cluster refuses a late joiner's SyncGroup.
-      const [first, second] = await Promise.all([startClassifier(deps(dying)), startClassifier(deps(pulse.store))]);
+      const [first, second] = await Promise.all([startClassifier(deps(dying)), startClassifier(deps(pulse.store.messages))]);
       victim = first;
       members.push(first, second);
 

@@ -8,14 +8,15 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { isPulseError } from '../../lib/errors.ts';
 import type { ScoredMessage } from '../../lib/message.ts';
 import type { Label } from '../../lib/sentiment.ts';
-import { Store, type StatsPoint } from '../../lib/store/index.ts';
+import type { StatsPoint } from '../../lib/contracts/api.ts';
+import type { Store } from '../../lib/store/index.ts';
 import { migrate, migrations } from '../../lib/store/migrations.ts';
 import type { SqlClient } from '../../lib/store/sql.ts';
 
 export interface StoreBackend {
   /** A raw SQL client on the database under test, for looking behind the store. */
   client(): Promise<SqlClient>;
-  /** `Store.open` on that database. */
+  /** `openStore` on that database. */
   open(retentionDays: number): Promise<Store>;
   /** Called last, after the store and the client are closed. */
   cleanup(): Promise<void>;
@@ -96,7 +97,7 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
     };
     const showCreate = async (table: string) =>
       (await sql.query<{ statement: string }>(`SHOW CREATE TABLE ${table}`))[0]!.statement;
-    const all = async () => (await store.messages({ limit: 1000 })).messages;
+    const all = async () => (await store.messages.list({ limit: 1000 })).messages;
 
     describe('schema', () => {
       it('opens and answers', async () => {
@@ -157,7 +158,7 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
       });
     });
 
-    describe('insertScored', () => {
+    describe('messages.insert', () => {
       beforeEach(clear);
 
       it('stores every field and reads it back', async () => {
@@ -169,32 +170,32 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
           streams: ['acme', 'outage'],
         });
         const bare = message('bare', 400, 'positive');
-        assert.deepEqual(await store.insertScored([full, bare]), { inserted: 2, duplicates: 0 });
+        assert.deepEqual(await store.messages.insert([full, bare]), { inserted: 2, duplicates: 0 });
         assert.deepEqual(await all(), [bare, full]);
       });
 
       it('is idempotent by id: a redelivered batch changes neither messages nor stats', async () => {
-        assert.deepEqual(await store.insertScored(fixture), { inserted: fixture.length, duplicates: 0 });
+        assert.deepEqual(await store.messages.insert(fixture), { inserted: fixture.length, duplicates: 0 });
         const messages = await all();
-        const stats = await store.stats({ ...range, bucket: '1m' });
+        const stats = await store.stats.buckets({ ...range, bucket: '1m' });
         const redelivered = fixture.map((m) => ({ ...m, classifiedAt: at(90_000).toISOString() }));
-        assert.deepEqual(await store.insertScored(redelivered), { inserted: 0, duplicates: fixture.length });
+        assert.deepEqual(await store.messages.insert(redelivered), { inserted: 0, duplicates: fixture.length });
         assert.deepEqual(await all(), messages);
-        assert.deepEqual(await store.stats({ ...range, bucket: '1m' }), stats);
+        assert.deepEqual(await store.stats.buckets({ ...range, bucket: '1m' }), stats);
         assert.equal((await sql.query('SELECT id FROM messages')).length, fixture.length);
       });
 
       it('keeps the new messages of a partly redelivered batch and drops repeats within it', async () => {
-        await store.insertScored(fixture.slice(0, 2));
+        await store.messages.insert(fixture.slice(0, 2));
         const batch = [...fixture, fixture[4]!, fixture[0]!];
-        assert.deepEqual(await store.insertScored(batch), { inserted: 3, duplicates: 4 });
+        assert.deepEqual(await store.messages.insert(batch), { inserted: 3, duplicates: 4 });
         assert.deepEqual((await all()).map((m) => m.id).sort(), fixture.map((m) => m.id).sort());
-        const [minute] = await store.stats({ ...range, bucket: '1h' });
+        const [minute] = await store.stats.buckets({ ...range, bucket: '1h' });
         assert.equal(minute?.count, fixture.length);
       });
 
       it('shows a row that got past the check once, with its latest classification', async () => {
-        await store.insertScored(fixture);
+        await store.messages.insert(fixture);
         // As two writers racing during a consumer-group rebalance could leave it.
         await sql.command(
           `INSERT INTO messages SELECT * REPLACE (classified_at + toIntervalSecond(1) AS classified_at, 'negative' AS label)
@@ -206,18 +207,18 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
       });
 
       it('accepts an empty batch', async () => {
-        assert.deepEqual(await store.insertScored([]), { inserted: 0, duplicates: 0 });
+        assert.deepEqual(await store.messages.insert([]), { inserted: 0, duplicates: 0 });
       });
     });
 
     describe('stats', () => {
       before(async () => {
         await clear();
-        await store.insertScored(fixture);
+        await store.messages.insert(fixture);
       });
 
       it('per second: label counts and mean score, in time order, non-empty seconds only', async () => {
-        assert.deepEqual(await store.stats({ ...range, bucket: '1s' }), [
+        assert.deepEqual(await store.stats.buckets({ ...range, bucket: '1s' }), [
           point(0, { negative: 1, neutral: 0, positive: 2 }, 2 * score('positive') + score('negative')),
           point(1_000, { negative: 0, neutral: 1, positive: 0 }, score('neutral')),
           point(61_000, { negative: 1, neutral: 0, positive: 0 }, score('negative')),
@@ -225,42 +226,42 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
       });
 
       it('per minute and per hour', async () => {
-        assert.deepEqual(await store.stats({ ...range, bucket: '1m' }), [
+        assert.deepEqual(await store.stats.buckets({ ...range, bucket: '1m' }), [
           point(0, { negative: 1, neutral: 1, positive: 2 }, 2 * score('positive') + score('negative') + score('neutral')),
           point(60_000, { negative: 1, neutral: 0, positive: 0 }, score('negative')),
         ]);
-        const [hour, ...rest] = await store.stats({ ...range, bucket: '1h' });
+        const [hour, ...rest] = await store.stats.buckets({ ...range, bucket: '1h' });
         assert.equal(hour?.count, 5);
         assert.equal(rest.length, 0);
       });
 
       it('per stream ("*" = all) and per source', async () => {
-        const acme = await store.stats({ ...range, stream: 'acme', bucket: '1m' });
+        const acme = await store.stats.buckets({ ...range, stream: 'acme', bucket: '1m' });
         assert.deepEqual(acme, [
           point(0, { negative: 0, neutral: 0, positive: 1 }, score('positive')),
           point(60_000, { negative: 1, neutral: 0, positive: 0 }, score('negative')),
         ]);
-        assert.deepEqual(await store.stats({ ...range, stream: '*', bucket: '1m' }), await store.stats({ ...range, bucket: '1m' }));
-        const reddit = await store.stats({ ...range, source: 'reddit', bucket: '1m' });
+        assert.deepEqual(await store.stats.buckets({ ...range, stream: '*', bucket: '1m' }), await store.stats.buckets({ ...range, bucket: '1m' }));
+        const reddit = await store.stats.buckets({ ...range, source: 'reddit', bucket: '1m' });
         assert.deepEqual(reddit.map((p) => [p.t, p.count, p.negative]), [
           [at(0).toISOString(), 1, 1],
           [at(60_000).toISOString(), 1, 1],
         ]);
-        assert.deepEqual(await store.stats({ ...range, stream: 'outage', source: 'twitter', bucket: '1m' }), []);
+        assert.deepEqual(await store.stats.buckets({ ...range, stream: 'outage', source: 'twitter', bucket: '1m' }), []);
       });
 
       it('selects the seconds in [from, to)', async () => {
         const counts = async (from: number, to: number) =>
-          (await store.stats({ from: at(from), to: at(to), bucket: '1s' })).map((p) => p.count);
+          (await store.stats.buckets({ from: at(from), to: at(to), bucket: '1s' })).map((p) => p.count);
         assert.deepEqual(await counts(500, 61_000), [3, 1]); // from counts from its second's start
         assert.deepEqual(await counts(1_000, 61_001), [1, 1]);
         assert.deepEqual(await counts(2_000, 60_000), []);
       });
 
       it('refuses an empty range or too many buckets', async () => {
-        await assert.rejects(store.stats({ from: at(1), to: at(0), bucket: '1s' }), (e) => isPulseError(e, 'QUERY_INVALID'));
+        await assert.rejects(store.stats.buckets({ from: at(1), to: at(0), bucket: '1s' }), (e) => isPulseError(e, 'QUERY_INVALID'));
         await assert.rejects(
-          store.stats({ from: at(0), to: at(86_400_000 * 30), bucket: '1s' }),
+          store.stats.buckets({ from: at(0), to: at(86_400_000 * 30), bucket: '1s' }),
           (e) => isPulseError(e, 'QUERY_INVALID'),
         );
       });
@@ -269,32 +270,32 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
     describe('messages', () => {
       before(async () => {
         await clear();
-        await store.insertScored(fixture);
+        await store.messages.insert(fixture);
       });
       const ids = (page: { messages: ScoredMessage[] }) => page.messages.map((m) => m.id);
 
       it('newest first', async () => {
-        assert.deepEqual(ids(await store.messages({ limit: 10 })), ['a5', 'a4', 'a3', 'a2', 'a1']);
+        assert.deepEqual(ids(await store.messages.list({ limit: 10 })), ['a5', 'a4', 'a3', 'a2', 'a1']);
       });
 
       it('filters by label, stream, source, text and time', async () => {
-        assert.deepEqual(ids(await store.messages({ label: 'negative', limit: 10 })), ['a5', 'a3']);
-        assert.deepEqual(ids(await store.messages({ stream: 'acme', limit: 10 })), ['a5', 'a1']);
-        assert.deepEqual(ids(await store.messages({ stream: '*', limit: 10 })).length, 5);
-        assert.deepEqual(ids(await store.messages({ source: 'reddit', limit: 10 })), ['a5', 'a3']);
-        assert.deepEqual(ids(await store.messages({ q: 'acme STORE', limit: 10 })), ['a4']);
-        assert.deepEqual(ids(await store.messages({ from: at(200), to: at(61_000), limit: 10 })), ['a4', 'a3', 'a2']);
-        assert.deepEqual(ids(await store.messages({ stream: 'acme', label: 'positive', source: 'twitter', limit: 10 })), ['a1']);
+        assert.deepEqual(ids(await store.messages.list({ label: 'negative', limit: 10 })), ['a5', 'a3']);
+        assert.deepEqual(ids(await store.messages.list({ stream: 'acme', limit: 10 })), ['a5', 'a1']);
+        assert.deepEqual(ids(await store.messages.list({ stream: '*', limit: 10 })).length, 5);
+        assert.deepEqual(ids(await store.messages.list({ source: 'reddit', limit: 10 })), ['a5', 'a3']);
+        assert.deepEqual(ids(await store.messages.list({ q: 'acme STORE', limit: 10 })), ['a4']);
+        assert.deepEqual(ids(await store.messages.list({ from: at(200), to: at(61_000), limit: 10 })), ['a4', 'a3', 'a2']);
+        assert.deepEqual(ids(await store.messages.list({ stream: 'acme', label: 'positive', source: 'twitter', limit: 10 })), ['a1']);
       });
 
       it('pages with an opaque cursor, only while there may be more', async () => {
         // Same ts for two of them: the id breaks the tie, so no page repeats or skips one.
-        await store.insertScored([message('b1', 1_500, 'neutral'), message('b2', 1_500, 'neutral')]);
+        await store.messages.insert([message('b1', 1_500, 'neutral'), message('b2', 1_500, 'neutral')]);
         const seen: string[] = [];
         let cursor: string | undefined;
         let pages = 0;
         do {
-          const page = await store.messages({ limit: 3, ...(cursor ? { cursor } : {}) });
+          const page = await store.messages.list({ limit: 3, ...(cursor ? { cursor } : {}) });
           seen.push(...ids(page));
           cursor = page.nextCursor;
           pages++;
@@ -302,17 +303,17 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
         assert.equal(pages, 3);
         assert.deepEqual(seen, ['a5', 'b2', 'b1', 'a4', 'a3', 'a2', 'a1']);
         // A page that ends exactly at the last message says so.
-        assert.equal((await store.messages({ limit: 7 })).nextCursor, undefined);
-        const filtered = await store.messages({ label: 'neutral', limit: 2 });
+        assert.equal((await store.messages.list({ limit: 7 })).nextCursor, undefined);
+        const filtered = await store.messages.list({ label: 'neutral', limit: 2 });
         assert.deepEqual(ids(filtered), ['b2', 'b1']);
-        assert.deepEqual(ids(await store.messages({ label: 'neutral', limit: 2, cursor: filtered.nextCursor! })), ['a4']);
+        assert.deepEqual(ids(await store.messages.list({ label: 'neutral', limit: 2, cursor: filtered.nextCursor! })), ['a4']);
       });
 
       it('refuses a bad cursor or limit', async () => {
         for (const cursor of ['garbage!', Buffer.from('[1,2]').toString('base64url'), '']) {
-          await assert.rejects(store.messages({ limit: 5, cursor }), (e) => isPulseError(e, 'QUERY_INVALID'), cursor);
+          await assert.rejects(store.messages.list({ limit: 5, cursor }), (e) => isPulseError(e, 'QUERY_INVALID'), cursor);
         }
-        await assert.rejects(store.messages({ limit: 0 }), (e) => isPulseError(e, 'QUERY_INVALID'));
+        await assert.rejects(store.messages.list({ limit: 0 }), (e) => isPulseError(e, 'QUERY_INVALID'));
       });
     });
 
@@ -323,15 +324,15 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
 
       it('lists them newest first by stage, page by page, and collapses a redelivered letter', async () => {
         const letters = [letter('0-1', 1, 'ingest'), letter('0-2', 2, 'classifier'), letter('1-1', 3, 'ingest'), letter('1-2', 4, 'ingest')];
-        await store.insertDeadLetters(letters);
-        await store.insertDeadLetters(letters.slice(2)); // the bus delivered these twice
-        const first = await store.deadLetters({ stage: 'ingest', limit: 2 });
+        await store.deadLetters.insert(letters);
+        await store.deadLetters.insert(letters.slice(2)); // the bus delivered these twice
+        const first = await store.deadLetters.list({ stage: 'ingest', limit: 2 });
         assert.deepEqual(first.deadLetters.map((l) => l.key), ['1-2', '1-1']);
         assert.deepEqual(first.deadLetters[0], { ...letters[3], at: letters[3]!.at });
-        const second = await store.deadLetters({ stage: 'ingest', limit: 2, cursor: first.nextCursor! });
+        const second = await store.deadLetters.list({ stage: 'ingest', limit: 2, cursor: first.nextCursor! });
         assert.deepEqual(second.deadLetters.map((l) => l.key), ['0-1']);
         assert.equal(second.nextCursor, undefined);
-        assert.equal((await store.deadLetters({ limit: 10 })).deadLetters.length, 4);
+        assert.equal((await store.deadLetters.list({ limit: 10 })).deadLetters.length, 4);
       });
     });
   });

@@ -4,36 +4,30 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AccessControl, type AccessOptions } from '../../lib/auth/access.ts';
+import { AccessControl, type AccessOptions, type AccessStore } from '../../lib/auth/access.ts';
 import { can, type Grantee, type Principal } from '../../lib/auth/roles.ts';
 import { isPulseError, RetryLaterError } from '../../lib/errors.ts';
 import { ConnectionLimiter, TokenBuckets } from '../../lib/limits.ts';
-import type { KeyRecord, SessionRecord, UserRecord } from '../../lib/store/index.ts';
+import type { KeyRecord, SessionRecord, UserRecord } from '../../lib/auth/records.ts';
 
-/** The store's part that AccessControl uses, in memory (latest version wins, as ReplacingMergeTree). */
-class MemoryStore {
-  users = new Map<string, UserRecord>();
-  keys = new Map<string, KeyRecord>();
-  sessions = new Map<string, SessionRecord>();
-  async listUsers() {
-    return [...this.users.values()];
-  }
-  async insertUser(u: UserRecord) {
-    this.users.set(u.id, u);
-  }
-  async listKeys() {
-    return [...this.keys.values()];
-  }
-  async insertKey(k: KeyRecord) {
-    this.keys.set(k.id, k);
-  }
-  async noteKeysUsed() {}
-  async insertSession(s: SessionRecord) {
-    this.sessions.set(s.idHash, s);
-  }
-  async getSession(idHash: string) {
-    return this.sessions.get(idHash);
-  }
+/** The repositories AccessControl uses, in memory (latest version wins, as ReplacingMergeTree). */
+class MemoryStore implements AccessStore {
+  readonly userRows = new Map<string, UserRecord>();
+  readonly keyRows = new Map<string, KeyRecord>();
+  readonly sessionRows = new Map<string, SessionRecord>();
+  readonly users = {
+    list: async () => [...this.userRows.values()],
+    insert: async (u: UserRecord) => void this.userRows.set(u.id, u),
+  };
+  readonly keys = {
+    list: async () => [...this.keyRows.values()],
+    insert: async (k: KeyRecord) => void this.keyRows.set(k.id, k),
+    noteUsed: async () => {},
+  };
+  readonly sessions = {
+    insert: async (s: SessionRecord) => void this.sessionRows.set(s.idHash, s),
+    get: async (idHash: string) => this.sessionRows.get(idHash),
+  };
 }
 
 const options: AccessOptions = { pollMs: 60_000, sessionTtlMs: 300, sessionCacheMs: 0 };
@@ -57,7 +51,7 @@ describe('access control', () => {
     const store = new MemoryStore();
     const first = await AccessControl.start(store, { ...options, bootstrapAdmin: { email: 'root@example.com', password } });
     const again = await AccessControl.start(store, { ...options, bootstrapAdmin: { email: 'ROOT@example.com', password } });
-    assert.equal(store.users.size, 1);
+    assert.equal(store.userRows.size, 1);
     assert.equal(again.enforced, true);
     await first.stop();
     await again.stop();
@@ -72,7 +66,7 @@ describe('access control', () => {
     const { sessionId } = await access.login('ADMIN@example.com', password);
     const principal = await access.authenticate({ sessionId });
     assert.equal(principal?.kind, 'user');
-    assert.ok(![...store.sessions.keys()].includes(sessionId), 'only the hash of a session id is stored');
+    assert.ok(![...store.sessionRows.keys()].includes(sessionId), 'only the hash of a session id is stored');
     await new Promise((resolve) => setTimeout(resolve, 350));
     assert.equal(await access.authenticate({ sessionId }), null, 'expired');
     const second = await access.login('admin@example.com', password);
@@ -119,7 +113,7 @@ describe('access control', () => {
     const access = await AccessControl.start(store, options);
     await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
     const { key, token } = await access.createKey({ name: 'feeder', scopes: ['ingest'], createdBy: 'test' });
-    assert.ok(!JSON.stringify([...store.keys.values()]).includes(token.replace(/^pulse_[A-Za-z0-9]{12}_/, '')), 'the secret is not stored');
+    assert.ok(!JSON.stringify([...store.keyRows.values()]).includes(token.replace(/^pulse_[A-Za-z0-9]{12}_/, '')), 'the secret is not stored');
     const principal = (await access.authenticate({ bearer: token })) as Principal;
     assert.deepEqual(principal, { kind: 'key', id: key.id, name: 'feeder', scopes: ['ingest'] });
     assert.equal(await access.authenticate({ bearer: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` }), null);

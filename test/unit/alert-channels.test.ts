@@ -6,15 +6,16 @@
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
 import { after, before, describe, it } from 'node:test';
-import { AlertSchema } from '../../lib/alerts/alert.ts';
+import { AlertRecordSchema, AlertSchema } from '../../lib/alerts/alert.ts';
 import { DeliveryError, parseChannelConfig, type SendContext } from '../../lib/alerts/channel.ts';
-import { AlertRecordSchema, dashboardChannel } from '../../lib/alerts/channels/dashboard.ts';
+import { dashboardChannel } from '../../lib/alerts/channels/dashboard.ts';
 import { createChannel } from '../../lib/alerts/channels/index.ts';
 import { ExampleChars, dashboardLink, slackMessage, type SlackMessage } from '../../lib/alerts/channels/slack.ts';
 import { signWebhook, verifyWebhookSignature, type WebhookPayload } from '../../lib/alerts/channels/webhook.ts';
 import { parseRetryAfter, postJson, redactUrl } from '../../lib/alerts/http.ts';
 import { checkWebhookUrl, isPrivateAddress } from '../../lib/alerts/url-guard.ts';
-import type { OutRecord, Topic } from '../../lib/bus/bus.ts';
+import type { OutRecord } from '../../lib/bus/bus.ts';
+import type { Topic } from '../../lib/bus/topics.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { isPulseError } from '../../lib/errors.ts';
 import { alertFixture } from '../support/alert-fixture.ts';
@@ -350,7 +351,7 @@ describe('slack channel', () => {
 
 describe('dashboard channel', () => {
   it('publishes the alert and its event on pulse.alerts, keyed by alert id', async () => {
-    const published: Array<{ topic: Topic; records: OutRecord[] }> = [];
+    const published: Array<{ topic: Topic; records: OutRecord<unknown>[] }> = [];
     const channel = dashboardChannel({ publish: async (topic, records) => void published.push({ topic, records }) });
     const alert = alertFixture();
     assert.equal(channel.target, 'pulse.alerts');
@@ -359,7 +360,7 @@ describe('dashboard channel', () => {
     assert.equal(published[0]!.topic, 'pulse.alerts');
     const [record] = published[0]!.records;
     assert.equal(record?.key, alert.id);
-    const value = JSON.parse(record!.value) as unknown;
+    const value = record!.value;
     assert.deepEqual(AlertRecordSchema.parse(value), { ...alert, event: 'opened' });
     assert.deepEqual(AlertSchema.parse(value), alert, 'still reads as a plain alert');
   });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Topics, type InRecord } from '../../lib/bus/bus.ts';
-import { MemoryBus } from '../../lib/bus/memory.ts';
+import type { InRecord } from '../../lib/bus/bus.ts';
+import { MemoryTransport } from '../../lib/bus/memory.ts';
+import { Topics } from '../../lib/bus/topics.ts';
+import { TypedBus } from '../../lib/bus/typed-bus.ts';
 import { processBatch, type ClassifierDeps, type SentimentModel } from '../../lib/classifier.ts';
 import { PulseError } from '../../lib/errors.ts';
-import { normalizeIncoming, type DeadLetter, type ScoredMessage } from '../../lib/message.ts';
+import { normalizeIncoming, type DeadLetter, type RawMessage, type ScoredMessage } from '../../lib/message.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { predictionFromProbs } from '../../lib/sentiment.ts';
 
@@ -17,20 +19,22 @@ const model: SentimentModel = {
   },
 };
 
-function record(value: string, offset: number): InRecord {
-  return { key: null, value, partition: 0, offset: String(offset) };
+type RawRecord = InRecord<typeof Topics.raw>;
+
+function record(value: RawMessage, offset: number): RawRecord {
+  return { key: value.id, value, partition: 0, offset: String(offset) };
 }
 
-function raw(text: string): string {
+function raw(text: string): RawMessage {
   const m = normalizeIncoming({ source: 'test', text });
   assert.ok(m.ok);
-  return JSON.stringify(m.value);
+  return m.value;
 }
 
-async function run(records: InRecord[], classify = model) {
-  const bus = new MemoryBus({ partitions: 1 });
+async function run(records: RawRecord[], classify = model) {
+  const bus = new TypedBus(new MemoryTransport({ partitions: 1 }));
   const stored: ScoredMessage[] = [];
-  const published: Record<string, string[]> = {};
+  const published: Record<string, unknown[]> = {};
   const publish = bus.publish.bind(bus);
   bus.publish = async (topic, rs) => {
     (published[topic] ??= []).push(...rs.map((r) => r.value));
@@ -39,11 +43,11 @@ async function run(records: InRecord[], classify = model) {
   const deps: ClassifierDeps = {
     bus, model: classify, matcher: { match: (m) => (m.text.includes('acme') ? ['acme'] : []) }, metrics: createMetrics(),
     batchMax: 10, batchWaitMs: 10,
-    store: { insertScored: async (rows) => (stored.push(...rows), { inserted: rows.length, duplicates: 0 }) },
+    messages: { insert: async (rows) => (stored.push(...rows), { inserted: rows.length, duplicates: 0 }) },
   };
   const result = await processBatch(deps, records);
   await bus.close();
-  return { result, stored, scored: published[Topics.scored] ?? [], dlq: (published[Topics.dlq] ?? []).map((v) => JSON.parse(v) as DeadLetter) };
+  return { result, stored, scored: published[Topics.scored] ?? [], dlq: (published[Topics.dlq] ?? []) as DeadLetter[] };
 }
 
 describe('processBatch', () => {
@@ -55,17 +59,15 @@ describe('processBatch', () => {
     assert.equal(scored.length, 2);
   });
 
-  it('dead-letters a malformed record and a text the model cannot classify, and keeps the rest', async () => {
+  it('dead-letters a text the model cannot classify, and keeps the rest', async () => {
     const poison = raw('poison pill');
-    const { result, stored, dlq } = await run([record('{not json', 0), record(raw('I love it'), 1), record(poison, 2), record(JSON.stringify({ text: 'no id' }), 3)]);
-    assert.deepEqual(result, { stored: 1, duplicates: 0, dead: 3 });
+    const { result, stored, dlq } = await run([record(raw('I love it'), 0), record(poison, 1)]);
+    assert.deepEqual(result, { stored: 1, duplicates: 0, dead: 1 });
     assert.equal(stored[0]!.text, 'I love it');
-    assert.deepEqual(dlq.map((d) => d.stage), ['classifier', 'classifier', 'classifier']);
-    assert.match(dlq[0]!.reason, /invalid raw message: invalid JSON/);
-    assert.equal(dlq[0]!.payload, '{not json');
-    assert.match(dlq[1]!.reason, /id/);
-    assert.match(dlq[2]!.reason, /classification failed: inference failed: bad input/);
-    assert.deepEqual(dlq[2]!.payload, JSON.parse(poison));
+    assert.deepEqual(dlq.map((d) => d.stage), ['classifier']);
+    assert.match(dlq[0]!.reason, /classification failed: inference failed: bad input/);
+    assert.deepEqual(dlq[0]!.payload, poison);
+    assert.equal(dlq[0]!.id, poison.id);
   });
 
   it('does not dead-letter anything when the model pool is closed: the batch fails and will be redelivered', async () => {

@@ -4,12 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Alert } from '../../lib/alerts/alert.ts';
-import type { AlertEvent } from '../../lib/alerts/channel.ts';
+import type { Alert, AlertEvent } from '../../lib/alerts/alert.ts';
 import { DetectorLoop, watchedStreams, type DetectorLoopDeps } from '../../lib/anomaly/detector-loop.ts';
-import { Rng } from '../../lib/anomaly/rng.ts';
-import { baseMix, shiftedMix, syntheticSecond } from '../../lib/anomaly/synthetic.ts';
-import type { StreamSecond } from '../../lib/store/detector-reads.ts';
+import { Rng } from '../../harness/anomaly/rng.ts';
+import { baseMix, shiftedMix, syntheticSecond } from '../../harness/anomaly/synthetic.ts';
+import type { StreamSecond } from '../../lib/anomaly/signals.ts';
 import type { StreamRecord } from '../../lib/streams/stream.ts';
 
 const t0 = Date.parse('2026-05-01T12:00:00Z');
@@ -41,12 +40,12 @@ class MemoryStore {
   async exampleMessages() {
     return [{ id: 'm1', text: 'acme outage', label: 'negative' as const, score: -0.9 }];
   }
-  async getAlerts(ids: readonly string[]): Promise<Map<string, Alert>> {
+  async getMany(ids: readonly string[]): Promise<Map<string, Alert>> {
     const latest = new Map<string, Alert>();
     for (const a of this.versions) if (ids.includes(a.id) && (!latest.has(a.id) || latest.get(a.id)!.updatedAt <= a.updatedAt)) latest.set(a.id, a);
     return latest;
   }
-  async insertAlert(a: Alert): Promise<void> {
+  async insert(a: Alert): Promise<void> {
     this.versions.push(a);
   }
 }
@@ -57,7 +56,7 @@ const stream: StreamRecord = {
 
 function loop(store: MemoryStore, clock: { now: number }, events: Array<[AlertEvent, Alert]>, streams: () => StreamRecord[] = () => [stream]) {
   const deps: DetectorLoopDeps = {
-    store, settleMs: 1000, now: () => clock.now,
+    signals: store, alerts: store, settleMs: 1000, now: () => clock.now,
     streams: () => watchedStreams(streams(), null),
     notify: (alert, event) => events.push([event, alert]),
   };
@@ -118,7 +117,7 @@ describe('detector loop', () => {
     for (; !events.length; clock.now += 1000) await detector.tick();
     const [[, opened]] = events as [[AlertEvent, Alert]];
     const acked: Alert = { ...opened, status: 'acknowledged', acknowledgedAt: new Date(clock.now).toISOString(), updatedAt: new Date(clock.now).toISOString() };
-    await store.insertAlert(acked);
+    await store.insert(acked);
     const seen = events.length;
     await run(detector, clock, backAt + 400_000);
     assert.ok(events.length > seen);
@@ -135,7 +134,7 @@ describe('detector loop', () => {
     const detector2 = loop(store2, clock2, events2);
     await run(detector2, clock2, stepAt + 20_000);
     const [[, first]] = events2 as [[AlertEvent, Alert]];
-    await store2.insertAlert({ ...first, status: 'resolved', resolvedBy: 'person', resolvedAt: new Date(clock2.now).toISOString(), updatedAt: new Date(clock2.now).toISOString() });
+    await store2.insert({ ...first, status: 'resolved', resolvedBy: 'person', resolvedAt: new Date(clock2.now).toISOString(), updatedAt: new Date(clock2.now).toISOString() });
     const announced = events2.length;
     await run(detector2, clock2, backAt + 400_000);
     assert.equal(events2.length, announced);

@@ -7,16 +7,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Topics, type Bus, type OutRecord } from '../../lib/bus/bus.ts';
+import type { Bus, OutRecord } from '../../lib/bus/bus.ts';
+import { Topics } from '../../lib/bus/topics.ts';
+import type { RawMessage } from '../../lib/message.ts';
 import { isPulseError } from '../../lib/errors.ts';
 import { Ingestor, MaxMessagesPerRequest, parseBody } from '../../lib/ingest.ts';
 
 const parserErrors = ['BODY_INVALID', 'UNSUPPORTED_MEDIA_TYPE', 'TOO_MANY_MESSAGES'];
 
-function recordingBus(): { bus: Bus; published: Map<string, OutRecord[]> } {
-  const published = new Map<string, OutRecord[]>();
+function recordingBus(): { bus: Bus; published: Map<string, OutRecord<unknown>[]> } {
+  const published = new Map<string, OutRecord<unknown>[]>();
   const bus = {
-    publish: async (topic: string, records: OutRecord[]) => {
+    publish: async (topic: string, records: OutRecord<unknown>[]) => {
       published.set(topic, [...(published.get(topic) ?? []), ...records]);
     },
   } as unknown as Bus;
@@ -87,7 +89,7 @@ describe('ingest under arbitrary input (fast-check)', () => {
         assert.equal(rejectedAt.size, result.rejected.length);
         for (const r of result.rejected) assert.ok(r.reason.length > 0);
         for (const record of raw) {
-          const m = JSON.parse(record.value) as { text: string; source: string };
+          const m = record.value as RawMessage;
           assert.ok(m.text.trim().length > 0 && m.text.length <= 10_000);
         }
       }),

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Bus, OutRecord, Topic } from '../../lib/bus/bus.ts';
+import type { Bus, OutRecord } from '../../lib/bus/bus.ts';
+import type { Topic } from '../../lib/bus/topics.ts';
 import { isPulseError } from '../../lib/errors.ts';
 import { Ingestor, MaxMessagesPerRequest, parseBody } from '../../lib/ingest.ts';
-import { MaxTextChars, normalizeIncoming, parseRawRecord } from '../../lib/message.ts';
+import { MaxTextChars, normalizeIncoming, type DeadLetter, type RawMessage } from '../../lib/message.ts';
 
 const now = Date.parse('2026-11-23T10:00:00.000Z');
 
@@ -52,18 +53,6 @@ describe('normalizeIncoming', () => {
   });
 });
 
-describe('parseRawRecord', () => {
-  it('round-trips a normalised message and refuses anything else', () => {
-    const m = normalizeIncoming({ source: 's', text: 't' }, now);
-    assert.ok(m.ok);
-    assert.deepEqual(parseRawRecord(JSON.stringify(m.value)), { ok: true, value: m.value });
-    const broken = parseRawRecord('{nope');
-    assert.ok(!broken.ok && /invalid JSON/.test(broken.reason));
-    const wrong = parseRawRecord(JSON.stringify({ source: 's', text: 't' }));
-    assert.ok(!wrong.ok && /id/.test(wrong.reason));
-  });
-});
-
 describe('parseBody', () => {
   const code = (fn: () => unknown) => {
     try {
@@ -93,19 +82,19 @@ describe('parseBody', () => {
 
 describe('Ingestor', () => {
   it('publishes valid messages to the raw topic and every rejected one to the DLQ with its reason', async () => {
-    const published: Array<[Topic, OutRecord[]]> = [];
-    const bus = { publish: async (topic: Topic, records: OutRecord[]) => void published.push([topic, records]) } as unknown as Bus;
+    const published: Array<[Topic, OutRecord<unknown>[]]> = [];
+    const bus = { publish: async (topic: Topic, records: OutRecord<unknown>[]) => void published.push([topic, records]) } as unknown as Bus;
     const items = parseBody('{"source":"s","text":"good"}\n{"source":"s","text":""}\nnot json\n', 'application/x-ndjson');
     const result = await new Ingestor(bus).ingest(items);
     assert.equal(result.accepted, 1);
     assert.deepEqual(result.rejected.map((r) => r.index), [1, 2]);
     const raw = published.find(([t]) => t === 'pulse.messages.raw')![1];
-    assert.equal(JSON.parse(raw[0]!.value).text, 'good');
+    assert.equal((raw[0]!.value as RawMessage).text, 'good');
     assert.equal(raw[0]!.key, result.ids[0]);
-    const dlq = published.find(([t]) => t === 'pulse.dlq')![1].map((r) => JSON.parse(r.value));
+    const dlq = published.find(([t]) => t === 'pulse.dlq')![1].map((r) => r.value as DeadLetter);
     assert.deepEqual(dlq.map((d) => d.payload), [{ source: 's', text: '' }, 'not json']);
-    assert.match(dlq[0].reason, /text is empty/);
-    assert.match(dlq[1].reason, /invalid JSON/);
-    assert.equal(dlq[0].stage, 'ingest');
+    assert.match(dlq[0]!.reason, /text is empty/);
+    assert.match(dlq[1]!.reason, /invalid JSON/);
+    assert.equal(dlq[0]!.stage, 'ingest');
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LiveAggregator } from '../../lib/live/aggregator.ts';
-import { AllStreamsId, LiveTextChars, type LivePoint } from '../../lib/live/protocol.ts';
+import { AllStreamsId } from '../../lib/contracts/api.ts';
+import { LiveTextChars, type LivePoint } from '../../lib/contracts/live.ts';
 import { matchesFilter, RateBudget, Reservoir, spread, toLiveMessage } from '../../lib/live/sampling.ts';
 import type { ScoredMessage } from '../../lib/message.ts';
 import { predictionFromProbs, type Label } from '../../lib/sentiment.ts';

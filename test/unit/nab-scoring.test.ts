@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { windowRows } from '../../lib/anomaly/nab-corpus.ts';
+import { windowRows } from '../../harness/anomaly/nab-corpus.ts';
 import {
   bestThreshold,
   normalizedScore,
@@ -11,7 +11,7 @@ import {
   sweepRows,
   type CostMatrix,
   type ScoredFile,
-} from '../../lib/anomaly/nab-score.ts';
+} from '../../harness/anomaly/nab-score.ts';
 
 const standard: CostMatrix = { tpWeight: 1, fpWeight: 0.11, fnWeight: 1, tnWeight: 1 };
 const maxTp = scaledSigmoid(-1);

@@ -67,6 +67,7 @@ export function AuditDetail({ entry }: { entry: AuditEntry }) {
     case 'alert.acknowledge':
     case 'alert.resolve':
       return <Fields detail={d} names={{ stream: 'Stream', status: 'Status after' }} />;
+    case 'user.password':
     case 'login':
       return null;
     case 'login.failed':

@@ -1,10 +1,15 @@
 'use client';
 import { useState, type FormEvent } from 'react';
+import { AuditActions, AuditTargetKinds } from '../../../lib/contracts/audit.ts';
 import { auditFiltersQuery, AuditSinces, isAuditFiltered, noAuditFilters, type AuditFilters } from '../../lib/audit-filters.ts';
-import { auditActions, auditTargetKinds } from '../../lib/audit-text.ts';
+import { auditActionWords, auditTargetKindWords } from '../../lib/audit-text.ts';
 import { readTimeRange, TimeRangeFields } from '../TimeRangeFields.tsx';
 
 const field = 'rounded border border-slate-400 bg-white px-1 py-0.5';
+
+/** Exactly what the server records, in the list's order. */
+const actionOptions = Object.fromEntries(AuditActions.map((a) => [a, auditActionWords[a]]));
+const targetKindOptions = Object.fromEntries(AuditTargetKinds.map((k) => [k, auditTargetKindWords[k]]));
 
 interface Props {
   filters: AuditFilters;
@@ -48,8 +53,8 @@ function Fields({ filters, onChange }: Props) {
 
   return (
     <form onSubmit={apply} aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3 text-sm">
-      <Choice label="Action" name="action" value={filters.action} options={auditActions} any="Any action" />
-      <Choice label="Target kind" name="targetKind" value={filters.targetKind} options={auditTargetKinds} any="Any kind" />
+      <Choice label="Action" name="action" value={filters.action} options={actionOptions} any="Any action" />
+      <Choice label="Target kind" name="targetKind" value={filters.targetKind} options={targetKindOptions} any="Any kind" />
       <label className="flex flex-col">
         Target id
         <input name="targetId" defaultValue={filters.targetId ?? ''} maxLength={128} placeholder="e.g. a stream id" className={field} />

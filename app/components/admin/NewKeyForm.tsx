@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { Scopes, type Scope } from '../../../lib/auth/roles.ts';
+import { Scopes, type Scope } from '../../../lib/contracts/auth.ts';
 import { createKey, type CreatedKey } from '../../lib/admin-api.ts';
 import { errorText } from '../../lib/api.ts';
 import { Notice } from '../Notice.tsx';

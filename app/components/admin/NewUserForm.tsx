@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { Roles, type Role } from '../../../lib/auth/roles.ts';
+import { Roles, type Role } from '../../../lib/contracts/auth.ts';
 import { createUser, type PublicUser } from '../../lib/admin-api.ts';
 import { errorText } from '../../lib/api.ts';
 import { minPasswordChars, roleHelp } from '../../lib/users-text.ts';

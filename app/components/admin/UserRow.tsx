@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { Roles, type Role } from '../../../lib/auth/roles.ts';
+import { Roles, type Role } from '../../../lib/contracts/auth.ts';
 import { updateUser, type PublicUser, type UserChange } from '../../lib/admin-api.ts';
 import { ApiError, errorText } from '../../lib/api.ts';
 import { clock } from '../../lib/format.ts';

@@ -1,7 +1,7 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { AlertKinds, AlertStatuses, Severities } from '../../../lib/alerts/alert.ts';
-import { AllStreamsId } from '../../../lib/live/protocol.ts';
+import { AlertKinds, AlertStatuses, Severities } from '../../../lib/contracts/alerts.ts';
+import { AllStreamsId } from '../../../lib/contracts/api.ts';
 import { alertFiltersQuery, AlertSinces, isFiltered, noFilters, type AlertFilters } from '../../lib/alert-filters.ts';
 import { severityStyles, statusStyles } from '../../lib/palette.ts';
 import type { PublicStream } from '../../lib/streams-api.ts';

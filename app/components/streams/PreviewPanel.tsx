@@ -1,4 +1,4 @@
-import { Labels } from '../../../lib/sentiment.ts';
+import { Labels } from '../../../lib/contracts/messages.ts';
 import type { PreviewState } from '../../hooks/useStreamPreview.ts';
 import { clock, count, percent, zScore } from '../../lib/format.ts';
 import { labelStyles } from '../../lib/palette.ts';

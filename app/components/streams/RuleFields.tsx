@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import { Sensitivities, type DetectorRules, type Sensitivity } from '../../../lib/anomaly/rules.ts';
+import { Sensitivities, type DetectorRules, type Sensitivity } from '../../../lib/contracts/streams.ts';
 import { count } from '../../lib/format.ts';
 import { AdvancedFields, effectiveRules, ruleOf, type AdvancedField, type Draft } from '../../lib/stream-draft.ts';
 

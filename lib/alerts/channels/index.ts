@@ -26,5 +26,4 @@ export function createChannel(config: ChannelConfig, deps: ChannelDeps): AlertCh
   }
 }
 
-export { AlertRecordSchema, type AlertRecord } from './dashboard.ts';
 export { DeliveryHeader, SignatureHeader, TimestampHeader, signWebhook, verifyWebhookSignature, type WebhookPayload } from './webhook.ts';

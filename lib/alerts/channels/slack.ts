@@ -5,8 +5,8 @@
  * to the dashboard when `PULSE_PUBLIC_URL` is set. `text` is the notification and the fallback
  * for clients without blocks.
  */
-import type { Alert } from '../alert.ts';
-import type { AlertChannel, AlertEvent, SlackChannelConfig } from '../channel.ts';
+import type { Alert, AlertEvent } from '../alert.ts';
+import type { AlertChannel, SlackChannelConfig } from '../channel.ts';
 import { postJson, redactUrl } from '../http.ts';
 
 export type SlackText = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string; emoji: true };

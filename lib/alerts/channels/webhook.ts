@@ -10,8 +10,8 @@
  * a fresh timestamp; receivers reject old timestamps ({@link verifyWebhookSignature} does).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Alert } from '../alert.ts';
-import type { AlertChannel, AlertEvent, WebhookChannelConfig } from '../channel.ts';
+import type { Alert, AlertEvent } from '../alert.ts';
+import type { AlertChannel, WebhookChannelConfig } from '../channel.ts';
 import { postJson, redactUrl } from '../http.ts';
 
 export const SignatureHeader = 'X-Pulse-Signature';

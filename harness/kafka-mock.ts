@@ -11,10 +11,10 @@ const startTimeoutMs = 10_000;
 const bootstrapLine = /Mock cluster enabled: .* replaced with (\S+)/;
 
 /**
- * A real Kafka-protocol broker for tests: librdkafka's in-memory mock cluster, hosted by a
- * `kcat` consumer that keeps it alive (Debian package `kcat`). Known limits with kafkajs
- * 2.2.4: CreateTopics and DescribeGroups fail (it names controller 0, which is none of its
- * brokers), topics are auto-created with 4 partitions, consumers of one group must live in
+ * A real Kafka-protocol broker for tests and benchmarks: librdkafka's in-memory mock cluster,
+ * hosted by a `kcat` consumer that keeps it alive (Debian package `kcat`). Known limits with
+ * kafkajs 2.2.4: CreateTopics and DescribeGroups fail (it names controller 0, which is none of
+ * its brokers), topics are auto-created with 4 partitions, consumers of one group must live in
  * one process (a second process fails at SyncGroup), and an idle fetch waits the full
  * `maxWaitTimeInMs`.
  */

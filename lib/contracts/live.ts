@@ -8,16 +8,14 @@
  * sampled `message`s and `alert`s for it, and a `status` every ~2 s to everyone connected.
  * A frame the server cannot accept gets an `error` event; the connection stays usable.
  *
- * Browser code imports this module: nothing here may import node-only code (zod is fine;
- * everything from lib/ comes in with `import type`).
+ * Browser code imports this module: nothing here may import node-only code (zod and the other
+ * contracts are fine; everything else from lib/ comes in with `import type`).
  */
 import { z } from 'zod';
+import type { Alert } from '../alerts/alert.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { Label, Probs, SentimentPoint } from '../sentiment.ts';
-
-/** Bucket lengths in seconds; the same set `/api/stats` answers with. */
-export const LiveBuckets = { '1s': 1, '10s': 10, '1m': 60, '5m': 300, '1h': 3600 } as const;
-export type LiveBucket = keyof typeof LiveBuckets;
+import { Buckets, type AllStreamsId, type Bucket } from './api.ts';
 
 /**
  * The named windows and the bucket of their snapshot: each gives about 300 points (300, 360,
@@ -27,16 +25,14 @@ export const NamedWindows = {
   '5m': { ms: 5 * 60_000, bucket: '1s' },
   '1h': { ms: 3_600_000, bucket: '10s' },
   '24h': { ms: 86_400_000, bucket: '5m' },
-} as const satisfies Record<string, { ms: number; bucket: LiveBucket }>;
+} as const satisfies Record<string, { ms: number; bucket: Bucket }>;
 export type NamedWindow = keyof typeof NamedWindows;
 
 /** A custom window's snapshot has at most this many buckets (the finest bucket that fits). */
 export const MaxSnapshotBuckets = 1000;
 /** The longest custom window: 1,000 buckets of the coarsest size, 1 h (≈ 41 days). */
-export const MaxCustomWindowMs = MaxSnapshotBuckets * LiveBuckets['1h'] * 1000;
+export const MaxCustomWindowMs = MaxSnapshotBuckets * Buckets['1h'] * 1000;
 
-/** The stream every message counts under; `streams: "all"` subscribes to it. */
-export const AllStreamsId = '*';
 /** Texts of `message` events are cut to this many characters (the list shows a line or two). */
 export const LiveTextChars = 500;
 
@@ -126,25 +122,21 @@ export interface LiveMessage {
 /**
  * The banner's part of an alert (lib/alerts/alert.ts) as the hub relays it from `pulse.alerts`:
  * every version of an alert, whoever wrote it (the detector, or a person acknowledging or
- * resolving it), so the dashboard can raise and clear its banner.
+ * resolving it), so the dashboard can raise and clear its banner (on `status` resolved). Of two
+ * versions of one alert, the later `updatedAt` holds.
  */
-export const LiveAlertSchema = z.object({
-  id: z.string().min(1).max(128),
-  stream: z.string().min(1).max(128),
-  /** What moved: the mean sentiment, or the volume. */
-  kind: z.enum(['sentiment', 'volume']),
-  severity: z.enum(['info', 'warning', 'critical']),
-  /** Which way sentiment moved. */
-  direction: z.enum(['negative', 'positive']),
-  /** open / acknowledged / resolved: the dashboard clears its banner on resolved. */
-  status: z.enum(['open', 'acknowledged', 'resolved']),
-  reason: z.string().max(1000),
-  /** When the deviation was confirmed: where the marker goes on the time axis. */
-  at: isoTime,
-  /** When this version was written: of two versions of one alert, the later one holds. */
-  updatedAt: isoTime,
-});
-export type LiveAlert = z.infer<typeof LiveAlertSchema>;
+export interface LiveAlert extends Pick<Alert, 'id' | 'stream' | 'kind' | 'severity' | 'direction' | 'status' | 'reason' | 'updatedAt'> {
+  /** When the deviation was confirmed (`openedAt`): where the marker goes on the time axis. */
+  at: string;
+}
+
+/** An alert's banner part: what the hub sends, and what the dashboard makes of alerts it reads over REST. */
+export function toLiveAlert(a: Alert): LiveAlert {
+  return {
+    id: a.id, stream: a.stream, kind: a.kind, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason,
+    at: a.openedAt, updatedAt: a.updatedAt,
+  };
+}
 
 /** Server → client event map: event name → payload. */
 export interface ServerEvents {
@@ -154,7 +146,7 @@ export interface ServerEvents {
     /** The resolved range [from, to): `from` aligned down to the bucket, `to` = now for named windows. */
     from: string;
     to: string;
-    bucket: LiveBucket;
+    bucket: Bucket;
     sources: string[] | null;
     /** Whether ticks and messages follow (false for a custom window that ended in the past). */
     live: boolean;
@@ -218,26 +210,31 @@ function envelopeSchema<M extends Record<string, z.ZodObject>>(payloads: M): z.Z
 export const ClientEventSchema = envelopeSchema(ClientPayloads);
 
 /** Start (epoch ms) of the bucket that contains `ms`; buckets are aligned to the Unix epoch, UTC. */
-export function bucketStart(ms: number, bucket: LiveBucket): number {
-  const size = LiveBuckets[bucket] * 1000;
+export function bucketStart(ms: number, bucket: Bucket): number {
+  const size = Buckets[bucket] * 1000;
   return Math.floor(ms / size) * size;
 }
 
 /**
- * The range [from, to) (epoch ms) and bucket a window's snapshot covers at `now`: a named
- * window ends now and uses its own bucket; a custom one uses the finest bucket that gives at
- * most {@link MaxSnapshotBuckets}. `from` is aligned down to its bucket, so the first is whole.
+ * The bucket of a window's snapshot: a named window's own; a custom one's the finest that gives
+ * at most {@link MaxSnapshotBuckets}. The dashboard asks `/api/stats` for the same bucket, so
+ * its REST and live series line up.
  */
-export function resolveWindow(window: LiveWindow, now: number): { from: number; to: number; bucket: LiveBucket } {
-  if (typeof window === 'string') {
-    const { ms, bucket } = NamedWindows[window];
-    return { from: bucketStart(now - ms, bucket), to: now, bucket };
-  }
-  const from = Date.parse(window.from);
-  const to = Date.parse(window.to);
-  const sizes = Object.keys(LiveBuckets) as LiveBucket[];
-  const bucket = sizes.find((b) => (to - from) / (LiveBuckets[b] * 1000) <= MaxSnapshotBuckets) ?? '1h';
-  return { from: bucketStart(from, bucket), to, bucket };
+export function windowBucket(window: LiveWindow): Bucket {
+  if (typeof window === 'string') return NamedWindows[window].bucket;
+  const ms = Date.parse(window.to) - Date.parse(window.from);
+  const sizes = Object.keys(Buckets) as Bucket[];
+  return sizes.find((b) => ms / (Buckets[b] * 1000) <= MaxSnapshotBuckets) ?? '1h';
+}
+
+/**
+ * The range [from, to) (epoch ms) and bucket ({@link windowBucket}) a window's snapshot covers
+ * at `now`: a named window ends now. `from` is aligned down to its bucket, so the first is whole.
+ */
+export function resolveWindow(window: LiveWindow, now: number): { from: number; to: number; bucket: Bucket } {
+  const bucket = windowBucket(window);
+  if (typeof window === 'string') return { from: bucketStart(now - NamedWindows[window].ms, bucket), to: now, bucket };
+  return { from: bucketStart(Date.parse(window.from), bucket), to: Date.parse(window.to), bucket };
 }
 
 /** Sums two cells of the same bucket; the mean score is weighted by their counts. */

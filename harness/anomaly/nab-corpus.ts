@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { PulseError } from '../errors.ts';
+import { PulseError } from '../../lib/errors.ts';
 import type { Profile } from './nab-score.ts';
 import { parseTimestamp, readSeriesCsv, type Series } from './series-csv.ts';
 

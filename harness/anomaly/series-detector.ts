@@ -6,10 +6,11 @@
  * detector counts rows.
  *
  * Per row it answers the anomaly score (a calibrated transform of the evidence for a new alert,
- * see episode.ts and score.ts) and whether the deployed decision logic raises an alert there.
+ * see lib/anomaly/episode.ts and score.ts) and whether the deployed decision logic raises an
+ * alert there.
  */
-import { AlertEpisodes } from './episode.ts';
-import { MeanShiftSignal } from './mean-shift.ts';
+import { AlertEpisodes } from '../../lib/anomaly/episode.ts';
+import { MeanShiftSignal } from '../../lib/anomaly/mean-shift.ts';
 import { anomalyScore } from './score.ts';
 
 export interface SeriesRules {

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { PulseError } from '../errors.ts';
+import { PulseError } from '../../lib/errors.ts';
 
 export interface Series {
   timestamps: string[];

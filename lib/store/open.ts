@@ -1,0 +1,98 @@
+/**
+ * The store: one SQL client and the repositories over it. `openStore` is the only place that
+ * picks the backend (chdb or a ClickHouse server); everything above the {@link SqlClient} is
+ * written once, in ClickHouse SQL.
+ */
+import type { StoreConfig } from '../config.ts';
+import { PulseError } from '../errors.ts';
+import { log } from '../log.ts';
+import { AlertRepository } from './alerts.ts';
+import { DeliveryRepository } from './alert-deliveries.ts';
+import { AuditRepository } from './audit.ts';
+import { ChdbClient } from './chdb.ts';
+import { ServerClient } from './clickhouse.ts';
+import { DeadLetterRepository } from './dead-letters.ts';
+import { KeyRepository } from './keys.ts';
+import { MessageRepository } from './messages.ts';
+import { migrate } from './migrations.ts';
+import { SessionRepository } from './sessions.ts';
+import { SignalRepository } from './signals.ts';
+import type { SqlClient } from './sql.ts';
+import { StatsRepository } from './stats.ts';
+import { PreviewRepository } from './stream-preview.ts';
+import { StreamRepository } from './streams.ts';
+import { UserRepository } from './users.ts';
+
+export interface Store {
+  /** Which backend answers (for logs and the health endpoint). */
+  readonly kind: SqlClient['kind'];
+  /** Resolves when the backend answers a query; STORE_UNAVAILABLE when it does not. */
+  ping(): Promise<void>;
+  /** Waits for the running insert of messages, then closes the client. */
+  close(): Promise<void>;
+  readonly messages: MessageRepository;
+  readonly stats: StatsRepository;
+  readonly deadLetters: DeadLetterRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly streams: StreamRepository;
+  readonly alerts: AlertRepository;
+  readonly users: UserRepository;
+  readonly keys: KeyRepository;
+  readonly sessions: SessionRepository;
+  readonly audit: AuditRepository;
+  /** The detector's reads: stream seconds, term counts, example messages. */
+  readonly signals: SignalRepository;
+  /** The stream preview's candidate messages. */
+  readonly previews: PreviewRepository;
+}
+
+/** Opens the configured backend and brings its schema and retention up to date. */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const client =
+    config.kind === 'chdb'
+      ? ChdbClient.open(config.dataDir)
+      : await ServerClient.connect({ url: config.url, user: config.user, password: config.password, database: config.database });
+  return storeOnClient(client, config.retentionDays);
+}
+
+/** A store on a client someone else opened (tests); the store owns it from here on. */
+export async function storeOnClient(client: SqlClient, retentionDays: number): Promise<Store> {
+  try {
+    await migrate(client, retentionDays);
+  } catch (err) {
+    await client.close().catch(() => {});
+    throw err;
+  }
+  log.info({ backend: client.kind, retentionDays }, 'store open');
+  return repositoriesOn(client);
+}
+
+function repositoriesOn(sql: SqlClient): Store {
+  const messages = new MessageRepository(sql);
+  return {
+    kind: sql.kind,
+    async ping() {
+      try {
+        await sql.query('SELECT 1');
+      } catch (err) {
+        throw new PulseError('STORE_UNAVAILABLE', `store does not answer: ${(err as Error).message}`, { cause: err });
+      }
+    },
+    async close() {
+      await messages.settled();
+      await sql.close();
+    },
+    messages,
+    stats: new StatsRepository(sql),
+    deadLetters: new DeadLetterRepository(sql),
+    deliveries: new DeliveryRepository(sql),
+    streams: new StreamRepository(sql),
+    alerts: new AlertRepository(sql),
+    users: new UserRepository(sql),
+    keys: new KeyRepository(sql),
+    sessions: new SessionRepository(sql),
+    audit: new AuditRepository(sql),
+    signals: new SignalRepository(sql),
+    previews: new PreviewRepository(sql),
+  };
+}
