@@ -8,6 +8,16 @@ export interface KafkaMock {
 }
 
 const startTimeoutMs = 10_000;
+
+/**
+ * Mock clusters still running, killed with this process even when a test forgets stop(), so no
+ * mock outlives its run. One exit listener for all of them: a test that runs a dozen clusters at
+ * once would otherwise trip Node's listener-leak warning.
+ */
+const running = new Set<() => void>();
+process.once('exit', () => {
+  for (const kill of running) kill();
+});
 const bootstrapLine = /Mock cluster enabled: .* replaced with (\S+)/;
 
 /**
@@ -23,11 +33,10 @@ export function startKafkaMock(): Promise<KafkaMock> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Killed with this process even when a test forgets stop(), so no mock outlives its run …
   const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  running.add(killOnExit);
   const stop = async () => {
-    process.off('exit', killOnExit);
+    running.delete(killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.ref(); // so that this process waits for the exit below
       child.kill('SIGTERM');
@@ -60,7 +69,7 @@ export function startKafkaMock(): Promise<KafkaMock> {
       // Keep draining kcat's per-partition chatter, or it blocks on a full pipe.
       child.stderr.off('data', onData);
       child.stderr.resume();
-      // … and it never holds the test process open by itself.
+      // It never holds the test process open by itself.
       child.unref();
       (child.stderr as Socket).unref();
       resolve({ brokers: match[1]!.split(','), stop });

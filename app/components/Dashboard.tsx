@@ -5,12 +5,12 @@ import type { Label } from '../../lib/contracts/messages.ts';
 import { useOverview } from '../hooks/useOverview.ts';
 import { useSession } from '../hooks/useSession.ts';
 import { useStreams } from '../hooks/useStreams.ts';
-import { useView } from '../hooks/useView.ts';
+import { useUrlState } from '../hooks/useUrlState.ts';
 import { clock } from '../lib/format.ts';
 import { labelStyles } from '../lib/palette.ts';
 import type { Selection } from '../lib/selection.ts';
 import { totals } from '../lib/series.ts';
-import { viewQuery, windowTitle } from '../lib/view.ts';
+import { parseView, viewQuery, windowTitle } from '../lib/view.ts';
 import { AlertBanner } from './AlertBanner.tsx';
 import { AlertList } from './AlertList.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
@@ -26,7 +26,7 @@ import { WindowSelector } from './WindowSelector.tsx';
 
 /** The overview page: view controls, open alerts, counters, charts, live feed and the drill-down. */
 export function Dashboard() {
-  const [view, setView] = useView();
+  const [view, setView] = useUrlState(parseView, viewQuery);
   const { overview, togglePause, reload, applyAlert } = useOverview(view);
   const { streams, names } = useStreams();
   const { can } = useSession();

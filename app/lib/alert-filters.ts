@@ -5,7 +5,7 @@
  */
 import { AlertKinds, AlertStatuses, Severities, type Severity } from '../../lib/contracts/alerts.ts';
 import type { AlertKind, AlertsQuery, AlertStatus } from './alerts-api.ts';
-import { parseTimeRange, timeRangeBounds, writeTimeRange, type Sliding, type TimeRange } from './time-range.ts';
+import { filtersQuery, parseTimeRange, timeRangeBounds, type Sliding, type TimeRange } from './time-range.ts';
 
 export const AlertSinces = ['1h', '24h', '7d'] as const satisfies readonly Sliding[];
 
@@ -35,16 +35,7 @@ export function parseAlertFilters(params: URLSearchParams): AlertFilters {
   };
 }
 
-export function alertFiltersQuery(f: AlertFilters): string {
-  const params = new URLSearchParams();
-  const set = (name: string, value: string | null) => value && params.set(name, value);
-  set('stream', f.stream);
-  set('status', f.status);
-  set('severity', f.severity);
-  set('kind', f.kind);
-  writeTimeRange(params, f.range);
-  return params.toString();
-}
+export const alertFiltersQuery = (f: AlertFilters): string => filtersQuery(f);
 
 /** The API query at `now` (a sliding range ends now). */
 export function alertsQuery(f: AlertFilters, now: number): AlertsQuery {

@@ -4,7 +4,7 @@
  * or `from=…&to=…` (./time-range.ts).
  */
 import type { AuditQuery } from './admin-api.ts';
-import { parseTimeRange, timeRangeBounds, writeTimeRange, type Sliding, type TimeRange } from './time-range.ts';
+import { filtersQuery, parseTimeRange, timeRangeBounds, type Sliding, type TimeRange } from './time-range.ts';
 
 export const AuditSinces = ['1h', '24h', '7d', '30d'] as const satisfies readonly Sliding[];
 
@@ -35,15 +35,7 @@ export function parseAuditFilters(params: URLSearchParams): AuditFilters {
   };
 }
 
-export function auditFiltersQuery(f: AuditFilters): string {
-  const params = new URLSearchParams();
-  const set = (name: string, value: string | null) => value && params.set(name, value);
-  set('action', f.action);
-  set('targetKind', f.targetKind);
-  set('targetId', f.targetId);
-  writeTimeRange(params, f.range);
-  return params.toString();
-}
+export const auditFiltersQuery = (f: AuditFilters): string => filtersQuery(f);
 
 /** The API query at `now` (a sliding range ends now). */
 export function auditQuery(f: AuditFilters, now: number): AuditQuery {

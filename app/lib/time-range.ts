@@ -23,12 +23,17 @@ export function parseTimeRange<S extends Sliding>(params: URLSearchParams, since
 }
 
 /** Writes the range into the query string; any time writes nothing. */
-export function writeTimeRange(params: URLSearchParams, range: TimeRange<Sliding>): void {
+/** The URL form of a list's filters: `name=value&…` of those that are set, then the time range. */
+export function filtersQuery(filters: { range: TimeRange<Sliding> }): string {
+  const { range } = filters;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (name !== 'range' && typeof value === 'string' && value) params.set(name, value);
   if ('since' in range) params.set('since', range.since);
   else {
     if (range.from) params.set('from', range.from);
     if (range.to) params.set('to', range.to);
   }
+  return params.toString();
 }
 
 /** The API's `from`/`to` (epoch ms, null = open) at `now`: a sliding range ends now. */

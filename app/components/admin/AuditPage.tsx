@@ -1,15 +1,26 @@
 'use client';
-import { useAuditFilters } from '../../hooks/useAuditFilters.ts';
+import { DataTable, type Column } from '../DataTable.tsx';
+import { useUrlState } from '../../hooks/useUrlState.ts';
 import { useAuditLog } from '../../hooks/useAuditLog.ts';
-import { isAuditFiltered } from '../../lib/audit-filters.ts';
+import { auditFiltersQuery, isAuditFiltered, parseAuditFilters } from '../../lib/audit-filters.ts';
 import { LoadMore } from '../LoadMore.tsx';
 import { Notice } from '../Notice.tsx';
 import { AuditFiltersForm } from './AuditFiltersForm.tsx';
 import { AuditRow } from './AuditRow.tsx';
 
+/** The table's columns, in the order each row renders its cells. */
+const columns: Column[] = [
+  { label: 'Time' },
+  { label: 'Actor' },
+  { label: 'Action' },
+  { label: 'Target' },
+  { label: 'Address' },
+  { label: 'Detail' },
+];
+
 /** The audit log: filters (kept in the URL), the entries newest first, page by page. */
 export function AuditPage() {
-  const [filters, setFilters] = useAuditFilters();
+  const [filters, setFilters] = useUrlState(parseAuditFilters, auditFiltersQuery);
   const log = useAuditLog(filters);
 
   return (
@@ -37,27 +48,12 @@ export function AuditPage() {
             )
           )
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="w-full text-left text-sm" data-testid="audit">
-              <caption className="sr-only">Audit log, newest first</caption>
-              <thead className="bg-slate-100 text-xs text-slate-700">
-                <tr>
-                  <th scope="col" className="py-1.5 pr-3 pl-3 font-medium">Time</th>
-                  <th scope="col" className="pr-3 font-medium">Actor</th>
-                  <th scope="col" className="pr-3 font-medium">Action</th>
-                  <th scope="col" className="pr-3 font-medium">Target</th>
-                  <th scope="col" className="pr-3 font-medium">Address</th>
-                  <th scope="col" className="pr-3 font-medium">Detail</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {log.entries.map((e, i) => (
-                  // Entries have no id in the API; time, action and target with the position are unique within a list.
-                  <AuditRow key={`${e.at}|${e.action}|${e.target.id}|${i}`} entry={e} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="audit" caption="Audit log, newest first" columns={columns}>
+            {log.entries.map((e, i) => (
+              // Entries have no id in the API; time, action and target with the position are unique within a list.
+              <AuditRow key={`${e.at}|${e.action}|${e.target.id}|${i}`} entry={e} />
+            ))}
+          </DataTable>
         )}
         {log.entries.length > 0 && (
           <LoadMore shown={log.entries.length} noun={['entry', 'entries']} more={log.more} loading={log.loading} onLoadMore={log.loadMore} />

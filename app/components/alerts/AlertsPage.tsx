@@ -1,11 +1,11 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { useAlertFilters } from '../../hooks/useAlertFilters.ts';
+import { useUrlState } from '../../hooks/useUrlState.ts';
 import { useAlertHistory } from '../../hooks/useAlertHistory.ts';
 import { useLiveAlerts } from '../../hooks/useLiveAlerts.ts';
 import { useSession } from '../../hooks/useSession.ts';
 import { useStreams } from '../../hooks/useStreams.ts';
-import { isFiltered } from '../../lib/alert-filters.ts';
+import { alertFiltersQuery, isFiltered, parseAlertFilters } from '../../lib/alert-filters.ts';
 import { ConnectionBadge } from '../ConnectionBadge.tsx';
 import { LoadMore } from '../LoadMore.tsx';
 import { Notice } from '../Notice.tsx';
@@ -21,7 +21,7 @@ const pollMs = 5_000;
  * without the live connection the list reloads every few seconds.
  */
 export function AlertsPage() {
-  const [filters, setFilters] = useAlertFilters();
+  const [filters, setFilters] = useUrlState(parseAlertFilters, alertFiltersQuery);
   const { streams, names } = useStreams();
   const history = useAlertHistory(filters);
   const [expanded, setExpanded] = useState<string | null>(null);

@@ -1,3 +1,4 @@
+import { DataTable, type Column } from '../DataTable.tsx';
 import Link from 'next/link';
 import { clock } from '../../lib/format.ts';
 import type { PublicStream } from '../../lib/streams-api.ts';
@@ -6,63 +7,58 @@ import { StreamLinks } from './StreamLinks.tsx';
 /** A channel as the list shows it: its kind, and where it goes (host only; the API keeps the rest). */
 const channelText = (c: PublicStream['channels'][number]) => (c.target ? `${c.kind} → ${c.target}` : c.kind);
 
+/** The table's columns, in the order each row renders its cells. */
+const columns: Column[] = [
+  { label: 'Name' },
+  { label: 'Query' },
+  { label: 'Sources' },
+  { label: 'Sensitivity' },
+  { label: 'Channels' },
+  { label: 'Version', numeric: true },
+  { label: 'Updated' },
+  { label: 'Links', hidden: true },
+];
+
 /**
  * The saved streams, by name: what each matches, how it alerts, and links to edit it (to view
  * it, for whoever may not edit), its dashboard and its alerts.
  */
 export function StreamList({ streams, canEdit }: { streams: readonly PublicStream[]; canEdit: boolean }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" data-testid="streams">
-        <caption className="sr-only">Keyword streams</caption>
-        <thead className="bg-slate-100 text-xs text-slate-700">
-          <tr>
-            <th scope="col" className="py-1.5 pr-3 pl-3 font-medium">Name</th>
-            <th scope="col" className="pr-3 font-medium">Query</th>
-            <th scope="col" className="pr-3 font-medium">Sources</th>
-            <th scope="col" className="pr-3 font-medium">Sensitivity</th>
-            <th scope="col" className="pr-3 font-medium">Channels</th>
-            <th scope="col" className="pr-3 text-right font-medium">Version</th>
-            <th scope="col" className="pr-3 font-medium">Updated</th>
-            <th scope="col" className="pr-3 font-medium"><span className="sr-only">Links</span></th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {streams.map((s) => (
-            <tr key={s.id} className="align-top" data-stream-id={s.id}>
-              <th scope="row" className="py-2 pr-3 pl-3 font-medium">
-                {s.name}
-                <code className="block text-xs font-normal text-slate-600">{s.id}</code>
-              </th>
-              <td className="max-w-md py-2 pr-3"><code className="break-words">{s.query}</code></td>
-              <td className="py-2 pr-3">{s.sources.length ? s.sources.join(', ') : <span className="text-slate-600">all</span>}</td>
-              <td className="py-2 pr-3">
-                {s.rule.sensitivity ?? 'medium'}
-                {Object.keys(s.rule).some((k) => k !== 'sensitivity') && <span className="text-slate-600"> + overrides</span>}
-              </td>
-              <td className="py-2 pr-3">
-                <ul>
-                  {/* The dashboard always hears of alerts, stored or not. */}
-                  {!s.channels.some((c) => c.kind === 'dashboard') && <li>dashboard</li>}
-                  {s.channels.map((c) => (
-                    <li key={c.id}>{channelText(c)}</li>
-                  ))}
-                </ul>
-              </td>
-              <td className="py-2 pr-3 text-right tabular-nums">{s.version}</td>
-              <td className="py-2 pr-3 tabular-nums whitespace-nowrap"><time dateTime={s.updatedAt}>{clock(Date.parse(s.updatedAt), true)}</time></td>
-              <td className="py-2 pr-3">
-                <span className="flex flex-wrap gap-x-3">
-                  <Link href={`/streams?edit=${encodeURIComponent(s.id)}`} className="text-sm font-medium text-[#0072B2] underline hover:no-underline">
-                    {canEdit ? 'Edit' : 'View'}<span className="sr-only"> {s.name}</span>
-                  </Link>
-                  <StreamLinks stream={s} />
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="streams" caption="Keyword streams" columns={columns}>
+      {streams.map((s) => (
+        <tr key={s.id} className="align-top" data-stream-id={s.id}>
+          <th scope="row" className="py-2 pr-3 pl-3 font-medium">
+            {s.name}
+            <code className="block text-xs font-normal text-slate-600">{s.id}</code>
+          </th>
+          <td className="max-w-md py-2 pr-3"><code className="break-words">{s.query}</code></td>
+          <td className="py-2 pr-3">{s.sources.length ? s.sources.join(', ') : <span className="text-slate-600">all</span>}</td>
+          <td className="py-2 pr-3">
+            {s.rule.sensitivity ?? 'medium'}
+            {Object.keys(s.rule).some((k) => k !== 'sensitivity') && <span className="text-slate-600"> + overrides</span>}
+          </td>
+          <td className="py-2 pr-3">
+            <ul>
+              {/* The dashboard always hears of alerts, stored or not. */}
+              {!s.channels.some((c) => c.kind === 'dashboard') && <li>dashboard</li>}
+              {s.channels.map((c) => (
+                <li key={c.id}>{channelText(c)}</li>
+              ))}
+            </ul>
+          </td>
+          <td className="py-2 pr-3 text-right tabular-nums">{s.version}</td>
+          <td className="py-2 pr-3 tabular-nums whitespace-nowrap"><time dateTime={s.updatedAt}>{clock(Date.parse(s.updatedAt), true)}</time></td>
+          <td className="py-2 pr-3">
+            <span className="flex flex-wrap gap-x-3">
+              <Link href={`/streams?edit=${encodeURIComponent(s.id)}`} className="text-sm font-medium text-[#0072B2] underline hover:no-underline">
+                {canEdit ? 'Edit' : 'View'}<span className="sr-only"> {s.name}</span>
+              </Link>
+              <StreamLinks stream={s} />
+            </span>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
