@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DetectorLoop } from '../lib/anomaly/detector-loop.ts';
+import { DetectorLoop } from '../lib/detect/loop.ts';
 import { Rng } from '../harness/anomaly/rng.ts';
 import { baseMix, syntheticSecond } from '../harness/anomaly/synthetic.ts';
 import { runCli } from '../lib/cli.ts';

@@ -16,7 +16,10 @@ export interface Actor {
   ip: string;
 }
 
-/** The actor of a command run on the server's host (`npm run admin:create`): no request, so no address. */
+/**
+ * The actor of what the server's host does on its own: `npm run admin:create`, and the first admin
+ * created at start from PULSE_ADMIN_EMAIL. No request, so no address.
+ */
 export const localActor: Actor = { principal: { kind: 'local' }, ip: '' };
 
 export class Audit {

@@ -1,8 +1,8 @@
 /**
- * Abuse protection for the entry points: token buckets on ingest (per key and per client
- * address, counted in messages), connection counts per principal on the WebSockets, and a gate
- * that refuses ingest while the classifiers are too far behind, so memory does not grow with
- * a backlog. Every refusal is a RetryLaterError: HTTP answers 429 / 503 with `Retry-After`.
+ * Abuse protection for the entry points: token buckets (ingest per key and per client address,
+ * counted in messages; login attempts per address) and connection counts per principal on the
+ * WebSockets. Ingest's own checks, backlog included, are lib/ingest/admission.ts. Every refusal
+ * is a RetryLaterError: HTTP answers 429 / 503 with `Retry-After`.
  */
 import { RetryLaterError } from './errors.ts';
 
@@ -75,37 +75,5 @@ export class ConnectionLimiter {
       if (left > 0) this.open.set(key, left);
       else this.open.delete(key);
     };
-  }
-}
-
-/**
- * Refuses ingest while the classifiers' backlog (raw messages not yet committed) exceeds
- * `maxBacklog`. The backlog is read from the bus at most every `refreshMs`; a failed read keeps
- * the last value rather than refusing everything.
- */
-export class BacklogGate {
-  private backlog = 0;
-  private readAt = 0;
-  private reading: Promise<void> | undefined;
-
-  constructor(
-    private readonly readBacklog: () => Promise<number>,
-    private readonly maxBacklog: number,
-    private readonly refreshMs = 500,
-  ) {}
-
-  async check(): Promise<void> {
-    if (Date.now() - this.readAt > this.refreshMs) {
-      this.reading ??= this.readBacklog()
-        .then((n) => void (this.backlog = n), () => undefined)
-        .finally(() => {
-          this.readAt = Date.now();
-          this.reading = undefined;
-        });
-      await this.reading;
-    }
-    if (this.backlog > this.maxBacklog) {
-      throw new RetryLaterError('INGEST_OVERLOADED', `the classifiers are ${this.backlog} messages behind (limit ${this.maxBacklog}); retry shortly`, 2);
-    }
   }
 }

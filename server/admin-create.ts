@@ -39,9 +39,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const store = await openStore(config.store);
   try {
-    const access = await AccessControl.start(store, { pollMs: 60_000, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: 0 });
-    const user = await access.createUser({ email: values.email, password, role: values.role as Role });
-    await new Audit(store.audit).record(localActor, 'user.create', { kind: 'user', id: user.id }, { email: user.email, role: user.role });
+    const access = await AccessControl.start(store, new Audit(store.audit), { pollMs: 60_000, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: 0 });
+    const user = await access.createUser(localActor, { email: values.email, password, role: values.role as Role });
     await access.stop();
     console.log(`created ${user.role} ${user.email} (${user.id})`);
   } finally {

@@ -5,10 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertActionDeps } from '../lib/alerts/actions.ts';
-import type { Audit } from '../lib/audit.ts';
 import { PulseError } from '../lib/errors.ts';
-import type { Ingestor } from '../lib/ingest.ts';
-import type { BacklogGate, TokenBuckets } from '../lib/limits.ts';
+import type { IngestAdmission } from '../lib/ingest/admission.ts';
+import type { Ingestor } from '../lib/ingest/ingestor.ts';
+import type { TokenBuckets } from '../lib/limits.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { Store } from '../lib/store/index.ts';
 import type { StreamCatalog } from '../lib/streams/catalog.ts';
@@ -18,21 +18,22 @@ import type { Call, Route } from './route.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
-import { healthRoute, type HealthDeps } from './routes/health.ts';
+import { healthRoute, type HealthRouteDeps } from './routes/health.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { deadLettersRoute, messagesRoute, statsRoute } from './routes/read.ts';
 import { streamRoutes } from './routes/streams.ts';
 
-export interface AppDeps extends HealthDeps {
+export interface AppDeps extends HealthRouteDeps {
   store: Store;
   ingestor: Ingestor;
+  /** Backlog gate and quotas, checked before anything is ingested. */
+  admission: IngestAdmission;
   metrics: Metrics;
   streams: StreamCatalog;
   /** The dashboard channel, which tells every browser when a person acknowledges or resolves an alert. */
   alertActions: AlertActionDeps;
   auth: RequestAuth;
-  audit: Audit;
-  limits: { perKey: TokenBuckets; perIp: TokenBuckets; backlog: BacklogGate; login: TokenBuckets };
+  limits: { login: TokenBuckets };
   /** The dashboard (server/ui/): answers every path outside {@link serverPaths}, `/` included. */
   ui?: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -42,13 +43,14 @@ const serverPaths = /^\/(api|metrics|ws)(\/|$)/;
 
 /** Every route, with what it needs: the table the role tests walk through. */
 export function routeTable(deps: AppDeps): Route[] {
-  const streams = streamRoutes(deps.streams, deps.store.previews, deps.audit);
-  const alerts = alertRoutes(deps.store.alerts, deps.store.deliveries, deps.alertActions, deps.audit);
-  const auth = authRoutes(deps.auth, deps.audit, deps.limits.login);
-  const admin = adminRoutes(deps.auth.access, deps.store.audit, deps.audit);
+  // The store is handed over, not its repositories: the table can be listed without one.
+  const streams = streamRoutes(deps.streams, deps.store);
+  const alerts = alertRoutes(deps.store, deps.alertActions);
+  const auth = authRoutes(deps.auth, deps.limits.login);
+  const admin = adminRoutes(deps.auth.access, deps.store);
   const route = (method: string, path: string, need: Need, run: (c: Call) => Promise<void>): Route => ({ method, path, need, run });
   const routes: Route[] = [
-    route('POST', '/api/ingest', 'ingest', (c) => ingestRoute(deps.ingestor, deps.limits, c)),
+    route('POST', '/api/ingest', 'ingest', (c) => ingestRoute(deps.ingestor, deps.admission, c)),
     route('GET', '/api/stats', 'read', (c) => statsRoute(deps.store.stats, c.url.searchParams, c.res)),
     route('GET', '/api/messages', 'read', (c) => messagesRoute(deps.store.messages, c.url.searchParams, c.res)),
     route('GET', '/api/dlq', 'read', (c) => deadLettersRoute(deps.store.deadLetters, c.url.searchParams, c.res)),

@@ -1,35 +1,31 @@
 /**
- * Starts one Pulse server process: bus + store from configuration (the factories are the only
- * place that choose between embedded and distributed), the in-process classifiers when the
- * configuration asks for them, HTTP + WebSocket ingest on one port, and the demo replay.
+ * Starts one Pulse server process: its runtime and the stages the configuration runs in it
+ * (lib/runtime.ts, the only place that decides), authentication, HTTP + WebSocket ingest and
+ * the live feed on one port, and the demo replay.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bus } from '../lib/bus/bus.ts';
-import { createBus } from '../lib/bus/index.ts';
 import type { Config } from '../lib/config.ts';
-import { startDeadLetterRecorder } from '../lib/dlq-recorder.ts';
 import { PulseError, isPulseError } from '../lib/errors.ts';
 import { AccessControl } from '../lib/auth/access.ts';
 import { Audit } from '../lib/audit.ts';
-import { Topics } from '../lib/bus/topics.ts';
-import { ClassifierGroup } from '../lib/classifier.ts';
-import { BacklogGate, ConnectionLimiter, TokenBuckets } from '../lib/limits.ts';
+import { IngestAdmission } from '../lib/ingest/admission.ts';
+import { Ingestor } from '../lib/ingest/ingestor.ts';
+import { loadReplayRows, runReplay, type ReplayRow } from '../lib/ingest/replay.ts';
+import { ConnectionLimiter, TokenBuckets } from '../lib/limits.ts';
 import { RequestAuth } from './auth.ts';
-import { takeIngestQuota } from './routes/ingest.ts';
 import { guardUpgrades } from './upgrade.ts';
-import { Ingestor } from '../lib/ingest.ts';
 import { log } from '../lib/log.ts';
-import { createMetrics, type Metrics } from '../lib/metrics.ts';
-import { loadReplayRows, runReplay, type ReplayRow } from '../lib/replay.ts';
-import { openStore, type Store } from '../lib/store/index.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import { openRuntime, startInProcessStages } from '../lib/runtime.ts';
+import type { Store } from '../lib/store/index.ts';
 import { dashboardChannel } from '../lib/alerts/channels/dashboard.ts';
 import { StreamCatalog } from '../lib/streams/catalog.ts';
-import { StreamRegistry } from '../lib/streams/registry.ts';
-import { startClassifierService, type ClassifierService } from '../workers/classifier-service.ts';
-import { startDetectorService, type DetectorService } from '../workers/detector-service.ts';
+import type { StreamRegistry } from '../lib/streams/registry.ts';
 import { createApp } from './app.ts';
-import { LiveHub } from './live-hub.ts';
+import { LiveHub } from '../lib/live/hub.ts';
+import { LiveSocket } from './live-socket.ts';
 import { createUi, type Ui } from './ui/handler.ts';
 import { WsIngest } from './ws-ingest.ts';
 
@@ -85,53 +81,39 @@ function checkExposure(config: Config, access: AccessControl): void {
 }
 
 export async function startPulse(config: Config): Promise<Pulse> {
-  const metrics = createMetrics();
-  const bus = createBus(config.bus);
-  await bus.start();
-  const store = await openStore(config.store);
-  const access = await AccessControl.start(store, {
-    pollMs: config.auth.pollMs, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: sessionCacheMs,
-    ...(config.auth.bootstrapAdmin ? { bootstrapAdmin: config.auth.bootstrapAdmin } : {}),
-  });
+  const runtime = await openRuntime(config);
+  const { bus, store, streams, metrics } = runtime;
+  const audit = new Audit(store.audit);
+  let access: AccessControl | undefined;
   try {
+    access = await AccessControl.start(store, audit, {
+      pollMs: config.auth.pollMs, sessionTtlMs: config.auth.sessionTtlMs, sessionCacheMs: sessionCacheMs,
+      ...(config.auth.bootstrapAdmin ? { bootstrapAdmin: config.auth.bootstrapAdmin } : {}),
+    });
     checkExposure(config, access);
   } catch (err) {
-    // Nothing else has started yet: leave nothing open behind the refusal.
-    await access.stop();
-    await store.close();
-    await bus.close();
+    // No stage has started yet: leave nothing open behind the refusal.
+    await access?.stop();
+    await runtime.close();
     throw err;
   }
-  const streams = await StreamRegistry.start(store.streams, { pollMs: config.streams.pollMs });
-  let classifiers: ClassifierService | undefined;
-  if (config.classifier.embedded > 0) {
-    classifiers = await startClassifierService(config, bus, store, metrics, config.classifier.embedded, streams);
-  }
-  const detector: DetectorService | undefined = config.detector.embedded ? startDetectorService(config, bus, store, metrics, streams) : undefined;
-  const dlqRecorder = await startDeadLetterRecorder(bus, store.deadLetters);
+  const stages = await startInProcessStages(runtime);
+  const { classifiers } = stages;
   const auth = new RequestAuth(access, config.auth, config.alerts.publicUrl?.startsWith('https:') ?? false);
-  const limits = {
-    perKey: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerKey, burst: config.limits.ingestBurst, unit: 'messages' }),
-    perIp: new TokenBuckets({ ratePerSecond: config.limits.ingestRatePerIp, burst: config.limits.ingestBurst, unit: 'messages' }),
-    backlog: new BacklogGate(() => bus.lag(ClassifierGroup, Topics.raw), config.limits.ingestMaxBacklog),
-    login: new TokenBuckets(loginAttempts),
-  };
+  const admission = new IngestAdmission(runtime.lag, config.limits);
   const connections = new ConnectionLimiter(config.limits.wsConnectionsPerKey);
   const ingestor = new Ingestor(bus, metrics.ingested);
-  const wsIngest = new WsIngest(ingestor, async (ctx, count) => {
-    await limits.backlog.check();
-    takeIngestQuota(limits, ctx, count);
-  });
-  const live = await LiveHub.start({ bus, store, metrics }, { messageRate: config.live.messageRate });
+  const wsIngest = new WsIngest(ingestor, admission);
+  const live = new LiveSocket(await LiveHub.start({ bus, store, metrics, lag: runtime.lag }, { messageRate: config.live.messageRate }));
   const ui: Ui | undefined = config.ui === 'off'
     ? undefined
     : createUi(config.ui, () => ({ hostname: config.server.host, port: (server.address() as AddressInfo).port }));
   const server = http.createServer(
     createApp({
-      bus, store, ingestor, metrics, embeddedClassifiers: config.classifier.embedded,
-      streams: new StreamCatalog(store.streams),
-      alertActions: { alerts: store.alerts, dashboard: dashboardChannel(bus) },
-      auth, audit: new Audit(store.audit), limits,
+      bus, store, lag: runtime.lag, ingestor, admission, metrics, classifiersInProcess: classifiers?.members ?? 0,
+      streams: new StreamCatalog(store.streams, audit),
+      alertActions: { alerts: store.alerts, dashboard: dashboardChannel(bus), audit },
+      auth, limits: { login: new TokenBuckets(loginAttempts) },
       ...(ui ? { ui: ui.handle } : {}),
       ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
     }),
@@ -161,7 +143,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
     });
     log.info({ dataset, rate: config.demo.rate }, 'demo replay running (PULSE_DEMO=0 turns it off)');
   }
-  log.info({ url, bus: bus.kind, store: store.kind, classifiers: config.classifier.embedded }, 'pulse server listening');
+  log.info({ url, bus: bus.kind, store: store.kind, classifiers: classifiers?.members ?? 0 }, 'pulse server listening');
 
   return {
     url, bus, store, streams, metrics, ingestor,
@@ -173,13 +155,9 @@ export async function startPulse(config: Config): Promise<Pulse> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await ui?.close();
-      await detector?.stop();
-      await classifiers?.stop();
-      await streams.stop();
+      await stages.stop();
       await access.stop();
-      await dlqRecorder.stop();
-      await store.close();
-      await bus.close();
+      await runtime.close();
     },
   };
 }

@@ -5,7 +5,7 @@ import { runCli } from '../lib/cli.ts';
 import { loadConfig } from '../lib/config.ts';
 import { datasetNames } from '../lib/datasets.ts';
 import { PulseError } from '../lib/errors.ts';
-import { loadReplayRows, runReplay, type OutgoingMessage } from '../lib/replay.ts';
+import { loadReplayRows, runReplay, type OutgoingMessage } from '../lib/ingest/replay.ts';
 
 const help = `Usage: npm run replay -- --dataset <name|path> [--rate N] [--loop] [--source NAME]
                          [--limit N] [--url URL]

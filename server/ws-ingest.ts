@@ -7,16 +7,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isPulseError } from '../lib/errors.ts';
-import { MaxBodyBytes, parseBody, type Ingestor } from '../lib/ingest.ts';
+import type { IngestAdmission } from '../lib/ingest/admission.ts';
+import { MaxBodyBytes, parseBody } from '../lib/ingest/body.ts';
+import type { Ingestor } from '../lib/ingest/ingestor.ts';
 import { log } from '../lib/log.ts';
-import type { RequestContext } from './auth.ts';
+import { quotaKey, type RequestContext } from './auth.ts';
 
 export type IngestReply =
   | { type: 'ack'; frame: number; accepted: number; rejected: Array<{ index: number; reason: string }>; ids: string[] }
   | { type: 'error'; frame: number; code: string; message: string };
-
-/** Checks a frame of `count` messages from `ctx` before it is ingested (rate limits, backlog); throws to refuse it. */
-export type Admit = (ctx: RequestContext, count: number) => Promise<void>;
 
 /** Frames received and not yet answered, per connection, before the socket stops being read. */
 const maxQueuedFrames = 8;
@@ -27,7 +26,7 @@ export class WsIngest {
 
   constructor(
     private readonly ingestor: Ingestor,
-    private readonly admit: Admit,
+    private readonly admission: IngestAdmission,
   ) {}
 
   /** `ctx`: who opened the connection (server/auth.ts checked its ingest permission). */
@@ -53,7 +52,7 @@ export class WsIngest {
         let reply: IngestReply;
         try {
           const items = parseBody(text, 'application/json');
-          await this.admit(ctx, items.length);
+          this.admission.admit({ ip: ctx.ip, quotaKey: quotaKey(ctx) }, items.length);
           const result = await this.ingestor.ingest(items);
           reply = { type: 'ack', frame: n, ...result };
         } catch (err) {

@@ -3,7 +3,6 @@
  * consumer group on Kafka, scores raw messages and writes them to ClickHouse. Run as many as
  * the raw topic has partitions; Kafka shares the partitions among them.
  */
-import { startClassifierService } from './classifier-service.ts';
 import { runWorkerProcess } from './worker-process.ts';
 
 const help = `Usage: npm run worker:classifier [-- --help]
@@ -19,11 +18,4 @@ Environment: KAFKA_BROKERS, CLICKHOUSE_URL/USER/PASSWORD/DB, MODEL_DIR, PULSE_DE
 PULSE_MODEL_THREADS, PULSE_BATCH_MAX, PULSE_BATCH_WAIT_MS, PULSE_STREAMS_POLL_MS, PULSE_METRICS_PORT (Prometheus
 /metrics of this process, default 9464). See README.md → Configuration.`;
 
-runWorkerProcess({
-  name: 'classifier',
-  help,
-  start: async ({ config, bus, store, metrics, streams }) => {
-    const service = await startClassifierService(config, bus, store, metrics, 1, streams);
-    return { stop: () => service.stop(), details: { model: service.pool.info.model, provider: service.pool.info.provider } };
-  },
-});
+runWorkerProcess({ stage: 'classifier', help });

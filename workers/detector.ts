@@ -3,7 +3,6 @@
  * sentiment of every keyword stream from ClickHouse, raises and resolves alerts, stores them
  * and delivers them (pulse.alerts for the dashboards, webhooks, Slack). Run exactly one.
  */
-import { startDetectorService } from './detector-service.ts';
 import { runWorkerProcess } from './worker-process.ts';
 
 const help = `Usage: npm run worker:detector [-- --help]
@@ -23,8 +22,4 @@ PULSE_STREAMS_POLL_MS, PULSE_ALLOW_PRIVATE_WEBHOOKS, PULSE_PUBLIC_URL, PULSE_ALE
 PULSE_ALERT_DELIVERY_WINDOW_MS, PULSE_ALERT_ATTEMPT_TIMEOUT_MS, PULSE_METRICS_PORT (Prometheus
 /metrics of this process, default 9464). See README.md → Configuration.`;
 
-runWorkerProcess({
-  name: 'detector',
-  help,
-  start: async ({ config, bus, store, metrics, streams }) => startDetectorService(config, bus, store, metrics, streams),
-});
+runWorkerProcess({ stage: 'detector', help });

@@ -1,9 +1,11 @@
 /**
  * What people do with an alert from the dashboard: acknowledge it ("someone is on it") or
- * resolve it. Each is a new version in the `alerts` table and an event on `pulse.alerts`, so
- * every open dashboard updates its banner and list at once. Both are idempotent: acknowledging
- * twice, or resolving a resolved alert, answers the alert as it is.
+ * resolve it. Each is a new version in the `alerts` table, an event on `pulse.alerts`, so
+ * every open dashboard updates its banner and list at once, and an entry in the audit log.
+ * Both are idempotent: acknowledging twice, or resolving a resolved alert, answers the alert as
+ * it is (and is still recorded as the person's action).
  */
+import type { Actor, Audit } from '../audit.ts';
 import { PulseError } from '../errors.ts';
 import type { AlertRepository } from '../store/alerts.ts';
 import type { Alert } from './alert.ts';
@@ -16,10 +18,18 @@ export interface AlertActionDeps {
   alerts: Pick<AlertRepository, 'get' | 'insert'>;
   /** The dashboard channel (lib/alerts/channels/dashboard.ts). */
   dashboard: AlertChannel;
+  audit: Pick<Audit, 'record'>;
   now?: () => number;
 }
 
-export async function actOnAlert(deps: AlertActionDeps, id: string, action: AlertAction): Promise<Alert> {
+export async function actOnAlert(deps: AlertActionDeps, by: Actor, id: string, action: AlertAction): Promise<Alert> {
+  const alert = await applyAction(deps, id, action);
+  // Typed `alert.${AlertAction}`, checked against AuditActions: a new action must be listed there.
+  await deps.audit.record(by, `alert.${action}`, { kind: 'alert', id }, { stream: alert.stream, status: alert.status });
+  return alert;
+}
+
+async function applyAction(deps: AlertActionDeps, id: string, action: AlertAction): Promise<Alert> {
   const current = await deps.alerts.get(id);
   if (!current) throw new PulseError('NOT_FOUND', `no alert ${JSON.stringify(id)}`);
   if (current.status === 'resolved') {

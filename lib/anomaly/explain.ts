@@ -1,7 +1,7 @@
 /**
  * Why an alert fired, in the store's own words: the terms that the window's messages use far
  * more often than the stream did in its baseline, and the messages that pulled the mean
- * furthest. Looked up once when an alert is raised or escalated (lib/anomaly/detector-loop.ts).
+ * furthest. Looked up once when an alert is raised or escalated (lib/detect/loop.ts).
  */
 import type { SignalRepository } from '../store/signals.ts';
 import type { TermCounts } from './signals.ts';

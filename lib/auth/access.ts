@@ -7,8 +7,13 @@
  * only a loopback bind allows (server/pulse.ts). Users and keys are re-read from the store every
  * `pollMs`, sessions are cached for `sessionCacheMs`: a revoked key, a disabled user or a logout
  * takes effect in every server process within a couple of seconds.
+ *
+ * Every change it makes is in the audit log, recorded here with the actor it is given: key
+ * creation and revocation, user creation (the first admin's too, by the local process) and
+ * changes, logins, failed logins and people's changes of their own password.
  */
 import { randomUUID } from 'node:crypto';
+import { localActor, type Actor, type Audit } from '../audit.ts';
 import type { PublicKey, PublicUser } from '../contracts/auth.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -16,7 +21,7 @@ import type { KeyRepository } from '../store/keys.ts';
 import type { SessionRepository } from '../store/sessions.ts';
 import type { UserRepository } from '../store/users.ts';
 import type { KeyRecord, SessionRecord, UserRecord } from './records.ts';
-import { Roles, Scopes, type Principal, type Role, type Scope } from './roles.ts';
+import { describePrincipal, Roles, Scopes, type Principal, type Role, type Scope } from './roles.ts';
 import { checkPasswordStrength } from './password-policy.ts';
 import { decoyHash, hashPassword, newKeyToken, newSessionId, parseKeyToken, secretMatches, sha256, verifyPassword } from './secrets.ts';
 
@@ -38,6 +43,13 @@ export interface AccessStore {
   sessions: Pick<SessionRepository, 'insert' | 'get'>;
 }
 
+/** What an admin may change of a user. */
+export interface UserChange {
+  role?: Role;
+  password?: string;
+  disabled?: boolean;
+}
+
 /** Last use of a key is written at most this often. */
 const usageFlushMs = 60_000;
 
@@ -51,15 +63,16 @@ export class AccessControl {
 
   private constructor(
     private readonly store: AccessStore,
+    private readonly audit: Pick<Audit, 'record'>,
     private readonly options: AccessOptions,
   ) {}
 
-  static async start(store: AccessStore, options: AccessOptions): Promise<AccessControl> {
-    const access = new AccessControl(store, options);
+  static async start(store: AccessStore, audit: Pick<Audit, 'record'>, options: AccessOptions): Promise<AccessControl> {
+    const access = new AccessControl(store, audit, options);
     await access.refresh();
     const admin = options.bootstrapAdmin;
     if (admin && !access.userByEmail(admin.email)) {
-      await access.createUser({ email: admin.email, password: admin.password, role: 'admin' });
+      await access.createUser(localActor, { email: admin.email, password: admin.password, role: 'admin' });
       log.info({ email: admin.email }, 'first admin created from PULSE_ADMIN_EMAIL');
     }
     access.timers = [
@@ -133,13 +146,21 @@ export class AccessControl {
     return sha256(`csrf:${sessionId}`);
   }
 
-  /** Checks a password; a new session on success. UNAUTHENTICATED says nothing about which part was wrong. */
-  async login(email: string, password: string): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
+  /**
+   * Checks a password; a new session on success. UNAUTHENTICATED says nothing about which part
+   * was wrong. `from`: who asks (whoever the request's credentials say, often nobody) and from where.
+   */
+  async login(from: Actor, email: string, password: string): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
     const user = this.userByEmail(email);
     // An unknown email costs the same argon2 time as a wrong password.
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
-    if (!user || !ok || user.disabled) throw new PulseError('UNAUTHENTICATED', 'wrong email or password');
-    return this.newSession(user);
+    if (!user || !ok || user.disabled) {
+      await this.audit.record(from, 'login.failed', { kind: 'user', id: '' }, { email });
+      throw new PulseError('UNAUTHENTICATED', 'wrong email or password');
+    }
+    const session = await this.newSession(user);
+    await this.audit.record({ principal: { kind: 'user', id: user.id, email: user.email }, ip: from.ip }, 'login', { kind: 'user', id: user.id });
+    return session;
   }
 
   private async newSession(user: UserRecord): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
@@ -160,16 +181,11 @@ export class AccessControl {
     this.sessions.delete(idHash);
   }
 
-  userById(id: string): PublicUser | undefined {
-    const u = this.users.find((x) => x.id === id);
-    return u && publicUser(u);
-  }
-
   listUsers(): PublicUser[] {
     return this.users.map(publicUser);
   }
 
-  async createUser(input: { email: string; password: string; role: Role }): Promise<PublicUser> {
+  async createUser(by: Actor, input: { email: string; password: string; role: Role }): Promise<PublicUser> {
     const email = normalizeEmail(input.email);
     if (!Roles.includes(input.role)) throw new PulseError('BODY_INVALID', `role must be one of ${Roles.join(', ')}`);
     if (this.userByEmail(email)) throw new PulseError('CONFLICT', `a user with email ${email} exists`);
@@ -180,13 +196,22 @@ export class AccessControl {
     };
     await this.store.users.insert(user);
     this.users = [...this.users, user];
+    await this.audit.record(by, 'user.create', { kind: 'user', id: user.id }, { email: user.email, role: user.role });
     return publicUser(user);
   }
 
   /** Changes a user's role, password or disabled flag; the last enabled admin cannot lose either. */
-  async updateUser(id: string, change: { role?: Role; password?: string; disabled?: boolean }): Promise<PublicUser> {
+  async updateUser(by: Actor, id: string, change: UserChange): Promise<PublicUser> {
     const current = this.users.find((u) => u.id === id);
     if (!current) throw new PulseError('NOT_FOUND', `no user ${JSON.stringify(id)}`);
+    const next = await this.writeUser(current, change);
+    await this.audit.record(by, 'user.update', { kind: 'user', id }, userChangeDetail(current, next, change));
+    return publicUser(next);
+  }
+
+  /** Stores a user's next version (unaudited: the callers record what they did). */
+  private async writeUser(current: UserRecord, change: UserChange): Promise<UserRecord> {
+    const id = current.id;
     if (change.password !== undefined) checkPasswordStrength(change.password);
     const now = new Date().toISOString();
     const next: UserRecord = {
@@ -204,43 +229,52 @@ export class AccessControl {
     }
     await this.store.users.insert(next);
     this.users = this.users.map((u) => (u.id === id ? next : u));
-    return publicUser(next);
+    return next;
   }
 
   /**
    * A signed-in user's own new password, given the current one: every session ends, the
-   * caller's included, and the caller gets a fresh one.
+   * caller's included, and the caller gets a fresh one. `by` must be that signed-in person.
    */
-  async changeOwnPassword(userId: string, current: string, password: string): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
-    const user = this.users.find((u) => u.id === userId);
+  async changeOwnPassword(by: Actor, current: string, password: string): Promise<{ sessionId: string; user: PublicUser; expiresAt: string }> {
+    const person = by.principal;
+    if (person?.kind !== 'user') throw new PulseError('FORBIDDEN', 'only a signed-in person has a password to change');
+    const user = this.users.find((u) => u.id === person.id);
     if (!user || !(await verifyPassword(user.passwordHash, current))) throw new PulseError('UNAUTHENTICATED', 'the current password is wrong');
-    await this.updateUser(userId, { password });
-    return this.newSession(this.users.find((u) => u.id === userId)!);
+    const session = await this.newSession(await this.writeUser(user, { password }));
+    await this.audit.record(by, 'user.password', { kind: 'user', id: user.id });
+    return session;
   }
 
   listKeys(): PublicKey[] {
     return [...this.keys.values()].map(publicKey);
   }
 
-  /** A new key; its token is in the answer and nowhere else, ever. */
-  async createKey(input: { name: string; scopes: readonly Scope[]; createdBy: string }): Promise<{ key: PublicKey; token: string }> {
+  /** A new key, created by `by` (its name is kept with the key); its token is in the answer and nowhere else, ever. */
+  async createKey(by: Actor, input: { name: string; scopes: readonly Scope[] }): Promise<{ key: PublicKey; token: string }> {
     const scopes = [...new Set(input.scopes)];
     if (!scopes.length || scopes.some((s) => !Scopes.includes(s))) throw new PulseError('BODY_INVALID', `scopes: one or more of ${Scopes.join(', ')}`);
     const { id, token, secretHash } = newKeyToken();
-    const key: KeyRecord = { id, version: 1, name: input.name, secretHash, scopes, createdBy: input.createdBy, createdAt: new Date().toISOString() };
+    const createdBy = by.principal ? describePrincipal(by.principal).name : 'anonymous';
+    const key: KeyRecord = { id, version: 1, name: input.name, secretHash, scopes, createdBy, createdAt: new Date().toISOString() };
     await this.store.keys.insert(key);
     this.keys.set(id, key);
+    await this.audit.record(by, 'key.create', { kind: 'key', id }, { name: key.name, scopes: key.scopes });
     return { key: publicKey(key), token };
   }
 
-  async revokeKey(id: string): Promise<PublicKey> {
+  /** Revokes a key; revoking a revoked key answers it as it is (and is still recorded). */
+  async revokeKey(by: Actor, id: string): Promise<PublicKey> {
     const current = this.keys.get(id);
     if (!current) throw new PulseError('NOT_FOUND', `no key ${JSON.stringify(id)}`);
-    if (current.revokedAt) return publicKey(current);
-    const next: KeyRecord = { ...current, version: current.version + 1, revokedAt: new Date().toISOString() };
-    await this.store.keys.insert(next);
-    this.keys.set(id, next);
-    return publicKey(next);
+    let key = current;
+    if (!current.revokedAt) {
+      key = { ...current, version: current.version + 1, revokedAt: new Date().toISOString() };
+      await this.store.keys.insert(key);
+      this.keys.set(id, key);
+    }
+    await this.audit.record(by, 'key.revoke', { kind: 'key', id }, { name: key.name });
+    return publicKey(key);
   }
 
   private userByEmail(email: string): UserRecord | undefined {
@@ -262,12 +296,26 @@ function normalizeEmail(email: string): string {
   return e;
 }
 
+/** The audit detail of an admin's change: the email, and each field the change actually changed (never the password). */
+function userChangeDetail(before: UserRecord, after: UserRecord, change: UserChange): Record<string, unknown> {
+  const detail: Record<string, unknown> = { email: after.email };
+  if (change.role !== undefined && change.role !== before.role) detail.role = { from: before.role, to: change.role };
+  if (change.disabled !== undefined && change.disabled !== before.disabled) detail.disabled = change.disabled;
+  if (change.password !== undefined) detail.password = 'changed';
+  return detail;
+}
+
+// Field by field, not the record less its secrets: a field added to the record stays on the server.
+
 function publicUser(u: UserRecord): PublicUser {
-  const { passwordHash: _hash, version: _version, sessionsSince: _since, ...rest } = u;
-  return rest;
+  return { id: u.id, email: u.email, role: u.role, disabled: u.disabled, createdAt: u.createdAt, updatedAt: u.updatedAt };
 }
 
 function publicKey(k: KeyRecord): PublicKey {
-  const { secretHash: _hash, version: _version, ...rest } = k;
-  return { ...rest, prefix: `pulse_${k.id}_…` };
+  return {
+    id: k.id, name: k.name, scopes: k.scopes, createdBy: k.createdBy, createdAt: k.createdAt,
+    ...(k.revokedAt !== undefined ? { revokedAt: k.revokedAt } : {}),
+    ...(k.lastUsedAt !== undefined ? { lastUsedAt: k.lastUsedAt } : {}),
+    prefix: `pulse_${k.id}_…`,
+  };
 }

@@ -10,10 +10,22 @@ import type { Bus, BusTransport, ConsumeOptions, InRecord, OutRecord, RawInRecor
 import { decodeRecord, encodeValue } from './codec.ts';
 import { Topics, type Topic, type TopicValue } from './topics.ts';
 
+export interface TypedBusOptions {
+  /**
+   * Told of every batch of malformed records published to `pulse.dlq` (the runtime counts them
+   * in `pulse_dlq_messages_total{stage="bus"}`). Not called on `pulse.dlq` itself, where
+   * nothing is published.
+   */
+  onDeadLettered?(topic: Topic, count: number): void;
+}
+
 export class TypedBus implements Bus {
   readonly kind: BusTransport['kind'];
 
-  constructor(private readonly transport: BusTransport) {
+  constructor(
+    private readonly transport: BusTransport,
+    private readonly options: TypedBusOptions = {},
+  ) {
     this.kind = transport.kind;
   }
 
@@ -65,6 +77,7 @@ export class TypedBus implements Bus {
         Topics.dlq,
         refused.map(({ record: { key, partition, offset }, deadLetter }) => ({ key: key ?? `${topic}-${partition}-${offset}`, value: deadLetter })),
       );
+      this.options.onDeadLettered?.(topic, refused.length);
     }
     if (valid.length) await options.handler(valid);
   }

@@ -4,17 +4,16 @@
  * messages and dead letters, and only then returns, which is when the bus commits the batch
  * (DESIGN.md: offsets only after the batch is durably written).
  */
-import type { Bus, InRecord, Subscription } from './bus/bus.ts';
-import { Topics } from './bus/topics.ts';
-import { isPulseError } from './errors.ts';
-import { log } from './log.ts';
-import { deadLetter, scored, type DeadLetter, type ScoredMessage } from './message.ts';
-import type { Metrics } from './metrics.ts';
-import type { Prediction } from './sentiment.ts';
-import type { MessageRepository } from './store/messages.ts';
-import type { StreamMatcher } from './streams/matcher.ts';
-
-export const ClassifierGroup = 'pulse-classifier';
+import type { Bus, InRecord, Subscription } from '../bus/bus.ts';
+import { Topics } from '../bus/topics.ts';
+import { isPulseError } from '../errors.ts';
+import { log } from '../log.ts';
+import { deadLetter, scored, type DeadLetter, type ScoredMessage } from '../message.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Prediction } from '../sentiment.ts';
+import type { MessageRepository } from '../store/messages.ts';
+import type { StreamMatcher } from '../streams/matcher.ts';
+import { ClassifierGroup } from './lag.ts';
 
 /** What the classifier needs of a model: the inference pool satisfies it. */
 export interface SentimentModel {

@@ -1,17 +1,17 @@
 /**
- * Classifier members with their inference pool, wired from lib/ pieces. A worker process
- * (`workers/classifier.ts`) runs one member; the embedded runtime runs them inside the server
- * process (the in-process bus only reaches consumers in that process).
+ * The classify stage in one process: the inference pool and the group members that share it.
+ * A worker process (`workers/classifier.ts`) runs one member; the embedded runtime runs them
+ * inside the server process (the in-process bus only reaches consumers in that process).
+ * lib/runtime.ts decides which.
  */
-import type { Bus } from '../lib/bus/bus.ts';
-import { Topics } from '../lib/bus/topics.ts';
-import { ClassifierGroup, startClassifier } from '../lib/classifier.ts';
-import type { Config } from '../lib/config.ts';
-import { log } from '../lib/log.ts';
-import type { Metrics } from '../lib/metrics.ts';
-import type { Store } from '../lib/store/index.ts';
-import type { StreamMatcher } from '../lib/streams/matcher.ts';
-import { ModelPool } from '../models/runtime/pool.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { Config } from '../config.ts';
+import { log } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Store } from '../store/index.ts';
+import type { StreamMatcher } from '../streams/matcher.ts';
+import { ModelPool } from '../../models/runtime/pool.ts';
+import { startClassifier } from './member.ts';
 
 export interface ClassifierService {
   pool: ModelPool;
@@ -19,7 +19,15 @@ export interface ClassifierService {
   stop(): Promise<void>;
 }
 
-const lagIntervalMs = 2_000;
+/** What the members need of their process: lib/runtime.ts's `Runtime` is one. */
+export interface ClassifierServiceDeps {
+  config: Pick<Config, 'model' | 'classifier'>;
+  bus: Bus;
+  store: Pick<Store, 'messages'>;
+  metrics: Metrics;
+  /** The keyword streams each scored message is matched against. */
+  streams: StreamMatcher;
+}
 
 /** A member that cannot consume any more ends the process: its supervisor starts a fresh one. */
 function exitOnFatal(error: Error): void {
@@ -27,15 +35,14 @@ function exitOnFatal(error: Error): void {
   process.exit(1);
 }
 
-export async function startClassifierService(
-  config: Config, bus: Bus, store: Store, metrics: Metrics, members: number, matcher: StreamMatcher,
-): Promise<ClassifierService> {
+export async function startClassifierService(deps: ClassifierServiceDeps, members: number): Promise<ClassifierService> {
+  const { config, bus, store, metrics, streams } = deps;
   const pool = await ModelPool.start(config.model);
   // Members join together: one rebalance instead of one per member.
   const joined = await Promise.allSettled(
     Array.from({ length: members }, () =>
       startClassifier({
-        bus, messages: store.messages, model: pool, matcher, metrics, onFatal: exitOnFatal,
+        bus, messages: store.messages, model: pool, matcher: streams, metrics, onFatal: exitOnFatal,
         batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs,
       }),
     ),
@@ -47,18 +54,11 @@ export async function startClassifierService(
     await pool.close();
     throw failed.reason;
   }
-  // One reader for the whole process. The lag comes from the bus, not a local count, so it
-  // includes what other members and other processes hold.
-  const lagTimer = setInterval(() => {
-    bus.lag(ClassifierGroup, Topics.raw).then((lag) => metrics.lag.set(lag), () => undefined);
-  }, lagIntervalMs);
-  lagTimer.unref();
   return {
     pool,
     members,
     // Members first: an in-flight batch finishes (or is left uncommitted) before the pool goes.
     stop: async () => {
-      clearInterval(lagTimer);
       await Promise.all(subscriptions.map((s) => s.stop()));
       await pool.close();
     },

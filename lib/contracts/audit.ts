@@ -15,7 +15,7 @@ export const AuditActions = [
   'alert.resolve',
   'key.create',
   'key.revoke',
-  /** By an admin (`POST /api/users`), or on the server's host (`npm run admin:create`, actor `local`). */
+  /** By an admin (`POST /api/users`), or on the server's host (`npm run admin:create`, the first admin from PULSE_ADMIN_EMAIL; actor `local`). */
   'user.create',
   'user.update',
   /** A signed-in user replacing their own password. */

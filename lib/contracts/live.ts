@@ -1,5 +1,5 @@
 /**
- * The live protocol of `/ws` (DESIGN.md → Contracts), shared by the server (server/live-hub.ts)
+ * The live protocol of `/ws` (DESIGN.md → Contracts), shared by the server (lib/live/hub.ts)
  * and the dashboard (app/): one typed event map per direction, from which the wire unions are
  * derived, so adding or changing an event breaks the build on both sides, not the browser.
  *

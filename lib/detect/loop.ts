@@ -14,16 +14,16 @@
  *   when the detector escalates it, and one a person resolved stays resolved.
  */
 import type { Alert, AlertEvent } from '../alerts/alert.ts';
+import { nextAlertVersion } from '../alerts/versions.ts';
+import { explain } from '../anomaly/explain.ts';
+import { parseAlertRule, type AlertRuleInput } from '../anomaly/rules.ts';
+import type { StreamSecond } from '../anomaly/signals.ts';
+import { StreamDetector, type Decision } from '../anomaly/stream-detector.ts';
+import { toAlert } from '../anomaly/to-alert.ts';
 import { log } from '../log.ts';
 import type { AlertRepository } from '../store/alerts.ts';
 import type { SignalRepository } from '../store/signals.ts';
 import type { StoredChannel, StreamRecord } from '../streams/stream.ts';
-import { explain } from './explain.ts';
-import { parseAlertRule, type AlertRuleInput } from './rules.ts';
-import type { StreamSecond } from './signals.ts';
-import { StreamDetector, type Decision } from './stream-detector.ts';
-import { toAlert } from './to-alert.ts';
-import { nextAlertVersion } from '../alerts/versions.ts';
 
 /** What the loop watches: the keyword streams, plus "all messages" when it is watched. */
 export interface WatchedStream {

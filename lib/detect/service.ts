@@ -1,64 +1,46 @@
 /**
- * The detector with its alert delivery, wired from lib/ pieces. `workers/detector.ts` runs it
- * as a process next to Kafka and a ClickHouse server; the embedded runtime runs it inside the
- * server process. Run one detector per deployment: it watches every stream, and a second one
- * would announce every alert twice.
+ * The detect stage in one process: every tick the loop reads each watched stream's settled
+ * seconds, and every alert version it stores goes to the deliver stage ({@link AlertNotifier}).
+ * `workers/detector.ts` runs it as a process next to Kafka and a ClickHouse server; the
+ * embedded runtime runs it inside the server process (lib/runtime.ts decides). Run one detector
+ * per deployment: it watches every stream, and a second one would announce every alert twice.
  */
-import type { Alert, AlertEvent } from '../lib/alerts/alert.ts';
-import type { AlertChannel } from '../lib/alerts/channel.ts';
-import { createChannel, type ChannelDeps } from '../lib/alerts/channels/index.ts';
-import { AlertDelivery } from '../lib/alerts/delivery.ts';
-import { DetectorLoop, watchedStreams, type WatchedStream } from '../lib/anomaly/detector-loop.ts';
-import type { Bus } from '../lib/bus/bus.ts';
-import type { Config } from '../lib/config.ts';
-import { AllStreamsId } from '../lib/contracts/api.ts';
-import { log } from '../lib/log.ts';
-import type { Metrics } from '../lib/metrics.ts';
-import type { Store } from '../lib/store/index.ts';
-import type { StreamRegistry } from '../lib/streams/registry.ts';
-import type { StoredChannel } from '../lib/streams/stream.ts';
+import { AlertNotifier } from '../alerts/notifier.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { Config } from '../config.ts';
+import { AllStreamsId } from '../contracts/api.ts';
+import { log } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Store } from '../store/index.ts';
+import type { StreamRegistry } from '../streams/registry.ts';
+import { DetectorLoop, watchedStreams, type WatchedStream } from './loop.ts';
 
 export interface DetectorService {
   stop(): Promise<void>;
 }
 
-export function startDetectorService(
-  config: Config, bus: Bus, store: Store, metrics: Metrics, registry: StreamRegistry,
-): DetectorService {
-  const channelDeps: ChannelDeps = {
-    bus, allowPrivate: config.alerts.allowPrivateWebhooks, ...(config.alerts.publicUrl ? { publicUrl: config.alerts.publicUrl } : {}),
-  };
-  const dashboard = createChannel({ kind: 'dashboard' }, channelDeps);
-  const delivery = new AlertDelivery({ deliveries: store.deliveries, metrics, policy: config.alerts.delivery });
-  const stopping = new AbortController();
-  // Events of one alert go out in order (opened before resolved), each after the previous one's retries.
-  const chains = new Map<string, Promise<unknown>>();
+/** What the detector needs of its process: lib/runtime.ts's `Runtime` is one. */
+export interface DetectorServiceDeps {
+  config: Pick<Config, 'detector' | 'alerts'>;
+  bus: Pick<Bus, 'publish'>;
+  store: Pick<Store, 'signals' | 'alerts' | 'deliveries'>;
+  metrics: Metrics;
+  streams: Pick<StreamRegistry, 'streams'>;
+}
 
-  // The dashboard always hears of an alert; a stream's own channels come on top.
-  const channelsOf = (stored: readonly StoredChannel[]): AlertChannel[] => [
-    dashboard,
-    ...stored.filter((c) => c.kind !== 'dashboard').map((c) => createChannel(c, channelDeps)),
-  ];
-
-  const notify = (alert: Alert, event: AlertEvent, stored: readonly StoredChannel[]) => {
-    metrics.alerts.inc({ event });
-    const channels = channelsOf(stored);
-    const previous = chains.get(alert.id) ?? Promise.resolve();
-    const next = previous.then(() => delivery.deliver(alert, event, channels, stopping.signal));
-    chains.set(alert.id, next);
-    void next.finally(() => {
-      if (chains.get(alert.id) === next) chains.delete(alert.id);
-    });
-  };
-
+export function startDetectorService(deps: DetectorServiceDeps): DetectorService {
+  const { config, store, metrics, streams: registry } = deps;
+  const notifier = new AlertNotifier({ bus: deps.bus, deliveries: store.deliveries, metrics, alerts: config.alerts });
   const all: WatchedStream | null = config.detector.allStreams
     ? { id: AllStreamsId, name: 'All messages', rule: { sensitivity: config.detector.allStreams }, channels: [] }
     : null;
   const loop = new DetectorLoop({
-    signals: store.signals, alerts: store.alerts, notify, settleMs: config.detector.settleMs,
+    signals: store.signals, alerts: store.alerts, settleMs: config.detector.settleMs,
+    notify: (alert, event, channels) => notifier.notify(alert, event, channels),
     streams: () => watchedStreams(registry.streams, all),
   });
 
+  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
@@ -70,18 +52,19 @@ export function startDetectorService(
       .finally(() => {
         stopTimer();
         metrics.detectorStreams.set(loop.size);
-        if (!stopping.signal.aborted) timer = setTimeout(tick, Math.max(0, config.detector.tickMs - (Date.now() - started)));
+        if (!stopped) timer = setTimeout(tick, Math.max(0, config.detector.tickMs - (Date.now() - started)));
       });
   };
   tick();
   log.info({ tickMs: config.detector.tickMs, settleMs: config.detector.settleMs, allStreams: config.detector.allStreams ?? 'off' }, 'detector running');
 
   return {
+    // The last tick stores its alerts and queues them before the deliveries are drained.
     stop: async () => {
-      stopping.abort();
+      stopped = true;
       clearTimeout(timer);
       await running;
-      await Promise.allSettled(chains.values());
+      await notifier.drain();
     },
   };
 }

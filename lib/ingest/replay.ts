@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { datasetNames, readDataset, type DatasetName } from './datasets.ts';
-import { PulseError } from './errors.ts';
-import { log } from './log.ts';
+import { datasetNames, readDataset, type DatasetName } from '../datasets.ts';
+import { PulseError } from '../errors.ts';
+import { log } from '../log.ts';
 
 export interface ReplayRow {
   text: string;

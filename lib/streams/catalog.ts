@@ -1,19 +1,26 @@
 /**
  * Creating, changing and deleting keyword streams: each change is a new version in the store
- * (lib/store/streams.ts). A change may name the version it was made against (`ifVersion`, the
- * REST API's `If-Match`): if somebody saved in between, it is refused with CONFLICT rather than
- * silently overwriting their edit.
+ * (lib/store/streams.ts) and an entry in the audit log. A change may name the version it was
+ * made against (`ifVersion`, the REST API's `If-Match`): if somebody saved in between, it is
+ * refused with CONFLICT rather than silently overwriting their edit. Editors change streams and
+ * rules; where alerts are sent (channels) is an admin's to change.
  */
+import type { Actor, Audit } from '../audit.ts';
+import { can, type Principal } from '../auth/roles.ts';
 import { PulseError } from '../errors.ts';
 import type { StreamRepository } from '../store/streams.ts';
+import { auditedStream, channelsChanged, updateDetail } from './changes.ts';
 import { checkStream, streamIdFromName, type StreamRecord } from './stream.ts';
 
-/** Sees a version before it is written (and the one it replaces); throws to refuse it. */
-type Approve = (next: StreamRecord, current: StreamRecord | undefined) => void;
+/** Who changes a stream: the audit log's actor, with the role or scopes the channel rule looks at. */
+export interface StreamEditor extends Actor {
+  principal: Principal | null;
+}
 
 export class StreamCatalog {
   constructor(
     private readonly store: Pick<StreamRepository, 'list' | 'get' | 'versions' | 'insertVersion'>,
+    private readonly audit: Pick<Audit, 'record'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -33,11 +40,8 @@ export class StreamCatalog {
     return versions;
   }
 
-  /**
-   * A new stream; its id is the submitted one or derived from the name, and must be free.
-   * `approve` sees the version about to be written and may refuse it by throwing (permissions).
-   */
-  async create(input: unknown, approve?: Approve): Promise<StreamRecord> {
+  /** A new stream; its id is the submitted one or derived from the name, and must be free. */
+  async create(by: StreamEditor, input: unknown): Promise<StreamRecord> {
     const checked = checkStream(input);
     const id = checked.id ?? streamIdFromName(checked.name);
     const existing = await this.store.get(id);
@@ -45,19 +49,30 @@ export class StreamCatalog {
       throw new PulseError('CONFLICT', `a stream with id ${JSON.stringify(id)} exists; choose another id or name`);
     }
     // A recreated id continues the numbering: versions only ever grow.
-    return this.write({ ...checked, id, version: (existing?.version ?? 0) + 1, deleted: false }, approve);
+    const next = { ...checked, id, version: (existing?.version ?? 0) + 1, deleted: false };
+    checkChannels(by, undefined, next);
+    const stream = await this.write(next);
+    await this.audit.record(by, 'stream.create', { kind: 'stream', id }, { stream: auditedStream(stream) });
+    return stream;
   }
 
-  async update(id: string, input: unknown, ifVersion?: number, approve?: Approve): Promise<StreamRecord> {
+  async update(by: StreamEditor, id: string, input: unknown, ifVersion?: number): Promise<StreamRecord> {
     const current = await this.current(id, ifVersion);
     const checked = checkStream(input, current);
     if (checked.id !== undefined && checked.id !== id) throw new PulseError('BODY_INVALID', 'a stream id cannot change');
-    return this.write({ ...checked, id, version: current.version + 1, deleted: false }, approve, current);
+    const next = { ...checked, id, version: current.version + 1, deleted: false };
+    checkChannels(by, current, next);
+    const stream = await this.write(next);
+    await this.audit.record(by, 'stream.update', { kind: 'stream', id }, updateDetail(current, stream));
+    return stream;
   }
 
-  async remove(id: string, ifVersion?: number): Promise<StreamRecord> {
+  /** A deleted version keeps the channels it had: deleting needs no channel permission. */
+  async remove(by: StreamEditor, id: string, ifVersion?: number): Promise<StreamRecord> {
     const current = await this.current(id, ifVersion);
-    return this.write({ ...current, version: current.version + 1, deleted: true });
+    const stream = await this.write({ ...current, version: current.version + 1, deleted: true });
+    await this.audit.record(by, 'stream.delete', { kind: 'stream', id }, { version: stream.version });
+    return stream;
   }
 
   private async current(id: string, ifVersion: number | undefined): Promise<StreamRecord> {
@@ -68,10 +83,16 @@ export class StreamCatalog {
     return current;
   }
 
-  private async write(stream: Omit<StreamRecord, 'updatedAt'>, approve?: Approve, current?: StreamRecord): Promise<StreamRecord> {
+  private async write(stream: Omit<StreamRecord, 'updatedAt'>): Promise<StreamRecord> {
     const record: StreamRecord = { ...stream, updatedAt: this.now().toISOString() };
-    approve?.(record, current);
     await this.store.insertVersion(record);
     return record;
+  }
+}
+
+/** Refuses a version that would change the channels without the admin permission, before it is stored. */
+function checkChannels(by: StreamEditor, before: StreamRecord | undefined, after: Pick<StreamRecord, 'channels'>): void {
+  if (by.principal && !can(by.principal, 'admin') && channelsChanged(before, after)) {
+    throw new PulseError('FORBIDDEN', 'changing where alerts are sent (channels) needs the admin role');
   }
 }

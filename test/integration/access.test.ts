@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { Audit } from '../../lib/audit.ts';
 import { AccessControl } from '../../lib/auth/access.ts';
 import { can, type Grantee, type Permission } from '../../lib/auth/roles.ts';
 import { loadConfig } from '../../lib/config.ts';
@@ -191,7 +192,7 @@ describe('access control (authentication enforced)', { timeout: 120_000 }, () =>
     const key = { authorization: `Bearer ${created.body.token}` };
     assert.equal((await call(null, 'GET', '/api/streams', undefined, key)).status, 200);
     // Another server process on the same store learns of it from its next read of the keys.
-    const elsewhere = await AccessControl.start(pulse.store, { pollMs: 300, sessionTtlMs: 60_000, sessionCacheMs: 2_000 });
+    const elsewhere = await AccessControl.start(pulse.store, new Audit(pulse.store.audit), { pollMs: 300, sessionTtlMs: 60_000, sessionCacheMs: 2_000 });
     assert.equal((await elsewhere.authenticate({ bearer: created.body.token }))?.kind, 'key');
     const revokedAt = Date.now();
     assert.equal((await call(clients.admin!, 'DELETE', `/api/keys/${created.body.key.id}`)).status, 200);

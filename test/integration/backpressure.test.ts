@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { startClassifierService, type ClassifierService } from '../../lib/classify/service.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { startPulse, type Pulse } from '../../server/pulse.ts';
-import { startClassifierService, type ClassifierService } from '../../workers/classifier-service.ts';
 import { waitFor } from '../support/wait.ts';
 
 describe('ingest backpressure', { timeout: 60_000 }, () => {
@@ -63,7 +63,7 @@ describe('ingest backpressure', { timeout: 60_000 }, () => {
     ws.close();
 
     const config = loadConfig(env());
-    classifiers = await startClassifierService(config, pulse.bus, pulse.store, pulse.metrics, 1, pulse.streams);
+    classifiers = await startClassifierService({ config, bus: pulse.bus, store: pulse.store, metrics: pulse.metrics, streams: pulse.streams }, 1);
     await waitFor(async () => (await ingest(1)).status === 202, 30_000, 250);
   });
 });

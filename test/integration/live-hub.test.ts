@@ -11,12 +11,14 @@ import { MemoryTransport } from '../../lib/bus/memory.ts';
 import { Topics } from '../../lib/bus/topics.ts';
 import { TypedBus } from '../../lib/bus/typed-bus.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { ClassifierLag } from '../../lib/classify/lag.ts';
 import { AllStreamsId } from '../../lib/contracts/api.ts';
 import type { ClientEvent, LiveAlert, ServerEvent, ServerEventOf } from '../../lib/contracts/live.ts';
 import type { ScoredMessage } from '../../lib/message.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { Labels, predictionFromProbs, type Label } from '../../lib/sentiment.ts';
-import { LiveHub } from '../../server/live-hub.ts';
+import { LiveHub } from '../../lib/live/hub.ts';
+import { LiveSocket } from '../../server/live-socket.ts';
 import { startPulse, type Pulse } from '../../server/pulse.ts';
 import { alertFixture } from '../support/alert-fixture.ts';
 import { waitFor } from '../support/wait.ts';
@@ -197,7 +199,7 @@ describe('live hub: fan-out, slow clients and alerts', () => {
   const transport = new MemoryTransport({ partitions: 2 });
   const bus = new TypedBus(transport);
   let metrics: Metrics;
-  let hub: LiveHub;
+  let live: LiveSocket;
   let server: http.Server;
   let url: string;
   const slowBytes = 64 * 1024;
@@ -206,14 +208,18 @@ describe('live hub: fan-out, slow clients and alerts', () => {
     await bus.start();
     metrics = createMetrics();
     // The store only answers snapshots here; the live part comes from the bus alone.
-    hub = await LiveHub.start({ bus, store: { stats: { buckets: async () => [] }, ping: async () => {} }, metrics }, { messageRate: 50_000, slowBytes });
+    const hub = await LiveHub.start(
+      { bus, store: { stats: { buckets: async () => [] }, ping: async () => {} }, lag: new ClassifierLag(bus), metrics },
+      { messageRate: 50_000, slowBytes },
+    );
+    live = new LiveSocket(hub);
     server = http.createServer((_req, res) => res.writeHead(404).end());
-    server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+    server.on('upgrade', (req, socket, head) => live.handleUpgrade(req, socket, head));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(async () => {
-    await hub.close();
+    await live.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await bus.close();
   });

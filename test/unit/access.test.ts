@@ -4,14 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { localActor, type Actor, type Audit } from '../../lib/audit.ts';
 import { AccessControl, type AccessOptions, type AccessStore } from '../../lib/auth/access.ts';
 import { can, type Grantee, type Principal } from '../../lib/auth/roles.ts';
 import { isPulseError, RetryLaterError } from '../../lib/errors.ts';
 import { ConnectionLimiter, TokenBuckets } from '../../lib/limits.ts';
 import type { KeyRecord, SessionRecord, UserRecord } from '../../lib/auth/records.ts';
 
-/** The repositories AccessControl uses, in memory (latest version wins, as ReplacingMergeTree). */
+/** The repositories AccessControl uses, in memory (latest version wins, as ReplacingMergeTree), and the audit records it writes. */
 class MemoryStore implements AccessStore {
+  readonly audited: Array<{ actor: Actor; action: string; target: { kind: string; id: string }; detail: Record<string, unknown> }> = [];
+  readonly audit: Pick<Audit, 'record'> = {
+    record: async (actor, action, target, detail = {}) => void this.audited.push({ actor, action, target, detail }),
+  };
   readonly userRows = new Map<string, UserRecord>();
   readonly keyRows = new Map<string, KeyRecord>();
   readonly sessionRows = new Map<string, SessionRecord>();
@@ -32,16 +37,18 @@ class MemoryStore implements AccessStore {
 
 const options: AccessOptions = { pollMs: 60_000, sessionTtlMs: 300, sessionCacheMs: 0 };
 const password = 'a long enough password';
+/** Someone signing in from a browser: nobody yet, an address. */
+const browser: Actor = { principal: null, ip: '192.0.2.1' };
 
 describe('access control', () => {
   it('runs open until an admin exists, then needs credentials', async () => {
     const store = new MemoryStore();
-    const access = await AccessControl.start(store, options);
+    const access = await AccessControl.start(store, store.audit, options);
     assert.equal(access.enforced, false);
     assert.deepEqual(await access.authenticate({}), { kind: 'open' });
-    await access.createUser({ email: 'Viewer@Example.com', password, role: 'viewer' });
+    await access.createUser(localActor, { email: 'Viewer@Example.com', password, role: 'viewer' });
     assert.equal(access.enforced, false, 'a viewer alone does not turn authentication on');
-    await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
+    await access.createUser(localActor, { email: 'admin@example.com', password, role: 'admin' });
     assert.equal(access.enforced, true);
     assert.equal(await access.authenticate({}), null);
     await access.stop();
@@ -49,8 +56,8 @@ describe('access control', () => {
 
   it('is enforced from the start with a configured first admin, which it creates once', async () => {
     const store = new MemoryStore();
-    const first = await AccessControl.start(store, { ...options, bootstrapAdmin: { email: 'root@example.com', password } });
-    const again = await AccessControl.start(store, { ...options, bootstrapAdmin: { email: 'ROOT@example.com', password } });
+    const first = await AccessControl.start(store, store.audit, { ...options, bootstrapAdmin: { email: 'root@example.com', password } });
+    const again = await AccessControl.start(store, store.audit, { ...options, bootstrapAdmin: { email: 'ROOT@example.com', password } });
     assert.equal(store.userRows.size, 1);
     assert.equal(again.enforced, true);
     await first.stop();
@@ -59,17 +66,17 @@ describe('access control', () => {
 
   it('logs in with the right password only, and sessions end at expiry and at logout', async () => {
     const store = new MemoryStore();
-    const access = await AccessControl.start(store, options);
-    await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
-    await assert.rejects(access.login('admin@example.com', 'wrong password!!'), (e) => isPulseError(e, 'UNAUTHENTICATED'));
-    await assert.rejects(access.login('nobody@example.com', password), (e) => isPulseError(e, 'UNAUTHENTICATED'));
-    const { sessionId } = await access.login('ADMIN@example.com', password);
+    const access = await AccessControl.start(store, store.audit, options);
+    await access.createUser(localActor, { email: 'admin@example.com', password, role: 'admin' });
+    await assert.rejects(access.login(browser, 'admin@example.com', 'wrong password!!'), (e) => isPulseError(e, 'UNAUTHENTICATED'));
+    await assert.rejects(access.login(browser, 'nobody@example.com', password), (e) => isPulseError(e, 'UNAUTHENTICATED'));
+    const { sessionId } = await access.login(browser, 'ADMIN@example.com', password);
     const principal = await access.authenticate({ sessionId });
     assert.equal(principal?.kind, 'user');
     assert.ok(![...store.sessionRows.keys()].includes(sessionId), 'only the hash of a session id is stored');
     await new Promise((resolve) => setTimeout(resolve, 350));
     assert.equal(await access.authenticate({ sessionId }), null, 'expired');
-    const second = await access.login('admin@example.com', password);
+    const second = await access.login(browser, 'admin@example.com', password);
     await access.logout(second.sessionId);
     assert.equal(await access.authenticate({ sessionId: second.sessionId }), null, 'logged out');
     await access.stop();
@@ -77,49 +84,93 @@ describe('access control', () => {
 
   it('a new password ends every session of the old one; a person changing their own gets a fresh one', async () => {
     const store = new MemoryStore();
-    const access = await AccessControl.start(store, { ...options, sessionTtlMs: 60_000 });
-    const admin = await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
-    const first = await access.login('admin@example.com', password);
-    const second = await access.login('admin@example.com', password);
+    const access = await AccessControl.start(store, store.audit, { ...options, sessionTtlMs: 60_000 });
+    const admin = await access.createUser(localActor, { email: 'admin@example.com', password, role: 'admin' });
+    const first = await access.login(browser, 'admin@example.com', password);
+    const second = await access.login(browser, 'admin@example.com', password);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await assert.rejects(access.changeOwnPassword(admin.id, 'not the password', 'another long password'), (e) => isPulseError(e, 'UNAUTHENTICATED'));
-    const renewed = await access.changeOwnPassword(admin.id, password, 'another long password');
+    const self: Actor = { principal: { kind: 'user', id: admin.id, email: admin.email }, ip: '192.0.2.1' };
+    await assert.rejects(access.changeOwnPassword(self, 'not the password', 'another long password'), (e) => isPulseError(e, 'UNAUTHENTICATED'));
+    const renewed = await access.changeOwnPassword(self, password, 'another long password');
     assert.equal(await access.authenticate({ sessionId: first.sessionId }), null);
     assert.equal(await access.authenticate({ sessionId: second.sessionId }), null);
     assert.equal((await access.authenticate({ sessionId: renewed.sessionId }))?.kind, 'user');
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await access.updateUser(admin.id, { password: 'reset by an admin!' });
+    await access.updateUser(localActor, admin.id, { password: 'reset by an admin!' });
     assert.equal(await access.authenticate({ sessionId: renewed.sessionId }), null);
-    await access.login('admin@example.com', 'reset by an admin!');
+    await access.login(browser, 'admin@example.com', 'reset by an admin!');
     await access.stop();
   });
 
   it('refuses a disabled user at once, and will not disable or demote the last admin', async () => {
     const store = new MemoryStore();
-    const access = await AccessControl.start(store, { ...options, sessionTtlMs: 60_000 });
-    const admin = await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
-    const editor = await access.createUser({ email: 'editor@example.com', password, role: 'editor' });
-    const { sessionId } = await access.login('editor@example.com', password);
-    await access.updateUser(editor.id, { disabled: true });
+    const access = await AccessControl.start(store, store.audit, { ...options, sessionTtlMs: 60_000 });
+    const admin = await access.createUser(localActor, { email: 'admin@example.com', password, role: 'admin' });
+    const editor = await access.createUser(localActor, { email: 'editor@example.com', password, role: 'editor' });
+    const { sessionId } = await access.login(browser, 'editor@example.com', password);
+    await access.updateUser(localActor, editor.id, { disabled: true });
     assert.equal(await access.authenticate({ sessionId }), null);
-    await assert.rejects(access.updateUser(admin.id, { role: 'viewer' }), (e) => isPulseError(e, 'CONFLICT'));
-    await assert.rejects(access.updateUser(admin.id, { disabled: true }), (e) => isPulseError(e, 'CONFLICT'));
-    await assert.rejects(access.updateUser(admin.id, { password: 'short' }), (e) => isPulseError(e, 'BODY_INVALID'));
+    await assert.rejects(access.updateUser(localActor, admin.id, { role: 'viewer' }), (e) => isPulseError(e, 'CONFLICT'));
+    await assert.rejects(access.updateUser(localActor, admin.id, { disabled: true }), (e) => isPulseError(e, 'CONFLICT'));
+    await assert.rejects(access.updateUser(localActor, admin.id, { password: 'short' }), (e) => isPulseError(e, 'BODY_INVALID'));
     await access.stop();
   });
 
   it('authenticates keys by their token, stores only a hash, and refuses revoked and forged ones', async () => {
     const store = new MemoryStore();
-    const access = await AccessControl.start(store, options);
-    await access.createUser({ email: 'admin@example.com', password, role: 'admin' });
-    const { key, token } = await access.createKey({ name: 'feeder', scopes: ['ingest'], createdBy: 'test' });
+    const access = await AccessControl.start(store, store.audit, options);
+    await access.createUser(localActor, { email: 'admin@example.com', password, role: 'admin' });
+    const { key, token } = await access.createKey(localActor, { name: 'feeder', scopes: ['ingest'] });
     assert.ok(!JSON.stringify([...store.keyRows.values()]).includes(token.replace(/^pulse_[A-Za-z0-9]{12}_/, '')), 'the secret is not stored');
     const principal = (await access.authenticate({ bearer: token })) as Principal;
     assert.deepEqual(principal, { kind: 'key', id: key.id, name: 'feeder', scopes: ['ingest'] });
     assert.equal(await access.authenticate({ bearer: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}` }), null);
     assert.equal(await access.authenticate({ bearer: 'pulse_nope' }), null);
-    await access.revokeKey(key.id);
+    await access.revokeKey(localActor, key.id);
     assert.equal(await access.authenticate({ bearer: token }), null);
+    await access.stop();
+  });
+
+  it('records every change in the audit log with who did it: the first admin by the local process, logins, keys, users', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, store.audit, { ...options, sessionTtlMs: 60_000, bootstrapAdmin: { email: 'root@example.com', password } });
+    const [root] = access.listUsers();
+    await assert.rejects(access.login(browser, 'Root@Example.com', 'wrong password!!'), (e) => isPulseError(e, 'UNAUTHENTICATED'));
+    await access.login(browser, 'root@example.com', password);
+    const self: Actor = { principal: { kind: 'user', id: root!.id, email: root!.email }, ip: '192.0.2.1' };
+    await access.changeOwnPassword(self, password, 'another long password');
+    const { key } = await access.createKey(self, { name: 'feeder', scopes: ['ingest'] });
+    assert.equal(key.createdBy, 'root@example.com', 'a key names who created it');
+    await access.revokeKey(self, key.id);
+    const viewer = await access.createUser(self, { email: 'viewer@example.com', password, role: 'viewer' });
+    await access.updateUser(self, viewer.id, { role: 'editor', disabled: false });
+    assert.deepEqual(
+      store.audited.map((e) => [e.action, e.actor.principal?.kind ?? 'nobody', e.actor.ip, e.target.id, e.detail]),
+      [
+        ['user.create', 'local', '', root!.id, { email: 'root@example.com', role: 'admin' }],
+        ['login.failed', 'nobody', '192.0.2.1', '', { email: 'Root@Example.com' }],
+        ['login', 'user', '192.0.2.1', root!.id, {}],
+        ['user.password', 'user', '192.0.2.1', root!.id, {}],
+        ['key.create', 'user', '192.0.2.1', key.id, { name: 'feeder', scopes: ['ingest'] }],
+        ['key.revoke', 'user', '192.0.2.1', key.id, { name: 'feeder' }],
+        ['user.create', 'user', '192.0.2.1', viewer.id, { email: 'viewer@example.com', role: 'viewer' }],
+        ['user.update', 'user', '192.0.2.1', viewer.id, { email: 'viewer@example.com', role: { from: 'viewer', to: 'editor' } }],
+      ],
+    );
+    await access.stop();
+  });
+
+  it('shows users and keys by the fields of their API types only, whatever else the store keeps', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, store.audit, options);
+    const user = await access.createUser(localActor, { email: 'admin@example.com', password, role: 'admin' });
+    const { key } = await access.createKey(localActor, { name: 'feeder', scopes: ['read'] });
+    // A field a later version of the store might add: it stays on the server.
+    store.userRows.set(user.id, { ...store.userRows.get(user.id)!, loginCount: 3 } as UserRecord);
+    store.keyRows.set(key.id, { ...store.keyRows.get(key.id)!, owner: 'x' } as KeyRecord);
+    await access.refresh();
+    assert.deepEqual(Object.keys(access.listUsers()[0]!).sort(), ['createdAt', 'disabled', 'email', 'id', 'role', 'updatedAt']);
+    assert.deepEqual(Object.keys(access.listKeys()[0]!).sort(), ['createdAt', 'createdBy', 'id', 'name', 'prefix', 'scopes']);
     await access.stop();
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeRecord, encodeValue } from '../../lib/bus/codec.ts';
 import { Topics } from '../../lib/bus/topics.ts';
-import { normalizeIncoming } from '../../lib/message.ts';
+import { normalizeIncoming } from '../../lib/ingest/normalize.ts';
 
 const now = Date.parse('2026-11-23T10:00:00.000Z');
 const at = { partition: 2, offset: '17' };

@@ -4,9 +4,10 @@ import type { InRecord } from '../../lib/bus/bus.ts';
 import { MemoryTransport } from '../../lib/bus/memory.ts';
 import { Topics } from '../../lib/bus/topics.ts';
 import { TypedBus } from '../../lib/bus/typed-bus.ts';
-import { processBatch, type ClassifierDeps, type SentimentModel } from '../../lib/classifier.ts';
+import { processBatch, type ClassifierDeps, type SentimentModel } from '../../lib/classify/member.ts';
 import { PulseError } from '../../lib/errors.ts';
-import { normalizeIncoming, type DeadLetter, type RawMessage, type ScoredMessage } from '../../lib/message.ts';
+import { normalizeIncoming } from '../../lib/ingest/normalize.ts';
+import type { DeadLetter, RawMessage, ScoredMessage } from '../../lib/message.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { predictionFromProbs } from '../../lib/sentiment.ts';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Alert, AlertEvent } from '../../lib/alerts/alert.ts';
-import { DetectorLoop, watchedStreams, type DetectorLoopDeps } from '../../lib/anomaly/detector-loop.ts';
+import { DetectorLoop, watchedStreams, type DetectorLoopDeps } from '../../lib/detect/loop.ts';
 import { Rng } from '../../harness/anomaly/rng.ts';
 import { baseMix, shiftedMix, syntheticSecond } from '../../harness/anomaly/synthetic.ts';
 import type { StreamSecond } from '../../lib/anomaly/signals.ts';

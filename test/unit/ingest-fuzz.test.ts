@@ -11,7 +11,8 @@ import type { Bus, OutRecord } from '../../lib/bus/bus.ts';
 import { Topics } from '../../lib/bus/topics.ts';
 import type { RawMessage } from '../../lib/message.ts';
 import { isPulseError } from '../../lib/errors.ts';
-import { Ingestor, MaxMessagesPerRequest, parseBody } from '../../lib/ingest.ts';
+import { MaxMessagesPerRequest, parseBody } from '../../lib/ingest/body.ts';
+import { Ingestor } from '../../lib/ingest/ingestor.ts';
 
 const parserErrors = ['BODY_INVALID', 'UNSUPPORTED_MEDIA_TYPE', 'TOO_MANY_MESSAGES'];
 

@@ -3,8 +3,11 @@ import { describe, it } from 'node:test';
 import type { Bus, OutRecord } from '../../lib/bus/bus.ts';
 import type { Topic } from '../../lib/bus/topics.ts';
 import { isPulseError } from '../../lib/errors.ts';
-import { Ingestor, MaxMessagesPerRequest, parseBody } from '../../lib/ingest.ts';
-import { MaxTextChars, normalizeIncoming, type DeadLetter, type RawMessage } from '../../lib/message.ts';
+import { IngestAdmission } from '../../lib/ingest/admission.ts';
+import { MaxMessagesPerRequest, parseBody } from '../../lib/ingest/body.ts';
+import { Ingestor } from '../../lib/ingest/ingestor.ts';
+import { normalizeIncoming } from '../../lib/ingest/normalize.ts';
+import { MaxTextChars, type DeadLetter, type RawMessage } from '../../lib/message.ts';
 
 const now = Date.parse('2026-11-23T10:00:00.000Z');
 
@@ -96,5 +99,29 @@ describe('Ingestor', () => {
     assert.match(dlq[0]!.reason, /text is empty/);
     assert.match(dlq[1]!.reason, /invalid JSON/);
     assert.equal(dlq[0]!.stage, 'ingest');
+  });
+});
+
+describe('IngestAdmission', () => {
+  const limits = { ingestRatePerKey: 10, ingestRatePerIp: 100, ingestBurst: 10, ingestMaxBacklog: 50 };
+  const overloaded = (err: unknown) => isPulseError(err, 'INGEST_OVERLOADED');
+
+  it('refuses while the lag reader last saw a backlog over the limit, and admits before its first reading', () => {
+    const lag: { backlog: number | undefined } = { backlog: undefined };
+    const admission = new IngestAdmission(lag, limits);
+    admission.checkBacklog();
+    lag.backlog = 51;
+    assert.throws(() => admission.checkBacklog(), overloaded);
+    assert.throws(() => admission.admit({ ip: '10.0.0.1', quotaKey: 'key:a' }, 1), overloaded);
+    lag.backlog = 50;
+    admission.admit({ ip: '10.0.0.1', quotaKey: 'key:a' }, 1);
+  });
+
+  it('counts messages against the sender\'s key and its address', () => {
+    const admission = new IngestAdmission({ backlog: 0 }, limits, () => 0);
+    admission.admit({ ip: '10.0.0.1', quotaKey: 'key:a' }, 10);
+    assert.throws(() => admission.admit({ ip: '10.0.0.2', quotaKey: 'key:a' }, 1), /this key/, 'the key is spent, from any address');
+    assert.throws(() => admission.admit({ ip: '10.0.0.1', quotaKey: 'key:b' }, 1), /this address/, 'the address is spent, whatever the key');
+    admission.admit({ ip: '10.0.0.2', quotaKey: 'key:b' }, 5);
   });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isPulseError } from '../../lib/errors.ts';
-import { loadReplayRows, runReplay, type OutgoingMessage } from '../../lib/replay.ts';
+import { loadReplayRows, runReplay, type OutgoingMessage } from '../../lib/ingest/replay.ts';
 
 describe('replay', () => {
   it('reads JSONL, CSV and TSV files with a text column and optional label and source', () => {

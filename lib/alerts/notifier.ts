@@ -1,0 +1,68 @@
+/**
+ * The deliver stage's entry: an alert event goes to the dashboard and to the channels its
+ * stream configured, through {@link AlertDelivery} (retries, every attempt recorded). The
+ * detect stage hands each stored alert version here and does not wait.
+ *
+ *   const notifier = new AlertNotifier({ bus, deliveries: store.deliveries, metrics, alerts: config.alerts });
+ *   notifier.notify(alert, 'opened', stream.channels);
+ *   await notifier.drain(); // at shutdown
+ */
+import type { Bus } from '../bus/bus.ts';
+import type { AlertsConfig } from '../config.ts';
+import type { Metrics } from '../metrics.ts';
+import type { DeliveryRepository } from '../store/alert-deliveries.ts';
+import type { Alert, AlertEvent } from './alert.ts';
+import type { AlertChannel, ChannelConfig } from './channel.ts';
+import { createChannel, type ChannelDeps } from './channels/index.ts';
+import { AlertDelivery } from './delivery.ts';
+
+export interface AlertNotifierOptions {
+  /** For the dashboard channel (`pulse.alerts`). */
+  bus: Pick<Bus, 'publish'>;
+  deliveries: Pick<DeliveryRepository, 'insert'>;
+  metrics: Pick<Metrics, 'alerts' | 'alertDeliveries'>;
+  /** Webhook reach, Slack links and the delivery policy. */
+  alerts: AlertsConfig;
+}
+
+export class AlertNotifier {
+  private readonly channelDeps: ChannelDeps;
+  private readonly dashboard: AlertChannel;
+  private readonly delivery: AlertDelivery;
+  private readonly stopping = new AbortController();
+  /** Events of one alert go out in order (opened before resolved), each after the previous one's retries. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly options: AlertNotifierOptions) {
+    const { alerts } = options;
+    this.channelDeps = { bus: options.bus, allowPrivate: alerts.allowPrivateWebhooks, ...(alerts.publicUrl ? { publicUrl: alerts.publicUrl } : {}) };
+    this.dashboard = createChannel({ kind: 'dashboard' }, this.channelDeps);
+    this.delivery = new AlertDelivery({ deliveries: options.deliveries, metrics: options.metrics, policy: alerts.delivery });
+  }
+
+  /** Counts the event and queues its delivery behind the alert's earlier events; returns at once. */
+  notify(alert: Alert, event: AlertEvent, channels: readonly ChannelConfig[]): void {
+    this.options.metrics.alerts.inc({ event });
+    const targets = this.channelsOf(channels);
+    const previous = this.chains.get(alert.id) ?? Promise.resolve();
+    const next = previous.then(() => this.delivery.deliver(alert, event, targets, this.stopping.signal));
+    this.chains.set(alert.id, next);
+    void next.finally(() => {
+      if (this.chains.get(alert.id) === next) this.chains.delete(alert.id);
+    });
+  }
+
+  /**
+   * At shutdown: running attempts and pending retries are cut short (and recorded as failed),
+   * and this resolves when every queued event has ended.
+   */
+  async drain(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled(this.chains.values());
+  }
+
+  /** The dashboard always hears of an alert; a stream's own channels come on top. */
+  private channelsOf(configs: readonly ChannelConfig[]): AlertChannel[] {
+    return [this.dashboard, ...configs.filter((c) => c.kind !== 'dashboard').map((c) => createChannel(c, this.channelDeps))];
+  }
+}
