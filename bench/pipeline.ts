@@ -24,17 +24,20 @@ import { repoRoot } from '../lib/paths.ts';
 import { startKafkaMock } from '../harness/kafka-mock.ts';
 import { percentile } from './percentile.ts';
 
-const help = `Usage: npm run bench:pipeline -- [--rate N] [--seconds N] [--kafka] [--batch N]
+const help = `Usage: npm run bench:pipeline -- [--rate N] [--seconds N] [--kafka | --memory-bus] [--batch N]
 
-Starts a Pulse server (embedded runtime: in-process bus + chdb; with --kafka: a Kafka-protocol
-broker from librdkafka's mock cluster via kcat, same process layout otherwise), posts real
-tweets to /api/ingest at --rate msgs/s for --seconds, waits for the backlog to drain, and prints
-throughput, ingest → visible latency p50/p90/p99, lag over time and CPU/memory per process.
+Starts a Pulse server (embedded runtime: in-process bus over its durable log + chdb; with
+--kafka: a Kafka-protocol broker from librdkafka's mock cluster via kcat, same process layout
+otherwise), posts real tweets to /api/ingest at --rate msgs/s for --seconds, waits for the
+backlog to drain, and prints throughput, ingest → visible latency p50/p90/p99, lag over time
+and CPU/memory per process.
 
   --rate N      messages per second offered (default 1000)
   --seconds N   duration of the offered load (default 20)
   --batch N     messages per POST (default: rate / 20, i.e. a POST every 50 ms)
   --kafka       use the Kafka bus (needs Debian's kcat)
+  --memory-bus  the in-process bus without its durable log (PULSE_BUS_DURABLE=0): run once
+                with and once without it to see what durability costs
   -h, --help    show this help
 
 Model and batching settings come from the environment as for npm start (PULSE_BATCH_MAX,
@@ -75,10 +78,13 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '20' }, batch: { type: 'string' },
-      kafka: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+      kafka: { type: 'boolean', default: false }, 'memory-bus': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return void console.log(help);
+  const memoryBus = values['memory-bus'];
+  if (memoryBus && values.kafka) throw new PulseError('INPUT_INVALID', '--memory-bus and --kafka exclude each other');
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
   const batch = Math.max(1, Number(values.batch ?? Math.ceil(rate / 20)));
@@ -91,12 +97,14 @@ async function main(): Promise<void> {
   const env = {
     ...process.env, PORT: String(port), HOST: '127.0.0.1', PULSE_DATA_DIR: dataDir, PULSE_DEMO: '0', LOG_LEVEL: 'warn',
     ...(kafka ? { KAFKA_BROKERS: kafka.brokers.join(','), PULSE_EMBEDDED_CLASSIFIERS: '1' } : {}),
+    PULSE_BUS_DURABLE: memoryBus ? '0' : '1',
   };
   const server = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server', 'main.ts')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const source = `bench-${Date.now()}`;
   try {
     await waitForServer(url, server);
-    console.log(`pipeline bench · ${kafka ? `Kafka bus (mock cluster, ${kafka.brokers.length} brokers)` : 'in-process bus'} · chdb · ${os.availableParallelism()} cores · node ${process.version}`);
+    const bus = kafka ? `Kafka bus (mock cluster, ${kafka.brokers.length} brokers)` : `in-process bus (${memoryBus ? 'memory only' : 'durable log'})`;
+    console.log(`pipeline bench · ${bus} · chdb · ${os.availableParallelism()} cores · node ${process.version}`);
     console.log(`offered ${rate} msgs/s for ${seconds} s in POSTs of ${batch} · PULSE_BATCH_MAX=${config.classifier.batchMax} PULSE_BATCH_WAIT_MS=${config.classifier.batchWaitMs} PULSE_MODEL_THREADS=${config.model.threads}\n`);
 
     const sentAt: number[] = [];

@@ -29,6 +29,14 @@ const EnvSchema = z.object({
 
   /** Comma-separated `host:port` list; unset = the in-process bus. */
   KAFKA_BROKERS: optionalString,
+  /** The in-process bus keeps its records in a durable log under PULSE_DATA_DIR (default); `0`: in memory only. */
+  PULSE_BUS_DURABLE: switchFromEnv.default(true),
+  /** The durable log keeps at most this much for idle groups (or groups to come): the oldest records go first. */
+  PULSE_BUS_RETENTION_MB: intFromEnv(1, 1_048_576).default(512),
+  /** … and records no older than this. What a live group has not committed is never dropped. */
+  PULSE_BUS_RETENTION_HOURS: intFromEnv(1, 24 * 365).default(24),
+  /** Health degrades when the durable log's disk has less free space than this, before writes fail. */
+  PULSE_DISK_MIN_FREE_MB: intFromEnv(0, 1_048_576).default(1024),
   KAFKA_CLIENT_ID: z.string().min(1).default('pulse'),
   /** Partitions of each topic created at start-up: the unit of classifier parallelism. */
   PULSE_TOPIC_PARTITIONS: intFromEnv(1, 1024).default(6),
@@ -89,6 +97,12 @@ const EnvSchema = z.object({
 
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: intFromEnv(0, 65535).default(3000),
+  /**
+   * How long a stop (SIGTERM / SIGINT) may take to finish in-flight work: ingest requests,
+   * classifier batches, the detector's tick, alert deliveries. Below `docker stop`'s 10 s, so
+   * that the store and the bus still close cleanly before the process is killed.
+   */
+  PULSE_SHUTDOWN_GRACE_MS: intFromEnv(0, 600_000).default(8_000),
   /** Port of the Prometheus `/metrics` endpoint of a standalone worker process. */
   PULSE_METRICS_PORT: intFromEnv(0, 65535).default(9464),
 
@@ -120,8 +134,18 @@ export interface ModelConfig {
   neutralThreshold: number;
 }
 
+/** The in-process bus's durable log (lib/bus/durable-log.ts). */
+export interface DurableBusConfig {
+  /** `<PULSE_DATA_DIR>/bus`. */
+  dir: string;
+  retentionBytes: number;
+  retentionMs: number;
+  minFreeBytes: number;
+}
+
 export type BusConfig =
-  | { kind: 'memory' }
+  /** `durable: null`: records in memory only (PULSE_BUS_DURABLE=0). */
+  | { kind: 'memory'; durable: DurableBusConfig | null }
   | { kind: 'kafka'; brokers: string[]; clientId: string; partitions: number; replicationFactor: number; sessionTimeoutMs: number };
 
 export type StoreConfig =
@@ -144,6 +168,8 @@ export interface Config {
   alerts: AlertsConfig;
   auth: AuthConfig;
   limits: LimitsConfig;
+  /** The graceful stop (lib/shutdown.ts). */
+  shutdown: { graceMs: number };
 }
 
 export interface AuthConfig {
@@ -205,7 +231,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         replicationFactor: e.KAFKA_REPLICATION_FACTOR,
         sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       }
-    : { kind: 'memory' };
+    : {
+        kind: 'memory',
+        durable: e.PULSE_BUS_DURABLE
+          ? {
+              dir: path.join(path.resolve(e.PULSE_DATA_DIR), 'bus'),
+              retentionBytes: e.PULSE_BUS_RETENTION_MB * 2 ** 20,
+              retentionMs: e.PULSE_BUS_RETENTION_HOURS * 3_600_000,
+              minFreeBytes: e.PULSE_DISK_MIN_FREE_MB * 2 ** 20,
+            }
+          : null,
+      };
   const store: StoreConfig = e.CLICKHOUSE_URL
     ? {
         kind: 'clickhouse', url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD,
@@ -240,6 +276,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     server: { host: e.HOST, port: e.PORT },
     metricsPort: e.PULSE_METRICS_PORT,
+    shutdown: { graceMs: e.PULSE_SHUTDOWN_GRACE_MS },
     demo: { enabled: e.PULSE_DEMO ?? inProcess, rate: e.PULSE_DEMO_RATE },
     live: { messageRate: e.PULSE_LIVE_MESSAGE_RATE },
     ui: e.PULSE_UI === 'dev' ? 'dev' : e.PULSE_UI ? 'production' : 'off',

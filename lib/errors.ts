@@ -13,6 +13,8 @@ export const ErrorCodes = [
   'BUS_UNAVAILABLE',
   'BUS_CLOSED',
   'BUS_OPTIONS_INVALID',
+  /** The in-process bus's durable log cannot be written or opened (disk full, data dir not writable). */
+  'BUS_LOG_UNAVAILABLE',
   'STORE_UNAVAILABLE',
   'STORE_QUERY_FAILED',
   'STORE_MIGRATION_FAILED',
@@ -38,6 +40,7 @@ export const ErrorCodes = [
   'RATE_LIMITED',
   'TOO_MANY_CONNECTIONS',
   'INGEST_OVERLOADED',
+  'SHUTTING_DOWN',
   'INSECURE_BIND',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
@@ -56,7 +59,7 @@ export class PulseError extends Error {
 /** A refusal that a client may retry after `retryAfterSeconds` (HTTP answers carry `Retry-After`). */
 export class RetryLaterError extends PulseError {
   constructor(
-    code: Extract<ErrorCode, 'RATE_LIMITED' | 'TOO_MANY_CONNECTIONS' | 'INGEST_OVERLOADED'>,
+    code: Extract<ErrorCode, 'RATE_LIMITED' | 'TOO_MANY_CONNECTIONS' | 'INGEST_OVERLOADED' | 'SHUTTING_DOWN'>,
     message: string,
     readonly retryAfterSeconds: number,
   ) {

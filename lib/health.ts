@@ -1,11 +1,15 @@
 /**
  * The one health probe: is the bus answering (through the classifiers' lag, which needs it), is
- * the store answering, and are the classifiers keeping up. `GET /api/health` answers with it and
- * the live hub sends it to every dashboard in its `status` events.
+ * the store answering, are the classifiers keeping up, and is the bus's durable log writing and
+ * far from its limits. `GET /api/health` answers with it and the live hub sends it to every
+ * dashboard in its `status` events.
  */
+import { statfs } from 'node:fs/promises';
+import type { BusLogStatus } from './bus/bus.ts';
 import type { LagReading } from './classify/lag.ts';
 
-export type HealthStatus = 'ok' | 'degraded' | 'error';
+/** `draining`: the process is stopping (lib/shutdown.ts): send it nothing new. */
+export type HealthStatus = 'ok' | 'degraded' | 'error' | 'draining';
 
 export interface Health {
   status: HealthStatus;
@@ -20,6 +24,10 @@ export interface Health {
 export interface HealthDeps {
   lag: { fresh(): Promise<LagReading> };
   store: { ping(): Promise<void> };
+  /** The process's draining state (the server's); its reason comes first once a stop began. */
+  drain?: { readonly reason: string | undefined };
+  /** The bus, for its durable log (none on Kafka or with PULSE_BUS_DURABLE=0). */
+  bus?: { logStatus(): BusLogStatus | null };
 }
 
 /** Raw messages waiting beyond this many means the classifiers are not keeping up. */
@@ -43,16 +51,44 @@ async function pingStore(store: HealthDeps['store']): Promise<Health['store']> {
   }
 }
 
+/** Share of its retention size past which the log degrades health: retention is about to drop what idle groups have not read. */
+export const LogDegradedAt = 0.8;
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
+/**
+ * The durable log's problems: a failing write is an error (publishes are refused); a log near
+ * its retention size or a disk near full degrades health before writes start to fail.
+ */
+async function checkBusLog(status: BusLogStatus | null): Promise<{ error?: string; warnings: string[] }> {
+  if (!status) return { warnings: [] };
+  const warnings: string[] = [];
+  if (status.heldBytes > status.retentionBytes * LogDegradedAt) {
+    warnings.push(`bus log holds ${mib(status.heldBytes)}, over ${LogDegradedAt * 100} % of its retention (${mib(status.retentionBytes)})`);
+  }
+  try {
+    const disk = await statfs(status.dir);
+    const free = disk.bavail * disk.bsize;
+    if (free < status.minFreeBytes) warnings.push(`data dir disk has ${mib(free)} free, under ${mib(status.minFreeBytes)}`);
+  } catch {
+    // The log's folder not there (yet): nothing to measure; a write failure says the rest.
+  }
+  return { ...(status.failing ? { error: `bus log cannot be written: ${status.failing}` } : {}), warnings };
+}
+
 export async function probeHealth(deps: HealthDeps): Promise<Health> {
-  const [lag, store] = await Promise.all([deps.lag.fresh(), pingStore(deps.store)]);
+  const [lag, store, busLog] = await Promise.all([deps.lag.fresh(), pingStore(deps.store), checkBusLog(deps.bus?.logStatus() ?? null)]);
+  const busError = lag.ok ? busLog.error : lag.error;
   const reasons: string[] = [];
-  if (!lag.ok) reasons.push(`bus: ${lag.error}`);
+  if (busError) reasons.push(`bus: ${busError}`);
   if (!store.ok) reasons.push(`store: ${store.error}`);
   if (lag.ok && lag.lag > LagDegradedAt) reasons.push(`classifier lag ${lag.lag} > ${LagDegradedAt}`);
+  reasons.push(...busLog.warnings);
+  const draining = deps.drain?.reason;
+  if (draining !== undefined) reasons.unshift(`draining: ${draining}`);
   return {
-    status: !lag.ok || !store.ok ? 'error' : reasons.length ? 'degraded' : 'ok',
+    status: draining !== undefined ? 'draining' : busError || !store.ok ? 'error' : reasons.length ? 'degraded' : 'ok',
     reasons,
-    bus: lag.ok ? { ok: true } : { ok: false, error: lag.error },
+    bus: busError ? { ok: false, error: busError } : { ok: true },
     store,
     lag: lag.ok ? lag.lag : null,
   };

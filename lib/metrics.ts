@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BusLogStatus } from './bus/bus.ts';
 
 const throughputWindowMs = 10_000;
 
@@ -17,8 +18,26 @@ export function createMetrics() {
   const trim = (now: number) => {
     while (finished.length && finished[0]!.at < now - throughputWindowMs) finished.shift();
   };
+  /** The bus's durable log, once `watchBusLog` named it: its gauges read it at each scrape. */
+  let busLog: (() => BusLogStatus | null) | undefined;
   return {
     registry,
+    /** Reads the durable log's figures at each scrape (the bus is made after the metrics). */
+    watchBusLog(read: () => BusLogStatus | null): void {
+      busLog = read;
+    },
+    busLogBytes: new Gauge({
+      name: 'pulse_bus_log_bytes', help: "Size of the in-process bus's durable log file (0 without one)", registers,
+      collect() {
+        this.set(busLog?.()?.fileBytes ?? 0);
+      },
+    }),
+    busLogRecords: new Gauge({
+      name: 'pulse_bus_log_records', help: "Records held by the in-process bus's durable log for some group, or for groups to come", registers,
+      collect() {
+        this.set(busLog?.()?.records ?? 0);
+      },
+    }),
     /** A classifier member finished a micro-batch of `n` records. */
     noteClassified(n: number): void {
       const now = Date.now();

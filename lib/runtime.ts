@@ -5,7 +5,7 @@
  * `startInProcessStages` starts the stages this process runs. `createBus` and `openStore` pick
  * the backends; this module is the only place that decides which stages run where.
  */
-import type { Bus, Subscription } from './bus/bus.ts';
+import type { Bus, StopOptions, Subscription } from './bus/bus.ts';
 import { createBus } from './bus/index.ts';
 import { ClassifierLag } from './classify/lag.ts';
 import { startClassifierService, type ClassifierService } from './classify/service.ts';
@@ -14,6 +14,7 @@ import { startDetectorService, type DetectorService } from './detect/service.ts'
 import { startDeadLetterRecorder } from './dlq-recorder.ts';
 import { PulseError } from './errors.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { Deadline } from './shutdown.ts';
 import { openStore, type Store } from './store/index.ts';
 import { StreamRegistry } from './streams/registry.ts';
 
@@ -62,6 +63,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const metrics = createMetrics();
   // The bus dead-letters a malformed record on any topic for every consumer; this is where it meets the metrics.
   const bus = createBus(config.bus, { onDeadLettered: (_topic, count) => metrics.deadLettered.inc({ stage: 'bus' }, count) });
+  metrics.watchBusLog(() => bus.logStatus());
   let store: Store | undefined;
   try {
     await bus.start();
@@ -95,8 +97,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 export interface InProcessStages {
   /** The classify stage's model pool and members, when this process runs members. */
   readonly classifiers: ClassifierService | undefined;
-  /** Detector first, then the classify members, then the dead-letter recorder. */
-  stop(): Promise<void>;
+  /**
+   * Stops every stage within `graceMs` (default 0: at once), what is in flight finishing
+   * first: the classify members commit their batch and then the dead-letter recorder
+   * (which copies what they dead-lettered), while the detector finishes its tick and its
+   * alert deliveries get the rest of the grace. What is still queued stays on the bus.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** What a process runs: a worker its one stage; the server what the configuration says, and the dead-letter recorder. */
@@ -121,10 +128,16 @@ export async function startInProcessStages(runtime: Runtime): Promise<InProcessS
   let classifiers: ClassifierService | undefined;
   let detector: DetectorService | undefined;
   let recorder: Subscription | undefined;
-  const stop = async () => {
-    await detector?.stop();
-    await classifiers?.stop();
-    await recorder?.stop();
+  const stop = async ({ graceMs = 0 } = {}) => {
+    const deadline = new Deadline(graceMs);
+    // Side by side: webhook retries must not take the classifiers' grace.
+    await Promise.all([
+      deadline.stop('detector', detector),
+      (async () => {
+        await deadline.stop('classifiers', classifiers);
+        await deadline.stop('dead-letter recorder', recorder);
+      })(),
+    ]);
   };
   try {
     if (plan.members > 0) classifiers = await startClassifierService(runtime, plan.members);

@@ -21,11 +21,13 @@ export const statusOf: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   TOO_MANY_CONNECTIONS: 429,
   INGEST_OVERLOADED: 503,
+  SHUTTING_DOWN: 503,
   BODY_TOO_LARGE: 413,
   TOO_MANY_MESSAGES: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   BUS_UNAVAILABLE: 503,
   BUS_CLOSED: 503,
+  BUS_LOG_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
 };
 
@@ -43,7 +45,8 @@ export function sendError(res: ServerResponse, err: unknown): void {
   if (isPulseError(err)) {
     const status = statusOf[err.code] ?? 500;
     if (err instanceof RetryLaterError) res.setHeader('retry-after', String(err.retryAfterSeconds));
-    if (status >= 500) log.error({ code: err.code, err: err.message }, 'request failed');
+    // A refusal to retry later (overload, a stop) is the server working as meant, not a failure.
+    if (status >= 500 && !(err instanceof RetryLaterError)) log.error({ code: err.code, err: err.message }, 'request failed');
     const position = err instanceof StreamQueryError ? { position: err.detail.position, detail: err.detail.message } : {};
     return sendJson(res, status, { error: { code: err.code, message: err.message, ...position } });
   }

@@ -67,19 +67,55 @@ export interface TransportConsumeOptions extends ConsumeSettings {
   handler(records: RawInRecord[]): Promise<void>;
 }
 
+export interface StopOptions {
+  /**
+   * How long a batch in flight may take to finish and commit before the member leaves anyway
+   * (default 0: it is abandoned at once, uncommitted, and delivered again).
+   */
+  graceMs?: number;
+}
+
 export interface Subscription {
-  /** Leaves the group; records not yet committed go to the remaining members. */
-  stop(): Promise<void>;
+  /**
+   * Leaves the group: takes no new batch, gives a batch in flight up to `graceMs` to settle
+   * and commit, then goes; records not committed by then go to the remaining members.
+   */
+  stop(options?: StopOptions): Promise<void>;
+}
+
+/** The durable log under the in-process transport, as metrics and health read it. */
+export interface BusLogStatus {
+  /** The log's folder (in the data dir): health checks its disk's free space. */
+  dir: string;
+  /** Size of its data file on disk; LMDB reuses freed pages but never shrinks the file. */
+  fileBytes: number;
+  /** Records held for some group (or for groups to come), and their keys' and values' bytes. */
+  records: number;
+  heldBytes: number;
+  /** What retention keeps `heldBytes` under, beyond what live groups have not committed. */
+  retentionBytes: number;
+  /** Health degrades when the log's disk has less free space than this. */
+  minFreeBytes: number;
+  /** Why the latest write failed, until one succeeds; each publish meanwhile still tries. */
+  failing: string | null;
 }
 
 export interface Bus {
   readonly kind: BusTransport['kind'];
   /** Creates the topics (idempotent). */
   start(): Promise<void>;
+  /**
+   * Resolves once the records are durable: synced to the durable log on the in-process bus,
+   * acknowledged by all in-sync replicas on Kafka (PULSE_BUS_DURABLE=0: held in memory only).
+   * Consumers see them only then, in offset order.
+   */
   publish<T extends Topic>(topic: T, records: OutRecord<TopicValue<T>>[]): Promise<void>;
   consume<T extends Topic>(options: ConsumeOptions<T>): Promise<Subscription>;
   /** Records published to `topic` that `group` has not committed yet, over all partitions. */
   lag(group: string, topic: Topic): Promise<number>;
+  /** The durable log's figures; null where there is none (Kafka, or the in-process bus with PULSE_BUS_DURABLE=0). */
+  logStatus(): BusLogStatus | null;
+  /** Leaves every group at once; with a durable log, waits for its pending writes. */
   close(): Promise<void>;
 }
 
@@ -93,5 +129,6 @@ export interface BusTransport {
   publish(topic: Topic, records: RawOutRecord[]): Promise<void>;
   consume(options: TransportConsumeOptions): Promise<Subscription>;
   lag(group: string, topic: Topic): Promise<number>;
+  logStatus(): BusLogStatus | null;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatc
 import type { BusConfig } from '../config.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
-import type { BusTransport, RawInRecord, RawOutRecord, Subscription, TransportConsumeOptions } from './bus.ts';
+import type { BusLogStatus, BusTransport, RawInRecord, RawOutRecord, StopOptions, Subscription, TransportConsumeOptions } from './bus.ts';
 import { checkConsumeOptions, retryBackoffMs } from './options.ts';
 import { allTopics, type Topic } from './topics.ts';
 
@@ -24,6 +24,8 @@ const fetchMinBytesMax = 1024 * 1024;
 const heartbeatIntervalMs = 1000;
 /** Fresh consumers tried after a member crashed for good, before `onFatal` gives it up. */
 const maxRejoins = 3;
+/** `acks: -1`: the leader answers once all in-sync replicas have the records (required by the idempotent producer). */
+const allInSyncReplicas = -1;
 
 const kafkaLog = log.child({ component: 'kafkajs' });
 /**
@@ -44,7 +46,7 @@ const toPino: logCreator = () => ({ namespace, level, log: entry }) => {
 export class KafkaTransport implements BusTransport {
   readonly kind = 'kafka';
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly admin: Admin;
   private readonly subscriptions = new Set<KafkaSubscription>();
   private connecting?: Promise<void>;
@@ -53,9 +55,17 @@ export class KafkaTransport implements BusTransport {
   constructor(private readonly config: KafkaTransportConfig) {
     if (!config.brokers.length) throw new PulseError('BUS_OPTIONS_INVALID', 'no Kafka brokers given');
     this.kafka = new Kafka({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.WARN, logCreator: toPino });
-    // Keyed by message id, so the default (murmur2, Java-compatible) partitioner spreads them evenly.
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.createProducer(true);
     this.admin = this.kafka.admin();
+  }
+
+  /**
+   * Keyed by message id, so the default (murmur2, Java-compatible) partitioner spreads them
+   * evenly. Idempotent: a send retried after a lost answer is not written twice; KIP-98 asks
+   * for one request in flight per connection with it, and kafkajs then retries without limit.
+   */
+  private createProducer(idempotent: boolean): Producer {
+    return this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent, ...(idempotent ? { maxInFlightRequests: 1 } : {}) });
   }
 
   async start(): Promise<void> {
@@ -82,7 +92,8 @@ export class KafkaTransport implements BusTransport {
     if (!records.length) return;
     await this.connect();
     try {
-      await this.producer.send({ topic, messages: records.map(({ key, value }) => ({ key, value })) });
+      // Resolves once every in-sync replica has the records: what "accepted" promises.
+      await this.producer.send({ topic, acks: allInSyncReplicas, messages: records.map(({ key, value }) => ({ key, value })) });
     } catch (err) {
       throw unavailable(`cannot publish to ${topic}`, err);
     }
@@ -174,6 +185,11 @@ export class KafkaTransport implements BusTransport {
     }
   }
 
+  /** Kafka keeps its own log: none here. */
+  logStatus(): BusLogStatus | null {
+    return null;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -183,7 +199,7 @@ export class KafkaTransport implements BusTransport {
 
   private connect(): Promise<void> {
     if (this.closed) return Promise.reject(new PulseError('BUS_CLOSED', 'the Kafka bus is closed'));
-    this.connecting ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+    this.connecting ??= this.connectClients().then(
       () => undefined,
       (err: unknown) => {
         this.connecting = undefined; // the next call tries again
@@ -193,7 +209,25 @@ export class KafkaTransport implements BusTransport {
     return this.connecting;
   }
 
-  /** True only for the one failure tolerated at start: the cluster names a controller it does not have. */
+  private async connectClients(): Promise<void> {
+    await this.admin.connect();
+    try {
+      await this.producer.connect();
+    } catch (err) {
+      if (!this.producer.isIdempotent() || !(await this.controllerIsMissing(err).catch(() => false))) throw err;
+      // kafkajs asks the controller for an idempotent producer's id, and librdkafka's mock
+      // cluster (the tests' broker) names a controller it does not have (see `start`). A real
+      // cluster always has one; here the producer does without idempotence, still with acks
+      // from all in-sync replicas (a retried send may then be written twice: the messages
+      // repository drops ids it already stored).
+      log.warn({ brokers: this.config.brokers }, 'Kafka cluster has no reachable controller; the producer is not idempotent');
+      await this.producer.disconnect().catch(() => undefined);
+      this.producer = this.createProducer(false);
+      await this.producer.connect();
+    }
+  }
+
+  /** True only for the failure tolerated at start: the cluster names a controller it does not have. */
   private async controllerIsMissing(err: unknown): Promise<boolean> {
     if (!(err instanceof Error) || err.name !== 'KafkaJSBrokerNotFound') return false;
     const { brokers, controller } = await this.admin.describeCluster();
@@ -211,13 +245,16 @@ export class KafkaTransport implements BusTransport {
 class KafkaSubscription implements Subscription {
   private stopping?: Promise<void>;
   private signalStop!: () => void;
-  /** Settles the handler race in `attempt` when the member stops mid-batch. */
+  /** Settles the handler race in `attempt` when the member stops mid-batch (after its grace). */
   private readonly stopped = new Promise<'stopped'>((resolve) => {
     this.signalStop = () => resolve('stopped');
   });
   private failures = 0;
   /** Back-offs running now (one per partition at most), cut short by `stop`. */
   private readonly backOffs = new Set<() => void>();
+  /** `eachBatch` calls running now, and who waits for them to end (a graceful stop). */
+  private batchesRunning = 0;
+  private readonly batchesDone = new Set<() => void>();
 
   /** The member's current kafkajs consumer (a fresh one after a crash; see startMember). */
   private consumer?: Consumer;
@@ -237,7 +274,16 @@ class KafkaSubscription implements Subscription {
     else this.consumer = consumer;
   }
 
-  async eachBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async eachBatch(payload: EachBatchPayload): Promise<void> {
+    this.batchesRunning++;
+    try {
+      await this.handleBatch(payload);
+    } finally {
+      if (--this.batchesRunning === 0) for (const done of this.batchesDone) done();
+    }
+  }
+
+  private async handleBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     for (let i = 0; i < batch.messages.length; i += this.options.maxBatch) {
       // Stale: the partition was sought or revoked; stopped: the records go to the next owner.
@@ -263,13 +309,17 @@ class KafkaSubscription implements Subscription {
   }
 
   /**
-   * Leaves the group without waiting for a handler in flight: its batch stays uncommitted
-   * (even if the handler resolves later) and goes to the remaining members.
+   * Leaves the group. No new slice starts; a handler in flight gets `graceMs` (default 0) to
+   * resolve, and its slice is then committed as usual. After the grace it is abandoned: its
+   * batch stays uncommitted (even if the handler resolves later) and goes to the remaining
+   * members.
    */
-  stop(): Promise<void> {
+  stop(options: StopOptions = {}): Promise<void> {
     this.stopping ??= (async () => {
-      this.signalStop();
       for (const end of this.backOffs) end();
+      const { graceMs = 0 } = options;
+      if (graceMs > 0 && this.batchesRunning > 0) await this.batchesSettled(graceMs);
+      this.signalStop();
       try {
         await this.consumer?.disconnect();
       } catch (err) {
@@ -279,6 +329,20 @@ class KafkaSubscription implements Subscription {
       }
     })();
     return this.stopping;
+  }
+
+  /** Resolves when no `eachBatch` runs any more (their commits done), or after `ms`. */
+  private batchesSettled(ms: number): Promise<void> {
+    let done!: () => void;
+    const timer = setTimeout(() => done(), ms);
+    return new Promise<void>((resolve) => {
+      done = () => {
+        clearTimeout(timer);
+        this.batchesDone.delete(done);
+        resolve();
+      };
+      this.batchesDone.add(done);
+    });
   }
 
   private attempt(records: RawInRecord[]): Promise<'ok' | 'failed' | 'stopped'> {

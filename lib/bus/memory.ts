@@ -1,6 +1,7 @@
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
-import type { BusTransport, RawInRecord, RawOutRecord, Subscription, TransportConsumeOptions } from './bus.ts';
+import type { BusLogStatus, BusTransport, RawInRecord, RawOutRecord, StopOptions, Subscription, TransportConsumeOptions } from './bus.ts';
+import { DurableLog, type AppendRow, type LoadedLog } from './durable-log.ts';
 import { checkConsumeOptions, retryBackoffMs } from './options.ts';
 import { allTopics, type Topic } from './topics.ts';
 
@@ -9,9 +10,20 @@ export interface MemoryTransportOptions {
   partitions?: number;
   /**
    * Records per partition kept for groups that are not consuming right now (or that do not
-   * exist yet): the in-process counterpart of a Kafka retention limit.
+   * exist yet): the in-process counterpart of a Kafka retention limit. Default 10,000 in
+   * memory only; with a durable log, no count limit (bytes and age bound it instead).
    */
   retention?: number;
+  /** Bytes (keys and values) kept for such groups, all topics together; default: no limit. */
+  retentionBytes?: number;
+  /** Age (ms since publish) past which records go even if such a group has not read them; default: no limit. */
+  retentionMs?: number;
+  /**
+   * Keeps every record and each durable group's commits in a durable log in `dir`
+   * (durable-log.ts), so that what was published and not committed is delivered again after
+   * a restart. Without it, records live in this process's memory only.
+   */
+  durable?: { dir: string; minFreeBytes: number };
 }
 
 interface Entry {
@@ -19,6 +31,10 @@ interface Entry {
   value: string;
   /** Publish time (ms): the batch-fill wait of the oldest pending record starts here. */
   at: number;
+  /** UTF-8 bytes of key and value: what the size retention counts. */
+  bytes: number;
+  /** Order in which this process came to hold it, over all partitions: breaks ties of `at` (a millisecond holds many publishes). */
+  seq: number;
 }
 
 class PartitionLog {
@@ -39,6 +55,12 @@ interface TopicState {
 interface GroupState {
   name: string;
   topic: TopicState;
+  /**
+   * Its commits go to the durable log. A group that began at `latest` (a server's live hub: a
+   * new random group per process) is not: nobody resumes it after a restart, so it must not
+   * hold records there.
+   */
+  durable: boolean;
   /** Per partition, the first offset not committed yet (delivery resumes there). */
   committed: number[];
   /** Live members in join order; partition p belongs to `members[p % members.length]`. */
@@ -60,6 +82,9 @@ interface Member {
   failures: number;
   /** Ends the member's current wait early: new records, a rebalance, a settled batch, stop. */
   wake?: () => void;
+  /** Its consume loop: ends once it has stopped and its last batch settled. */
+  loop?: Promise<void>;
+  leaving?: Promise<void>;
 }
 
 interface Delivery {
@@ -80,78 +105,174 @@ interface Delivery {
  * Rebalancing is eager and round-robin: partition p belongs to member `p % n` in join order,
  * recomputed whenever a member joins or stops. A partition that changes hands while its
  * handler runs is taken by the new owner only after that call settles (as a Kafka member
- * finishes its batch before rejoining); a member that stops abandons its in-flight batch at
- * once, uncommitted, and its records go to whoever owns the partition next.
+ * finishes its batch before rejoining); a member that stops abandons its in-flight batch
+ * (at once, or after the grace it was given), uncommitted, and its records go to whoever owns
+ * the partition next.
+ *
+ * With a durable log (`options.durable`), `publish` resolves only once its records are synced
+ * to disk, and consumers see them only then, in offset order, so no commit passes what is
+ * durable. Durable groups' commits are persisted too, and at start every partition is
+ * reloaded from the oldest record some group still needs: what was not committed is
+ * delivered again. The records stay in memory as well, as without the log; the log is what
+ * a restart reads.
  */
 export class MemoryTransport implements BusTransport {
   readonly kind = 'memory';
   private readonly partitionCount: number;
-  private readonly retention: number;
+  private readonly limits: { records: number; bytes: number; ms: number };
+  private readonly durable: MemoryTransportOptions['durable'];
+  private log: DurableLog | undefined;
+  private opening: Promise<void> | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly topics = new Map<Topic, TopicState>();
+  /** Records held over all partitions, and their bytes: what the size retention bounds. */
+  private heldRecords = 0;
+  private heldBytes = 0;
+  private nextSeq = 0;
   private nextMemberId = 1;
   private closed = false;
 
   constructor(options: MemoryTransportOptions = {}) {
-    const { partitions = 4, retention = 10_000 } = options;
+    const { partitions = 4, durable } = options;
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
       throw new PulseError('BUS_OPTIONS_INVALID', 'partitions must be an integer from 1 to 1024');
     }
-    if (!Number.isInteger(retention) || retention < 1) {
+    const limits = { records: options.retention ?? (durable ? Infinity : 10_000), bytes: options.retentionBytes ?? Infinity, ms: options.retentionMs ?? Infinity };
+    if (!(Number.isInteger(limits.records) || limits.records === Infinity) || limits.records < 1) {
       throw new PulseError('BUS_OPTIONS_INVALID', 'retention must be an integer ≥ 1');
     }
+    if (!(limits.bytes > 0) || !(limits.ms > 0)) throw new PulseError('BUS_OPTIONS_INVALID', 'retentionBytes and retentionMs must be > 0');
     this.partitionCount = partitions;
-    this.retention = retention;
+    this.limits = limits;
+    this.durable = durable;
   }
 
+  /** Creates the topics; with a durable log, opens it and reloads what it holds. */
   async start(): Promise<void> {
     this.assertOpen();
     for (const name of allTopics) this.topic(name);
+    if (this.durable) await this.ready();
   }
 
   async publish(topic: Topic, records: RawOutRecord[]): Promise<void> {
     this.assertOpen();
+    if (!records.length) return;
     const t = this.topic(topic);
     const at = Date.now();
-    const touched = new Set<number>();
-    for (const { key, value } of records) {
-      const p = partitionOf(key, this.partitionCount);
-      t.partitions[p]!.entries.push({ key, value, at });
-      touched.add(p);
-    }
-    for (const p of touched) this.trim(t, p);
-    for (const g of t.groups.values()) for (const m of g.members) m.wake?.();
+    const rows: AppendRow[] = records.map(({ key, value }) => ({ partition: partitionOf(key, this.partitionCount), key, value, at }));
+    if (!this.durable) return this.reveal(t, rows);
+    await this.ready();
+    const offsets = await this.log!.append(topic, rows);
+    // Durable already: after a close it is delivered after the next start.
+    if (!this.closed) this.reveal(t, rows, offsets);
   }
 
   async consume(options: TransportConsumeOptions): Promise<Subscription> {
     this.assertOpen();
     checkConsumeOptions(options);
-    const g = this.group(this.topic(options.topic), options.group, options.start ?? 'earliest');
+    // The restored groups exist before a member joins one.
+    if (this.durable) await this.ready();
+    const t = this.topic(options.topic);
+    const isNew = !t.groups.has(options.group);
+    const g = this.group(t, options.group, options.start ?? 'earliest');
+    // A new durable group holds its records from the start: after a restart before its first
+    // commit, the others' commits must not let them go.
+    if (isNew && g.durable) g.committed.forEach((offset, p) => this.log?.commit(g.name, t.name, p, offset));
     const member: Member = { id: this.nextMemberId++, group: g, options, stopped: false, cursor: 0, failures: 0 };
     g.members.push(member);
     g.retentionWarned = false;
     this.rebalance(g);
     log.info({ group: g.name, topic: g.topic.name, member: member.id, members: g.members.length }, 'bus member joined');
-    void this.run(member);
-    return { stop: async () => this.leave(member) };
+    member.loop = this.run(member);
+    return { stop: (stopOptions?: StopOptions) => this.leave(member, stopOptions?.graceMs ?? 0) };
   }
 
   async lag(group: string, topic: Topic): Promise<number> {
     this.assertOpen();
+    if (this.durable) await this.ready();
     const t = this.topic(topic);
     const committed = t.groups.get(group)?.committed;
     // A group that never consumed starts at the oldest retained record, so all of them count.
     return t.partitions.reduce((sum, l, p) => sum + l.end - Math.max(l.base, committed?.[p] ?? 0), 0);
   }
 
+  logStatus(): BusLogStatus | null {
+    if (!this.durable) return null;
+    return {
+      dir: this.durable.dir,
+      fileBytes: this.log?.fileBytes() ?? 0,
+      records: this.heldRecords,
+      heldBytes: this.heldBytes,
+      retentionBytes: this.limits.bytes,
+      minFreeBytes: this.durable.minFreeBytes,
+      failing: this.log?.failing ?? null,
+    };
+  }
+
+  /** Members leave at once (their batches in flight are abandoned); the durable log writes what is pending, then closes. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.topics.values()) for (const g of t.groups.values()) for (const m of [...g.members]) this.leave(m);
+    clearInterval(this.sweeper);
+    for (const t of this.topics.values()) for (const g of t.groups.values()) for (const m of [...g.members]) void this.leave(m, 0);
     this.topics.clear();
+    await this.opening?.catch(() => undefined);
+    await this.log?.close();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new PulseError('BUS_CLOSED', 'the in-process bus is closed');
+  }
+
+  /** Opens the durable log once; a failed open is tried again by the next call. */
+  private ready(): Promise<void> {
+    this.opening ??= this.openLog().catch((err: unknown) => {
+      this.opening = undefined;
+      throw err;
+    });
+    return this.opening;
+  }
+
+  private async openLog(): Promise<void> {
+    const opened = await DurableLog.open({ dir: this.durable!.dir });
+    if (this.closed) {
+      await opened.close();
+      throw new PulseError('BUS_CLOSED', 'the in-process bus is closed');
+    }
+    this.log = opened;
+    this.restore(opened.load());
+    if (this.limits.ms < Infinity) {
+      // Age retention needs a clock: a topic nobody publishes to would otherwise keep its records.
+      this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, Math.max(10, this.limits.ms / 4))).unref();
+    }
+  }
+
+  /**
+   * Rebuilds the in-memory view from the log: every partition from its oldest retained record,
+   * every durable group at its persisted commits, then retention as usual (records all of them
+   * committed go). Groups that began at `latest` were never persisted: they are gone.
+   */
+  private restore(loaded: LoadedLog): void {
+    const known = (topic: string, partition: number): topic is Topic => (allTopics as string[]).includes(topic) && partition < this.partitionCount;
+    for (const { topic, partition, base, records } of loaded.partitions) {
+      if (!known(topic, partition)) {
+        log.warn({ topic, partition, records: records.length }, 'bus log holds records of an unknown topic or partition; left in place, not delivered');
+        continue;
+      }
+      const l = this.topic(topic).partitions[partition]!;
+      l.base = base;
+      for (const r of records) this.hold(l, r);
+    }
+    for (const { group, topic, partition, offset } of loaded.offsets) {
+      if (known(topic, partition)) this.group(this.topic(topic), group, 'earliest').committed[partition] = offset;
+    }
+    let groups = 0;
+    for (const t of this.topics.values()) {
+      groups += t.groups.size;
+      for (let p = 0; p < this.partitionCount; p++) this.trim(t, p);
+    }
+    this.enforceBytes();
+    log.info({ dir: this.durable!.dir, records: this.heldRecords, bytes: this.heldBytes, groups }, 'bus log loaded');
   }
 
   private topic(name: Topic): TopicState {
@@ -169,12 +290,39 @@ export class MemoryTransport implements BusTransport {
       // A new group starts from the oldest retained record or after the newest one, as Kafka's
       // auto.offset.reset; an existing group resumes from its commits either way.
       g = {
-        name, topic: t, committed: t.partitions.map((l) => (start === 'latest' ? l.end : l.base)), members: [],
+        name, topic: t, durable: start !== 'latest', committed: t.partitions.map((l) => (start === 'latest' ? l.end : l.base)), members: [],
         owner: [], inFlight: Array.from({ length: this.partitionCount }, () => undefined), retentionWarned: false,
       };
       t.groups.set(name, g);
     }
     return g;
+  }
+
+  /** Makes published records visible, at the ends of their partitions, and wakes the consumers. */
+  private reveal(t: TopicState, rows: AppendRow[], offsets?: number[]): void {
+    if (offsets) {
+      // The log resolves appends in the order they were made, so each one lands exactly at the
+      // ends of its partitions; anything else would corrupt every offset after it.
+      const ends = t.partitions.map((l) => l.end);
+      rows.forEach(({ partition }, i) => {
+        if (offsets[i] !== ends[partition]!++) throw new Error(`bus log answered out of order on ${t.name}/${partition}: offset ${offsets[i]}`);
+      });
+    }
+    const touched = new Set<number>();
+    for (const { partition, key, value, at } of rows) {
+      this.hold(t.partitions[partition]!, { key, value, at });
+      touched.add(partition);
+    }
+    for (const p of touched) this.trim(t, p);
+    this.enforceBytes();
+    for (const g of t.groups.values()) for (const m of g.members) m.wake?.();
+  }
+
+  private hold(l: PartitionLog, { key, value, at }: { key: string; value: string; at: number }): void {
+    const bytes = Buffer.byteLength(key) + Buffer.byteLength(value);
+    l.entries.push({ key, value, at, bytes, seq: this.nextSeq++ });
+    this.heldRecords++;
+    this.heldBytes += bytes;
   }
 
   /** One member's loop: take a batch, hand it over, commit or back off; ends when it stops. */
@@ -247,6 +395,7 @@ export class MemoryTransport implements BusTransport {
     g.inFlight[d.partition] = undefined;
     if (ok) {
       g.committed[d.partition] = d.to;
+      if (g.durable) this.log?.commit(g.name, g.topic.name, d.partition, d.to);
       this.trim(g.topic, d.partition);
     }
     // The partition may have been handed to another member while this batch ran.
@@ -254,17 +403,27 @@ export class MemoryTransport implements BusTransport {
     if (owner !== d.member) owner?.wake?.();
   }
 
-  private leave(m: Member): void {
-    if (m.stopped) return;
-    m.stopped = true;
-    const g = m.group;
-    g.members.splice(g.members.indexOf(m), 1);
-    g.inFlight.forEach((d, p) => {
-      if (d?.member === m) g.inFlight[p] = undefined;
-    });
-    this.rebalance(g);
-    m.wake?.();
-    log.info({ group: g.name, topic: g.topic.name, member: m.id, members: g.members.length }, 'bus member left');
+  /**
+   * Takes the member out of its group at once (its partitions go to the others), lets a batch
+   * in flight settle for up to `graceMs` (its partition's next owner waits for that), then
+   * abandons whatever is still running.
+   */
+  private leave(m: Member, graceMs: number): Promise<void> {
+    m.leaving ??= (async () => {
+      m.stopped = true;
+      const g = m.group;
+      g.members.splice(g.members.indexOf(m), 1);
+      this.rebalance(g);
+      m.wake?.();
+      if (graceMs > 0 && g.inFlight.some((d) => d?.member === m)) await settledWithin(m.loop!, graceMs);
+      g.inFlight.forEach((d, p) => {
+        if (d?.member !== m) return;
+        g.inFlight[p] = undefined;
+        g.owner[p]?.wake?.();
+      });
+      log.info({ group: g.name, topic: g.topic.name, member: m.id, members: g.members.length }, 'bus member left');
+    })();
+    return m.leaving;
   }
 
   private rebalance(g: GroupState): void {
@@ -275,8 +434,9 @@ export class MemoryTransport implements BusTransport {
 
   /**
    * Drops what nobody will read: records every group has committed go at once; a group with
-   * live members keeps everything it has not committed; beyond that, the newest `retention`
-   * records stay for groups that are idle or do not exist yet.
+   * live members keeps everything it has not committed; beyond that, the retention limits
+   * (records per partition, age; bytes over all topics in `enforceBytes`) bound what stays for
+   * groups that are idle or do not exist yet.
    */
   private trim(t: TopicState, p: number): void {
     const l = t.partitions[p]!;
@@ -286,16 +446,78 @@ export class MemoryTransport implements BusTransport {
       allLow = Math.min(allLow, g.committed[p]!);
       if (g.members.length) liveLow = Math.min(liveLow, g.committed[p]!);
     }
-    const keepFrom = Math.min(liveLow, Math.max(l.end - this.retention, allLow));
+    const limitLow = Math.max(l.end - this.limits.records, this.ageFloor(l));
+    this.dropBelow(t, p, Math.min(liveLow, Math.max(limitLow, allLow)));
+  }
+
+  /** The first offset of `l` younger than the age limit. */
+  private ageFloor(l: PartitionLog): number {
+    if (this.limits.ms === Infinity) return -Infinity;
+    const cutoff = Date.now() - this.limits.ms;
+    let offset = l.base;
+    while (offset < l.end && l.entries[offset - l.base]!.at < cutoff) offset++;
+    return offset;
+  }
+
+  /**
+   * Keeps the records held under the size limit: the oldest go first, whatever their topic,
+   * except what a group with live members has not committed.
+   */
+  private enforceBytes(): void {
+    let excess = this.heldBytes - this.limits.bytes;
+    if (excess <= 0) return;
+    const heads = [...this.topics.values()].flatMap((t) =>
+      t.partitions.map((l, p) => {
+        let keep = Infinity;
+        for (const g of t.groups.values()) if (g.members.length) keep = Math.min(keep, g.committed[p]!);
+        return { t, p, l, until: Math.min(keep, l.end), next: l.base };
+      }),
+    );
+    const head = (h: (typeof heads)[number]) => h.l.entries[h.next - h.l.base]!;
+    while (excess > 0) {
+      let oldest: (typeof heads)[number] | undefined;
+      for (const h of heads) {
+        if (h.next >= h.until) continue;
+        const a = head(h);
+        const b = oldest && head(oldest);
+        if (!b || a.at < b.at || (a.at === b.at && a.seq < b.seq)) oldest = h;
+      }
+      if (!oldest) break;
+      excess -= head(oldest).bytes;
+      oldest.next++;
+    }
+    for (const h of heads) this.dropBelow(h.t, h.p, h.next);
+  }
+
+  private sweep(): void {
+    for (const t of this.topics.values()) for (let p = 0; p < this.partitionCount; p++) this.trim(t, p);
+    this.enforceBytes();
+  }
+
+  private dropBelow(t: TopicState, p: number, keepFrom: number): void {
+    const l = t.partitions[p]!;
     if (keepFrom <= l.base) return;
     for (const g of t.groups.values()) {
       if (g.committed[p]! >= keepFrom || g.retentionWarned) continue;
       // Not silent: an idle group loses records it never committed, as under Kafka retention.
       g.retentionWarned = true;
-      log.warn({ group: g.name, topic: t.name, partition: p, retention: this.retention }, 'bus retention dropped records an idle group had not committed');
+      log.warn({ group: g.name, topic: t.name, partition: p, retention: this.describeLimits() }, 'bus retention dropped records an idle group had not committed');
     }
-    l.entries.splice(0, keepFrom - l.base);
+    for (const e of l.entries.splice(0, keepFrom - l.base)) {
+      this.heldRecords--;
+      this.heldBytes -= e.bytes;
+    }
     l.base = keepFrom;
+    this.log?.truncate(t.name, p, keepFrom);
+  }
+
+  private describeLimits(): string {
+    const { records, bytes, ms } = this.limits;
+    return [
+      records < Infinity ? `${records} records per partition` : '',
+      bytes < Infinity ? `${Math.round(bytes / 2 ** 20)} MiB` : '',
+      ms < Infinity ? `${Math.round(ms / 60_000)} min` : '',
+    ].filter(Boolean).join(', ');
   }
 
   private sleep(m: Member, ms?: number): Promise<void> {
@@ -310,6 +532,17 @@ export class MemoryTransport implements BusTransport {
       m.wake = done;
     });
   }
+}
+
+/** Resolves when `work` settles or after `ms`, whichever comes first. */
+function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(() => undefined, () => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** FNV-1a over the key's UTF-16 code units: stable across processes and restarts. */

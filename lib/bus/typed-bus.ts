@@ -6,7 +6,7 @@
  */
 import { log } from '../log.ts';
 import type { DeadLetter } from '../message.ts';
-import type { Bus, BusTransport, ConsumeOptions, InRecord, OutRecord, RawInRecord, Subscription } from './bus.ts';
+import type { Bus, BusLogStatus, BusTransport, ConsumeOptions, InRecord, OutRecord, RawInRecord, Subscription } from './bus.ts';
 import { decodeRecord, encodeValue } from './codec.ts';
 import { Topics, type Topic, type TopicValue } from './topics.ts';
 
@@ -37,12 +37,17 @@ export class TypedBus implements Bus {
     return this.transport.publish(topic, records.map(({ key, value }) => ({ key, value: encodeValue<T>(value) })));
   }
 
+  /** The transport's subscription as is: its `stop({ graceMs })` lets a batch in flight finish, dead letters included. */
   consume<T extends Topic>(options: ConsumeOptions<T>): Promise<Subscription> {
     return this.transport.consume({ ...options, handler: (records) => this.deliver(options, records) });
   }
 
   lag(group: string, topic: Topic): Promise<number> {
     return this.transport.lag(group, topic);
+  }
+
+  logStatus(): BusLogStatus | null {
+    return this.transport.logStatus();
   }
 
   close(): Promise<void> {

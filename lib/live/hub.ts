@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Bus, InRecord, Subscription } from '../bus/bus.ts';
+import type { Bus, InRecord, StopOptions, Subscription } from '../bus/bus.ts';
 import { Topics } from '../bus/topics.ts';
 import { AllStreamsId } from '../contracts/api.ts';
 import { toLiveAlert, type ClientEvent, type ClientEventOf, type LiveErrorCode, type LivePoint, type ServerEvent, type StreamNow } from '../contracts/live.ts';
@@ -30,7 +30,8 @@ import { LiveStatus } from './status.ts';
 import type { LiveSubscription } from './subscription.ts';
 
 export interface LiveHubDeps {
-  bus: Pick<Bus, 'consume'>;
+  /** Joined for the scored and alert topics; its durable log's state goes into each status. */
+  bus: Pick<Bus, 'consume' | 'logStatus'>;
   /** Snapshots read the stats repository; status pings the store. */
   store: HealthDeps['store'] & { stats: Pick<StatsRepository, 'buckets'> };
   /** The process's reader of the classifiers' lag (lib/classify/lag.ts), for status and ticks. */
@@ -78,7 +79,7 @@ export class LiveHub {
     this.tickMs = options.tickMs ?? 100;
     this.statusMs = options.statusMs ?? 2000;
     this.slowLimits = slowClientLimits(options);
-    this.status = new LiveStatus({ lag: deps.lag, store: deps.store });
+    this.status = new LiveStatus({ lag: deps.lag, store: deps.store, bus: deps.bus });
   }
 
   /** Joins the scored and alert topics (from now on) and starts the tick and status timers. */
@@ -104,10 +105,13 @@ export class LiveHub {
     return hub;
   }
 
-  /** Stops the timers and consumers and closes every client's connection. */
-  async close(): Promise<void> {
+  /**
+   * Stops the timers and the consumers (each hands its in-flight batch to the aggregator within
+   * `graceMs`, default 0) and closes every client's connection.
+   */
+  async close({ graceMs = 0 }: StopOptions = {}): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    await Promise.all(this.consumers.map((c) => c.stop()));
+    await Promise.all(this.consumers.map((c) => c.stop({ graceMs })));
     for (const c of this.clients) c.connection.close('shutting-down');
   }
 

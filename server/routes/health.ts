@@ -1,4 +1,7 @@
-/** `GET /api/health`: ok / degraded / error, and why, per dependency (lib/health.ts probes). */
+/**
+ * `GET /api/health`: ok / degraded / error / draining, and why, per dependency (lib/health.ts
+ * probes). Error and draining answer 503, so a load balancer stops sending here.
+ */
 import type { ServerResponse } from 'node:http';
 import type { Bus } from '../../lib/bus/bus.ts';
 import { probeHealth, type HealthDeps } from '../../lib/health.ts';
@@ -7,7 +10,7 @@ import type { ClassifierInfo } from '../../models/runtime/classifier.ts';
 import { sendJson } from '../respond.ts';
 
 export interface HealthRouteDeps {
-  bus: Pick<Bus, 'kind'>;
+  bus: Pick<Bus, 'kind' | 'logStatus'>;
   store: Pick<Store, 'kind'> & HealthDeps['store'];
   /** The process's lag reader (lib/classify/lag.ts). */
   lag: HealthDeps['lag'];
@@ -15,11 +18,13 @@ export interface HealthRouteDeps {
   model?: { info: ClassifierInfo; threads: number };
   /** Classify members in this process (0: they run in worker processes). */
   classifiersInProcess: number;
+  /** The server's draining state: `draining` once its stop began. */
+  drain?: HealthDeps['drain'];
 }
 
 export async function healthRoute(deps: HealthRouteDeps, res: ServerResponse): Promise<void> {
-  const health = await probeHealth({ lag: deps.lag, store: deps.store });
-  sendJson(res, health.status === 'error' ? 503 : 200, {
+  const health = await probeHealth({ lag: deps.lag, store: deps.store, drain: deps.drain, bus: deps.bus });
+  sendJson(res, health.status === 'error' || health.status === 'draining' ? 503 : 200, {
     status: health.status,
     reasons: health.reasons,
     bus: { kind: deps.bus.kind, ...health.bus },

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isPulseError } from '../../lib/errors.ts';
 import type { Bus, BusTransport, ConsumeOptions, InRecord, OutRecord, RawInRecord, RawOutRecord, Subscription } from '../../lib/bus/bus.ts';
@@ -65,8 +68,9 @@ interface Extras {
 }
 
 /**
- * One contract, two transports: everything a consumer may rely on (DESIGN.md → Delivery
- * guarantee) holds the same on the typed bus over the in-process transport and over Kafka.
+ * One contract, three transports: everything a consumer may rely on (DESIGN.md → Delivery
+ * guarantee) holds the same on the typed bus over the in-process transport (in memory, and
+ * over its durable log) and over Kafka.
  * Each test gets a fresh bus (for Kafka, a fresh mock cluster), so offsets and lag start from
  * zero, and the tests run concurrently: on the mock, a group's first join alone takes 3 s.
  */
@@ -203,6 +207,42 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
       assert.equal(new Set([...survivor, ...doneByVictim].map(idOf)).size, 100, 'every record was handled');
     });
 
+    test('a graceful stop lets the batch in flight finish and commit, then leaves', async (bus, consume) => {
+      const held = gate();
+      const events: string[] = [];
+      const sub = await consume('graceful', async (records) => {
+        events.push(`batch ${records.length}`);
+        await held.opened;
+        events.push('handled');
+      }, 100);
+      // One key, one publish: one partition, one batch.
+      await bus.publish(Topics.raw, makeRecords(20, 1));
+      await waitFor(() => events.length > 0, 10_000);
+      const stopped = sub.stop({ graceMs: 10_000 }).then(() => void events.push('stopped'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(events, ['batch 20'], 'the stop waits for the handler');
+      held.open();
+      await stopped;
+      assert.deepEqual(events, ['batch 20', 'handled', 'stopped']);
+      assert.equal(await bus.lag('graceful', Topics.raw), 0, 'the batch was committed before the member left');
+    });
+
+    test('a graceful stop abandons a handler still running after the grace, uncommitted', async (bus, consume) => {
+      const started = Date.now();
+      let called = false;
+      const sub = await consume('stuck', async () => {
+        called = true;
+        await new Promise(() => {}); // never settles
+      }, 100);
+      await bus.publish(Topics.raw, makeRecords(20, 1));
+      await waitFor(() => called, 10_000);
+      const stopping = Date.now();
+      await sub.stop({ graceMs: 300 });
+      assert.ok(Date.now() - stopping >= 250, 'it waited for the grace');
+      assert.ok(Date.now() - started < 15_000);
+      assert.equal(await bus.lag('stuck', Topics.raw), 20, 'nothing committed: the records go to the next member');
+    });
+
     test('reports lag: everything for a new group, 0 once consumed', async (bus, consume) => {
       await bus.publish(Topics.raw, makeRecords(50, 50));
       assert.equal(await bus.lag('lagging', Topics.raw), 50);
@@ -302,6 +342,18 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
 busContract('in-process', async () => {
   const transport = new MemoryTransport({ partitions: 4 });
   return { transport, dispose: () => transport.close() };
+}, 20);
+
+busContract('in-process over the durable log', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bus-contract-'));
+  const transport = new MemoryTransport({ partitions: 4, durable: { dir: path.join(dir, 'bus'), minFreeBytes: 0 } });
+  return {
+    transport,
+    dispose: async () => {
+      await transport.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }, 20);
 
 // librdkafka's mock cluster answers an idle fetch only after the full wait, so keep it short.

@@ -5,8 +5,12 @@ import { isPulseError } from '../../lib/errors.ts';
 
 describe('loadConfig', () => {
   it('defaults to the embedded runtime: in-process bus, chdb, classifiers and demo in the server', () => {
-    const c = loadConfig({});
-    assert.deepEqual(c.bus, { kind: 'memory' });
+    const c = loadConfig({ PULSE_DATA_DIR: '/srv/pulse' });
+    assert.deepEqual(c.bus, {
+      kind: 'memory',
+      durable: { dir: '/srv/pulse/bus', retentionBytes: 512 * 2 ** 20, retentionMs: 24 * 3_600_000, minFreeBytes: 1024 * 2 ** 20 },
+    });
+    assert.deepEqual(loadConfig({ PULSE_BUS_DURABLE: '0' }).bus, { kind: 'memory', durable: null });
     assert.equal(c.store.kind, 'chdb');
     assert.equal(c.classifier.embedded, 1);
     assert.equal(c.demo.enabled, true);
