@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { StopOptions } from '../lib/bus/bus.ts';
 import { ClientEventSchema, type ServerEvent } from '../lib/contracts/live.ts';
 import type { CloseReason, LiveConnection, LiveSession } from '../lib/live/connection.ts';
 import type { LiveHub } from '../lib/live/hub.ts';
@@ -41,9 +42,9 @@ export class LiveSocket {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
 
-  /** Closes the hub, which ends every client's connection, then the server. */
-  async close(): Promise<void> {
-    await this.hub.close();
+  /** Closes the hub (its consumers get `graceMs`), which ends every client's connection, then the server. */
+  async close(options?: StopOptions): Promise<void> {
+    await this.hub.close(options);
     this.wss.close();
   }
 

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runCli } from '../lib/cli.ts';
 import { loadConfig } from '../lib/config.ts';
-import { log } from '../lib/log.ts';
+import { exitOnStopSignals } from '../lib/shutdown.ts';
 import { startPulse } from './pulse.ts';
 
 const help = `Usage: npm start [-- --help]
@@ -20,6 +20,10 @@ msgs/s). Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers 
 separate processes (npm run worker:classifier), scaled by count, and the detector as one
 process (npm run worker:detector).
 
+SIGTERM / SIGINT stop it gracefully within PULSE_SHUTDOWN_GRACE_MS (ingest answers 503
+SHUTTING_DOWN meanwhile; in-flight work finishes; what is queued is processed after the next
+start); a second signal exits at once.
+
 All settings are environment variables: see README.md → Configuration.`;
 
 async function main(): Promise<void> {
@@ -27,18 +31,7 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(help);
   const pulse = await startPulse(loadConfig());
   console.log(`Pulse is running at ${pulse.url}  (API: ${pulse.url}/api/stats, health: ${pulse.url}/api/health)`);
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    pulse.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  exitOnStopSignals('pulse server', () => pulse.close());
 }
 
 runCli(main);

@@ -1,10 +1,11 @@
 /**
  * Starts one Pulse server process: its runtime and the stages the configuration runs in it
  * (lib/runtime.ts, the only place that decides), authentication, HTTP + WebSocket ingest and
- * the live feed on one port, and the demo replay.
+ * the live feed on one port, and the demo replay; and stops it in order (`close`).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Bus } from '../lib/bus/bus.ts';
 import type { Config } from '../lib/config.ts';
 import { PulseError, isPulseError } from '../lib/errors.ts';
@@ -19,6 +20,7 @@ import { guardUpgrades } from './upgrade.ts';
 import { log } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { openRuntime, startInProcessStages } from '../lib/runtime.ts';
+import { Deadline, Drain } from '../lib/shutdown.ts';
 import type { Store } from '../lib/store/index.ts';
 import { dashboardChannel } from '../lib/alerts/channels/dashboard.ts';
 import { StreamCatalog } from '../lib/streams/catalog.ts';
@@ -36,6 +38,12 @@ export interface Pulse {
   streams: StreamRegistry;
   metrics: Metrics;
   ingestor: Ingestor;
+  /**
+   * The graceful stop, within PULSE_SHUTDOWN_GRACE_MS: ingest refuses new work (503
+   * SHUTTING_DOWN, health `draining`) while what it admitted finishes; the stages finish their
+   * in-flight work; then the listener, the store and the bus close. What is still queued stays
+   * on the bus. Resolves when everything is closed, even if the grace ran out (that is logged).
+   */
   close(): Promise<void>;
 }
 
@@ -100,7 +108,8 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const stages = await startInProcessStages(runtime);
   const { classifiers } = stages;
   const auth = new RequestAuth(access, config.auth, config.alerts.publicUrl?.startsWith('https:') ?? false);
-  const admission = new IngestAdmission(runtime.lag, config.limits);
+  const drain = new Drain();
+  const admission = new IngestAdmission(runtime.lag, config.limits, Date.now, drain);
   const connections = new ConnectionLimiter(config.limits.wsConnectionsPerKey);
   const ingestor = new Ingestor(bus, metrics.ingested);
   const wsIngest = new WsIngest(ingestor, admission);
@@ -110,7 +119,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
     : createUi(config.ui, () => ({ hostname: config.server.host, port: (server.address() as AddressInfo).port }));
   const server = http.createServer(
     createApp({
-      bus, store, lag: runtime.lag, ingestor, admission, metrics, classifiersInProcess: classifiers?.members ?? 0,
+      bus, store, lag: runtime.lag, ingestor, admission, drain, metrics, classifiersInProcess: classifiers?.members ?? 0,
       streams: new StreamCatalog(store.streams, audit),
       alertActions: { alerts: store.alerts, dashboard: dashboardChannel(bus), audit },
       auth, limits: { login: new TokenBuckets(loginAttempts) },
@@ -119,10 +128,16 @@ export async function startPulse(config: Config): Promise<Pulse> {
     }),
   );
   const guarded = guardUpgrades(auth, connections);
+  const openLive = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A stopping server's live feed is closing: refused (503 SHUTTING_DOWN), the dashboard
+    // reconnects to the next server.
+    drain.check();
+    live.handleUpgrade(req, socket, head);
+  };
   server.on('upgrade', (req, socket, head) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/ws/ingest') guarded(req, socket, head, 'ingest', (ctx) => wsIngest.handleUpgrade(req, socket, head, ctx));
-    else if (pathname === '/ws') guarded(req, socket, head, 'read', () => live.handleUpgrade(req, socket, head));
+    else if (pathname === '/ws') guarded(req, socket, head, 'read', () => openLive(req, socket, head));
     else if (ui?.ownsUpgrade(pathname)) ui.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
@@ -148,14 +163,26 @@ export async function startPulse(config: Config): Promise<Pulse> {
   return {
     url, bus, store, streams, metrics, ingestor,
     close: async () => {
+      const deadline = new Deadline(config.shutdown.graceMs);
+      // 1. Stop accepting. The listener stays open until the stages have stopped, so that a
+      //    late sender or a load balancer's probe gets 503 SHUTTING_DOWN / draining with
+      //    Retry-After rather than a refused connection it cannot tell from a crash.
+      drain.begin('the server is shutting down');
       demo.abort();
-      await demoDone;
+      const socketsAnswered = wsIngest.drain();
+      // 2. What ingest admitted before finishes: its publish completes and it gets its 202.
+      if (!(await deadline.wait(Promise.all([demoDone, drain.idle(), socketsAnswered])))) {
+        log.warn({ inFlight: drain.inFlight }, 'shutdown grace spent before in-flight ingest finished; its senders get no answer');
+      }
+      // 3. The stages, then the live feed, finish their in-flight batches with what is left.
+      await stages.stop({ graceMs: deadline.left() });
+      await deadline.stop('live feed', { stop: (options) => live.close(options) });
+      // 4. The transports, then the store (chdb flushes) and the bus.
       wsIngest.close();
-      await live.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await ui?.close();
-      await stages.stop();
       await access.stop();
       await runtime.close();
     },

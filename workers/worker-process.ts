@@ -2,7 +2,9 @@
  * What every worker process of the distributed runtime does around its own stage: `--help`,
  * the configuration, its runtime (lib/runtime.ts refuses a worker without Kafka and a ClickHouse
  * server: the embedded runtime runs its stages inside the server process), `/metrics` on
- * PULSE_METRICS_PORT, and an orderly stop on SIGTERM / SIGINT.
+ * PULSE_METRICS_PORT, and a graceful stop on SIGTERM / SIGINT within PULSE_SHUTDOWN_GRACE_MS
+ * (lib/shutdown.ts): the stage finishes and commits its in-flight work, the store and the bus
+ * close, exit 0; a second signal exits at once.
  */
 import { parseArgs } from 'node:util';
 import { runCli } from '../lib/cli.ts';
@@ -10,6 +12,7 @@ import { loadConfig } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
 import { serveMetrics } from '../lib/metrics.ts';
 import { openRuntime, startInProcessStages, type StandaloneStage } from '../lib/runtime.ts';
+import { exitOnStopSignals } from '../lib/shutdown.ts';
 
 export interface WorkerSpec {
   /** The one stage this process runs; also names it in messages and logs. */
@@ -30,14 +33,14 @@ export function runWorkerProcess(spec: WorkerSpec): void {
     const metricsServer = await serveMetrics(runtime.metrics.registry, '0.0.0.0', config.metricsPort);
     const model = stages.classifiers?.pool.info;
     log.info({ ...(model ? { model: model.model, provider: model.provider } : {}), metricsPort: config.metricsPort }, `${spec.stage} worker running`);
-    const shutdown = async (signal: string) => {
-      log.info({ signal }, `${spec.stage} worker stopping`);
-      metricsServer.close();
-      await stages.stop();
+    exitOnStopSignals(`${spec.stage} worker`, async () => {
+      await stages.stop({ graceMs: config.shutdown.graceMs });
       await runtime.close();
-      process.exit(0);
-    };
-    process.once('SIGTERM', () => void shutdown('SIGTERM'));
-    process.once('SIGINT', () => void shutdown('SIGINT'));
+      // Last: the drain's own figures (the last batches, the lag) can be scraped until the end,
+      // and monitoring does not see the process gone while it is still committing.
+      const closed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      metricsServer.closeAllConnections();
+      await closed;
+    });
   });
 }

@@ -5,11 +5,12 @@
  *
  *   const notifier = new AlertNotifier({ bus, deliveries: store.deliveries, metrics, alerts: config.alerts });
  *   notifier.notify(alert, 'opened', stream.channels);
- *   await notifier.drain(); // at shutdown
+ *   await notifier.drain(graceMs); // at shutdown
  */
 import type { Bus } from '../bus/bus.ts';
 import type { AlertsConfig } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
+import { Deadline } from '../shutdown.ts';
 import type { DeliveryRepository } from '../store/alert-deliveries.ts';
 import type { Alert, AlertEvent } from './alert.ts';
 import type { AlertChannel, ChannelConfig } from './channel.ts';
@@ -53,12 +54,14 @@ export class AlertNotifier {
   }
 
   /**
-   * At shutdown: running attempts and pending retries are cut short (and recorded as failed),
-   * and this resolves when every queued event has ended.
+   * At shutdown: queued events get `graceMs` to be delivered; then running attempts and
+   * pending retries are cut short (and recorded as failed). Resolves when every one has ended.
    */
-  async drain(): Promise<void> {
+  async drain(graceMs = 0): Promise<void> {
+    const ended = Promise.allSettled(this.chains.values());
+    await new Deadline(graceMs).wait(ended);
     this.stopping.abort();
-    await Promise.allSettled(this.chains.values());
+    await ended;
   }
 
   /** The dashboard always hears of an alert; a stream's own channels come on top. */

@@ -4,7 +4,7 @@
  * inside the server process (the in-process bus only reaches consumers in that process).
  * lib/runtime.ts decides which.
  */
-import type { Bus } from '../bus/bus.ts';
+import type { Bus, StopOptions } from '../bus/bus.ts';
 import type { Config } from '../config.ts';
 import { log } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -16,7 +16,11 @@ import { startClassifier } from './member.ts';
 export interface ClassifierService {
   pool: ModelPool;
   members: number;
-  stop(): Promise<void>;
+  /**
+   * Members first: each finishes and commits its in-flight batch within `graceMs` (default 0:
+   * left uncommitted, redelivered), then the pool closes.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** What the members need of their process: lib/runtime.ts's `Runtime` is one. */
@@ -58,8 +62,8 @@ export async function startClassifierService(deps: ClassifierServiceDeps, member
     pool,
     members,
     // Members first: an in-flight batch finishes (or is left uncommitted) before the pool goes.
-    stop: async () => {
-      await Promise.all(subscriptions.map((s) => s.stop()));
+    stop: async ({ graceMs = 0 } = {}) => {
+      await Promise.all(subscriptions.map((s) => s.stop({ graceMs })));
       await pool.close();
     },
   };

@@ -6,17 +6,22 @@
  * per deployment: it watches every stream, and a second one would announce every alert twice.
  */
 import { AlertNotifier } from '../alerts/notifier.ts';
-import type { Bus } from '../bus/bus.ts';
+import type { Bus, StopOptions } from '../bus/bus.ts';
 import type { Config } from '../config.ts';
 import { AllStreamsId } from '../contracts/api.ts';
 import { log } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { Deadline } from '../shutdown.ts';
 import type { Store } from '../store/index.ts';
 import type { StreamRegistry } from '../streams/registry.ts';
 import { DetectorLoop, watchedStreams, type WatchedStream } from './loop.ts';
 
 export interface DetectorService {
-  stop(): Promise<void>;
+  /**
+   * The running tick finishes (its alerts stored and queued), then the queued deliveries get
+   * what is left of `graceMs` (default 0) before the rest are cut short and recorded as failed.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** What the detector needs of its process: lib/runtime.ts's `Runtime` is one. */
@@ -60,11 +65,12 @@ export function startDetectorService(deps: DetectorServiceDeps): DetectorService
 
   return {
     // The last tick stores its alerts and queues them before the deliveries are drained.
-    stop: async () => {
+    stop: async ({ graceMs = 0 } = {}) => {
+      const deadline = new Deadline(graceMs);
       stopped = true;
       clearTimeout(timer);
       await running;
-      await notifier.drain();
+      await notifier.drain(deadline.left());
     },
   };
 }

@@ -1,14 +1,16 @@
 /**
  * What both ingest transports (HTTP `/api/ingest`, WebSocket `/ws/ingest`) check before a batch
- * is ingested: that the classifiers are not too far behind, so memory does not grow with a
- * backlog, and that the sender is within its rate, per client address and per key (or user),
- * counted in messages. Every refusal is a RetryLaterError: 503 INGEST_OVERLOADED or 429
- * RATE_LIMITED, with `Retry-After`.
+ * is ingested: that the process is not stopping (what was admitted before the stop began still
+ * finishes, and the stop waits for it), that the classifiers are not too far behind, so memory
+ * does not grow with a backlog, and that the sender is within its rate, per client address and
+ * per key (or user), counted in messages. Every refusal is a RetryLaterError: 503 SHUTTING_DOWN
+ * or INGEST_OVERLOADED, or 429 RATE_LIMITED, with `Retry-After`.
  */
 import type { ClassifierLag } from '../classify/lag.ts';
 import type { LimitsConfig } from '../config.ts';
 import { RetryLaterError } from '../errors.ts';
 import { TokenBuckets } from '../limits.ts';
+import { Drain } from '../shutdown.ts';
 
 /** Who sends a batch, as the transport authenticated it. */
 export interface IngestSender {
@@ -27,14 +29,30 @@ export class IngestAdmission {
   /**
    * `lag`: the process's one lag reader. The gate acts on its latest successful reading, so
    * a failed read does not refuse everything, and no request waits for the bus.
+   * `drain`: the process's draining state, which its stop begins.
    */
   constructor(
     private readonly lag: Pick<ClassifierLag, 'backlog'>,
     private readonly limits: AdmissionLimits,
     now: () => number = Date.now,
+    private readonly drain: Drain = new Drain(),
   ) {
     this.perIp = new TokenBuckets({ ratePerSecond: limits.ingestRatePerIp, burst: limits.ingestBurst, unit: 'messages' }, now);
     this.perKey = new TokenBuckets({ ratePerSecond: limits.ingestRatePerKey, burst: limits.ingestBurst, unit: 'messages' }, now);
+  }
+
+  /**
+   * Opens one HTTP request or WebSocket frame, before anything else is checked: SHUTTING_DOWN
+   * once the stop began; otherwise it counts as in flight, and the stop waits for it, until
+   * the returned `leave` is called.
+   */
+  enter(): () => void {
+    return this.drain.enter();
+  }
+
+  /** SHUTTING_DOWN once the stop began: a new ingest socket is refused at its upgrade. */
+  checkOpen(): void {
+    this.drain.check();
   }
 
   /** INGEST_OVERLOADED while the classifiers are more than the limit behind. HTTP asks before it reads the body. */

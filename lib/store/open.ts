@@ -6,6 +6,7 @@
 import type { StoreConfig } from '../config.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
+import { repairSentimentAggregate } from './aggregate-repair.ts';
 import { AlertRepository } from './alerts.ts';
 import { DeliveryRepository } from './alert-deliveries.ts';
 import { AuditRepository } from './audit.ts';
@@ -59,6 +60,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 export async function storeOnClient(client: SqlClient, retentionDays: number): Promise<Store> {
   try {
     await migrate(client, retentionDays);
+    // chdb's engine dies with the process: an insert cut between its two writes is mended here.
+    if (client.kind === 'chdb') await repairSentimentAggregate(client);
   } catch (err) {
     await client.close().catch(() => {});
     throw err;

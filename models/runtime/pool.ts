@@ -24,6 +24,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   job?: Job;
+  /** Set by `close` while a job runs: called once it has settled. */
+  idle?: () => void;
 }
 
 const workerUrl = new URL('./pool-worker.ts', import.meta.url);
@@ -77,10 +79,16 @@ export class ModelPool {
     return (await Promise.all(batches)).flat();
   }
 
+  /**
+   * Queued batches are refused; a batch running in a thread finishes first, because
+   * terminating a thread inside ONNX Runtime's native run() aborts the whole process.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new PulseError('MODEL_POOL_CLOSED', 'model pool closed'));
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => (s.job ? new Promise<void>((resolve) => (s.idle = resolve)) : undefined)));
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
   private adopt(worker: Worker): void {
@@ -92,12 +100,14 @@ export class ModelPool {
       slot.job = undefined;
       if (msg.error) job.reject(new PulseError(msg.error.code, msg.error.message));
       else job.resolve(msg.predictions);
+      slot.idle?.();
       this.dispatch();
     });
     worker.on('error', (err) => slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', `inference thread crashed: ${err.message}`)));
     worker.on('exit', (code) => {
       slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', 'inference thread exited'));
       slot.job = undefined;
+      slot.idle?.();
       const at = this.slots.indexOf(slot);
       // Gone already: closing removed every slot first (those exits are expected), or the exit was
       // reported before; splicing at -1 would drop a live thread instead.
