@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { PulseError } from '../../lib/errors.ts';
+import { ChunkCache } from './chunk-cache.ts';
 import { normalizeText } from './normalize.ts';
 
 /** One padded batch, laid out as ONNX Runtime wants it (row-major int64). */
@@ -28,7 +29,9 @@ function readJson(file: string): Record<string, unknown> {
  * The Hugging Face tokenizer of a model folder (tokenizer.json + tokenizer_config.json), run
  * by @huggingface/tokenizers, the tokenizer library of transformers.js v4. It normalises,
  * tokenises, truncates to `maxTokens` keeping the closing special token ([SEP] / </s>) as
- * the Python tokenizers do, and pads each batch to its longest text.
+ * the Python tokenizers do, and pads each batch to its longest text. Where the pipeline allows
+ * (BERT-style WordPiece, see chunk-cache.ts), ids come from a cache of space-separated chunks,
+ * the same ids at a fraction of the cost.
  */
 export class Tokenizer {
   private constructor(
@@ -36,6 +39,7 @@ export class Tokenizer {
     readonly maxTokens: number,
     private readonly padId: bigint,
     private readonly closingId: number | undefined,
+    private readonly chunks: ChunkCache | undefined,
   ) {}
 
   static async load(dir: string, maxTokens: number): Promise<Tokenizer> {
@@ -43,9 +47,10 @@ export class Tokenizer {
     if (!fs.existsSync(tokenizerFile)) throw new PulseError('MODEL_INVALID', `tokenizer.json missing in ${dir}`);
     const configFile = path.join(dir, 'tokenizer_config.json');
     const config = fs.existsSync(configFile) ? readJson(configFile) : {};
+    const json = readJson(tokenizerFile);
     let tokenizer: HfTokenizer;
     try {
-      tokenizer = new HfTokenizer(readJson(tokenizerFile), config);
+      tokenizer = new HfTokenizer(json, config);
     } catch (err) {
       throw new PulseError('MODEL_INVALID', `cannot build tokenizer from ${tokenizerFile}: ${(err as Error).message}`, { cause: err });
     }
@@ -56,7 +61,8 @@ export class Tokenizer {
     const probe = tokenizer.encode('a').ids;
     const last = probe.at(-1);
     const specials = new Set(tokenizer.get_added_tokens_decoder().keys());
-    return new Tokenizer(tokenizer, limit, BigInt(padId), last !== undefined && specials.has(last) ? last : undefined);
+    const closingId = last !== undefined && specials.has(last) ? last : undefined;
+    return new Tokenizer(tokenizer, limit, BigInt(padId), closingId, ChunkCache.for(tokenizer, json));
   }
 
   /** Text exactly as the model sees it, before word-piece splitting. */
@@ -66,7 +72,8 @@ export class Tokenizer {
 
   /** Token ids of one text, with special tokens, truncated to `maxTokens`. */
   ids(text: string): number[] {
-    const ids = this.tokenizer.encode(this.prepare(text)).ids;
+    const prepared = this.prepare(text);
+    const ids = this.chunks ? this.chunks.ids(prepared, this.maxTokens) : this.tokenizer.encode(prepared).ids;
     if (ids.length <= this.maxTokens) return ids;
     const kept = ids.slice(0, this.maxTokens);
     if (this.closingId !== undefined) kept[this.maxTokens - 1] = this.closingId;
