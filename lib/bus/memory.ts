@@ -77,13 +77,13 @@ interface Member {
   group: GroupState;
   options: TransportConsumeOptions;
   stopped: boolean;
-  /** Partition looked at first next time, so that one busy partition cannot starve the rest. */
-  cursor: number;
-  failures: number;
-  /** Ends the member's current wait early: new records, a rebalance, a settled batch, stop. */
+  /** Per partition: failed handler calls in a row, and when its batch may be offered again. */
+  failures: number[];
+  retryAt: number[];
+  /** Ends the dispatch loop's current wait early: new records, a rebalance, a settled batch, stop. */
   wake?: () => void;
-  /** Its consume loop: ends once it has stopped and its last batch settled. */
-  loop?: Promise<void>;
+  /** Its handler calls not settled yet, at most one per partition: what a graceful stop waits for. */
+  running: Set<Promise<void>>;
   leaving?: Promise<void>;
 }
 
@@ -105,9 +105,10 @@ interface Delivery {
  * Rebalancing is eager and round-robin: partition p belongs to member `p % n` in join order,
  * recomputed whenever a member joins or stops. A partition that changes hands while its
  * handler runs is taken by the new owner only after that call settles (as a Kafka member
- * finishes its batch before rejoining); a member that stops abandons its in-flight batch
- * (at once, or after the grace it was given), uncommitted, and its records go to whoever owns
- * the partition next.
+ * finishes its batch before rejoining); a member that stops abandons its in-flight batches
+ * (at once, or after the grace it was given), uncommitted, and their records go to whoever owns
+ * the partitions next. A member has a batch in flight on each of its partitions that has
+ * records, side by side, so that one batch's inference overlaps another one's insert.
  *
  * With a durable log (`options.durable`), `publish` resolves only once its records are synced
  * to disk, and consumers see them only then, in offset order, so no commit passes what is
@@ -178,12 +179,15 @@ export class MemoryTransport implements BusTransport {
     // A new durable group holds its records from the start: after a restart before its first
     // commit, the others' commits must not let them go.
     if (isNew && g.durable) g.committed.forEach((offset, p) => this.log?.commit(g.name, t.name, p, offset));
-    const member: Member = { id: this.nextMemberId++, group: g, options, stopped: false, cursor: 0, failures: 0 };
+    const member: Member = {
+      id: this.nextMemberId++, group: g, options, stopped: false,
+      failures: Array<number>(this.partitionCount).fill(0), retryAt: Array<number>(this.partitionCount).fill(0), running: new Set(),
+    };
     g.members.push(member);
     g.retentionWarned = false;
     this.rebalance(g);
     log.info({ group: g.name, topic: g.topic.name, member: member.id, members: g.members.length }, 'bus member joined');
-    member.loop = this.run(member);
+    void this.run(member);
     return { stop: (stopOptions?: StopOptions) => this.leave(member, stopOptions?.graceMs ?? 0) };
   }
 
@@ -325,67 +329,79 @@ export class MemoryTransport implements BusTransport {
     this.heldBytes += bytes;
   }
 
-  /** One member's loop: take a batch, hand it over, commit or back off; ends when it stops. */
+  /**
+   * One member's dispatch loop: starts a handler call on every partition of the member that is
+   * ready and has none in flight, without awaiting it, then waits for the next reason to look
+   * again; ends when the member stops. Batches of different partitions thus overlap (as
+   * Kafka's `partitionsConsumedConcurrently`): one batch's model inference runs while another
+   * one's insert does. One batch in flight per partition keeps per-key order, and commits in
+   * order per partition.
+   */
   private async run(m: Member): Promise<void> {
-    for (;;) {
-      const next = await this.next(m);
-      if (!next) return;
-      let ok = true;
-      try {
-        await m.options.handler(next.records);
-      } catch (err) {
-        ok = false;
-        log.warn(
-          { err, group: m.group.name, topic: m.group.topic.name, partition: next.delivery.partition, offset: next.records[0]!.offset, records: next.records.length },
-          'bus handler failed; the batch will be delivered again',
-        );
-      }
-      this.settle(next.delivery, ok);
-      if (ok) m.failures = 0;
-      else await this.backOff(m, retryBackoffMs(++m.failures));
+    while (!m.stopped) {
+      const readyAt = this.dispatch(m);
+      await this.sleep(m, readyAt === Infinity ? undefined : readyAt - Date.now());
     }
-  }
-
-  /** Keeps a failing store from being hammered with the same batch; only `stop` cuts it short. */
-  private async backOff(m: Member, ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!m.stopped && Date.now() < until) await this.sleep(m, until - Date.now());
   }
 
   /**
-   * Waits for the next batch on one of the member's partitions: a partition is ready when it
-   * holds `maxBatch` pending records or when its oldest pending record has waited `maxWaitMs`.
+   * Starts a batch on each of the member's idle partitions that is ready: it holds `maxBatch`
+   * pending records, or its oldest pending record has waited `maxWaitMs`, and its back-off
+   * after a failed batch is over. Returns when the next partition that is not ready yet will be.
    */
-  private async next(m: Member): Promise<{ delivery: Delivery; records: RawInRecord[] } | undefined> {
+  private dispatch(m: Member): number {
     const g = m.group;
     const { maxBatch, maxWaitMs } = m.options;
     const n = this.partitionCount;
-    while (!m.stopped) {
-      const now = Date.now();
-      let readyAt = Infinity;
-      for (let i = 0; i < n; i++) {
-        const p = (m.cursor + i) % n;
-        if (g.owner[p] !== m || g.inFlight[p]) continue;
-        const l = g.topic.partitions[p]!;
-        const from = Math.max(g.committed[p]!, l.base);
-        const pending = l.end - from;
-        if (pending <= 0) continue;
-        const filledAt = l.entries[from - l.base]!.at + maxWaitMs;
-        if (pending < maxBatch && filledAt > now) {
-          readyAt = Math.min(readyAt, filledAt);
-          continue;
-        }
-        m.cursor = (p + 1) % n;
-        const delivery: Delivery = { member: m, partition: p, to: from + Math.min(pending, maxBatch) };
-        g.inFlight[p] = delivery;
-        const records = l.entries
-          .slice(from - l.base, delivery.to - l.base)
-          .map((e, i): RawInRecord => ({ key: e.key, value: e.value, partition: p, offset: String(from + i) }));
-        return { delivery, records };
+    const now = Date.now();
+    let readyAt = Infinity;
+    for (let p = 0; p < n; p++) {
+      if (g.owner[p] !== m || g.inFlight[p]) continue;
+      const l = g.topic.partitions[p]!;
+      const from = Math.max(g.committed[p]!, l.base);
+      const pending = l.end - from;
+      if (pending <= 0) continue;
+      const filledAt = l.entries[from - l.base]!.at + maxWaitMs;
+      const startAt = Math.max(m.retryAt[p]!, pending < maxBatch ? filledAt : 0);
+      if (startAt > now) {
+        readyAt = Math.min(readyAt, startAt);
+        continue;
       }
-      await this.sleep(m, readyAt === Infinity ? undefined : readyAt - now);
+      const delivery: Delivery = { member: m, partition: p, to: from + Math.min(pending, maxBatch) };
+      g.inFlight[p] = delivery;
+      const records = l.entries
+        .slice(from - l.base, delivery.to - l.base)
+        .map((e, j): RawInRecord => ({ key: e.key, value: e.value, partition: p, offset: String(from + j) }));
+      // Called once this scan is over and the loop waits: whatever the handler triggers at
+      // once (a publish to this topic, a rebalance) then wakes the loop instead of being missed.
+      const call = Promise.resolve()
+        .then(() => this.deliver(delivery, records))
+        .finally(() => m.running.delete(call));
+      m.running.add(call);
     }
-    return undefined;
+    return readyAt;
+  }
+
+  /** Hands one batch to the handler, then commits it, or holds its partition back for a while. */
+  private async deliver(d: Delivery, records: RawInRecord[]): Promise<void> {
+    const m = d.member;
+    // Its member was stopped before the call began: the records already belong to the next owner.
+    if (m.group.inFlight[d.partition] !== d) return;
+    let ok = true;
+    try {
+      await m.options.handler(records);
+    } catch (err) {
+      ok = false;
+      log.warn(
+        { err, group: m.group.name, topic: m.group.topic.name, partition: d.partition, offset: records[0]!.offset, records: records.length },
+        'bus handler failed; the batch will be delivered again',
+      );
+    }
+    // Keeps a failing store from being hammered with the same batch; the other partitions go on.
+    m.failures[d.partition] = ok ? 0 : m.failures[d.partition]! + 1;
+    m.retryAt[d.partition] = ok ? 0 : Date.now() + retryBackoffMs(m.failures[d.partition]!);
+    this.settle(d, ok);
+    m.wake?.();
   }
 
   private settle(d: Delivery, ok: boolean): void {
@@ -404,9 +420,9 @@ export class MemoryTransport implements BusTransport {
   }
 
   /**
-   * Takes the member out of its group at once (its partitions go to the others), lets a batch
-   * in flight settle for up to `graceMs` (its partition's next owner waits for that), then
-   * abandons whatever is still running.
+   * Takes the member out of its group at once (its partitions go to the others), lets its
+   * batches in flight settle for up to `graceMs` (their partitions' next owners wait for that),
+   * then abandons whatever is still running.
    */
   private leave(m: Member, graceMs: number): Promise<void> {
     m.leaving ??= (async () => {
@@ -415,7 +431,7 @@ export class MemoryTransport implements BusTransport {
       g.members.splice(g.members.indexOf(m), 1);
       this.rebalance(g);
       m.wake?.();
-      if (graceMs > 0 && g.inFlight.some((d) => d?.member === m)) await settledWithin(m.loop!, graceMs);
+      if (graceMs > 0 && m.running.size) await settledWithin(Promise.all(m.running), graceMs);
       g.inFlight.forEach((d, p) => {
         if (d?.member !== m) return;
         g.inFlight[p] = undefined;

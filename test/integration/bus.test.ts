@@ -428,3 +428,92 @@ describe('in-process transport: memory bounds', () => {
     await assert.rejects(transport.publish(Topics.raw, encoded(makeRecords(1, 1))), (err) => isPulseError(err, 'BUS_CLOSED'));
   });
 });
+
+/**
+ * The in-process transport overlaps a member's batches of different partitions (as Kafka's
+ * `partitionsConsumedConcurrently`); a member killed with several in flight commits none of them.
+ */
+function concurrentDeliveries(name: string, open: () => Promise<Opened>): void {
+  it(`${name}: a member killed with batches in flight on several partitions leaves them all to the next member, each in order, none committed twice`, { timeout: 20_000 }, async () => {
+    const { transport, dispose } = await open();
+    const subs: Subscription[] = [];
+    try {
+      await transport.start();
+      const partitions = 4;
+      const held = gate();
+      const callsPerPartition = new Map<number, number>();
+      const heldPartitions = new Set<number>();
+      const committedByFirst: RawInRecord[] = [];
+      const seenByFirst: RawInRecord[][] = [];
+      // Each partition's first batch commits; the next one stays in flight until after the kill.
+      const first = await transport.consume({
+        group: 'overlap', topic: Topics.raw, maxBatch: 10, maxWaitMs: 0,
+        handler: async (records) => {
+          seenByFirst.push(records);
+          const p = records[0]!.partition;
+          const calls = (callsPerPartition.get(p) ?? 0) + 1;
+          callsPerPartition.set(p, calls);
+          if (calls === 1) return void committedByFirst.push(...records);
+          heldPartitions.add(p);
+          await held.opened;
+        },
+      });
+      subs.push(first);
+      await transport.publish(Topics.raw, encoded(makeRecords(400, 40)));
+      await waitFor(() => heldPartitions.size === partitions, 5_000); // one batch in flight on every partition at once
+      const killing = Date.now();
+      await first.stop();
+      assert.ok(Date.now() - killing < 1_000, 'a plain stop does not wait for the handlers');
+      held.open(); // resolving now must commit nothing for the member that was killed
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await transport.lag('overlap', Topics.raw), 400 - committedByFirst.length, 'only the batches settled before the kill are committed');
+
+      const next = collector<RawInRecord>();
+      subs.push(await transport.consume({ group: 'overlap', topic: Topics.raw, maxBatch: 10, maxWaitMs: 0, handler: next.handler }));
+      await waitFor(async () => (await transport.lag('overlap', Topics.raw)) === 0, 10_000);
+
+      const committedIds = new Set(committedByFirst.map(idOf));
+      const redelivered = next.records().map(idOf);
+      assert.equal(new Set(redelivered).size, redelivered.length, 'the next member got each record once');
+      assert.deepEqual(redelivered.filter((id) => committedIds.has(id)), [], 'nothing committed twice');
+      assert.equal(committedIds.size + redelivered.length, 400, 'every uncommitted record delivered again');
+      // Per partition, each member's batches follow one another: offsets only go up, without gaps.
+      for (const batches of [seenByFirst, next.batches]) {
+        const last = new Map<number, number>();
+        for (const r of batches.flat()) {
+          const previous = last.get(r.partition);
+          if (previous !== undefined) assert.equal(Number(r.offset), previous + 1, `order on partition ${r.partition}`);
+          last.set(r.partition, Number(r.offset));
+        }
+      }
+      // And per key, over both members: every message once, in the order it was published.
+      const texts = new Map<string, number[]>();
+      for (const r of [...committedByFirst, ...next.records()]) {
+        const { text } = JSON.parse(r.value) as RawMessage;
+        texts.set(r.key!, [...(texts.get(r.key!) ?? []), Number(text.split('#')[1])]);
+      }
+      for (const [key, seqs] of texts) assert.deepEqual(seqs, Array.from({ length: 10 }, (_, i) => i), `order of ${key}`);
+    } finally {
+      await Promise.all(subs.map((s) => s.stop()));
+      await dispose();
+    }
+  });
+}
+
+describe('in-process transport: overlapping batches', { concurrency: true }, () => {
+  concurrentDeliveries('in memory', async () => {
+    const transport = new MemoryTransport({ partitions: 4 });
+    return { transport, dispose: () => transport.close() };
+  });
+  concurrentDeliveries('over the durable log', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bus-overlap-'));
+    const transport = new MemoryTransport({ partitions: 4, durable: { dir: path.join(dir, 'bus'), minFreeBytes: 0 } });
+    return {
+      transport,
+      dispose: async () => {
+        await transport.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+});
