@@ -7,6 +7,7 @@
 import { statfs } from 'node:fs/promises';
 import type { BusLogStatus } from './bus/bus.ts';
 import type { LagReading } from './classify/lag.ts';
+import { answerWithin } from './timeout.ts';
 
 /** `draining`: the process is stopping (lib/shutdown.ts): send it nothing new. */
 export type HealthStatus = 'ok' | 'degraded' | 'error' | 'draining';
@@ -35,19 +36,11 @@ export const LagDegradedAt = 10_000;
 const storeTimeoutMs = 2_000;
 
 async function pingStore(store: HealthDeps['store']): Promise<Health['store']> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      store.ping(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${storeTimeoutMs} ms`)), storeTimeoutMs);
-      }),
-    ]);
+    await answerWithin(store.ping(), storeTimeoutMs);
     return { ok: true };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

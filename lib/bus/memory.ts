@@ -1,5 +1,6 @@
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
+import { Deadline } from '../shutdown.ts';
 import type { BusLogStatus, BusTransport, RawInRecord, RawOutRecord, StopOptions, Subscription, TransportConsumeOptions } from './bus.ts';
 import { DurableLog, type AppendRow, type LoadedLog } from './durable-log.ts';
 import { checkConsumeOptions, retryBackoffMs } from './options.ts';
@@ -431,7 +432,7 @@ export class MemoryTransport implements BusTransport {
       g.members.splice(g.members.indexOf(m), 1);
       this.rebalance(g);
       m.wake?.();
-      if (graceMs > 0 && m.running.size) await settledWithin(Promise.all(m.running), graceMs);
+      if (graceMs > 0 && m.running.size) await new Deadline(graceMs).wait(Promise.allSettled(m.running));
       g.inFlight.forEach((d, p) => {
         if (d?.member !== m) return;
         g.inFlight[p] = undefined;
@@ -548,17 +549,6 @@ export class MemoryTransport implements BusTransport {
       m.wake = done;
     });
   }
-}
-
-/** Resolves when `work` settles or after `ms`, whichever comes first. */
-function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work.then(() => undefined, () => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /** FNV-1a over the key's UTF-16 code units: stable across processes and restarts. */

@@ -7,6 +7,7 @@
  */
 import type { Bus } from '../bus/bus.ts';
 import { Topics } from '../bus/topics.ts';
+import { answerWithin } from '../timeout.ts';
 
 /** The consumer group of the classify stage: its members share the raw topic's partitions. */
 export const ClassifierGroup = 'pulse-classifier';
@@ -86,17 +87,11 @@ export class ClassifierLag {
   }
 
   private async ask(): Promise<LagReading> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
     try {
-      const lag = await Promise.race([this.bus.lag(ClassifierGroup, Topics.raw), timeout]);
+      const lag = await answerWithin(this.bus.lag(ClassifierGroup, Topics.raw), this.timeoutMs);
       return { ok: true, lag, at: Date.now() };
     } catch (err) {
       return { ok: false, error: (err as Error).message, at: Date.now() };
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

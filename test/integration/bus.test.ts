@@ -339,13 +339,15 @@ function busContract(name: string, open: () => Promise<Opened>, waitMs: number):
   });
 }
 
-busContract('in-process', async () => {
+/** The in-process transport with 4 partitions, in memory only. */
+async function inMemory() {
   const transport = new MemoryTransport({ partitions: 4 });
   return { transport, dispose: () => transport.close() };
-}, 20);
+}
 
-busContract('in-process over the durable log', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bus-contract-'));
+/** The in-process transport with 4 partitions over a durable log in a fresh folder, removed by dispose. */
+async function overDurableLog() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bus-log-'));
   const transport = new MemoryTransport({ partitions: 4, durable: { dir: path.join(dir, 'bus'), minFreeBytes: 0 } });
   return {
     transport,
@@ -354,7 +356,10 @@ busContract('in-process over the durable log', async () => {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}, 20);
+}
+
+busContract('in-process', inMemory, 20);
+busContract('in-process over the durable log', overDurableLog, 20);
 
 // librdkafka's mock cluster answers an idle fetch only after the full wait, so keep it short.
 busContract('Kafka (mock cluster)', async () => {
@@ -501,19 +506,6 @@ function concurrentDeliveries(name: string, open: () => Promise<Opened>): void {
 }
 
 describe('in-process transport: overlapping batches', { concurrency: true }, () => {
-  concurrentDeliveries('in memory', async () => {
-    const transport = new MemoryTransport({ partitions: 4 });
-    return { transport, dispose: () => transport.close() };
-  });
-  concurrentDeliveries('over the durable log', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bus-overlap-'));
-    const transport = new MemoryTransport({ partitions: 4, durable: { dir: path.join(dir, 'bus'), minFreeBytes: 0 } });
-    return {
-      transport,
-      dispose: async () => {
-        await transport.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
+  concurrentDeliveries('in memory', inMemory);
+  concurrentDeliveries('over the durable log', overDurableLog);
 });
