@@ -16,6 +16,7 @@ own classifiers (npm start).
 
 Environment: KAFKA_BROKERS, CLICKHOUSE_URL/USER/PASSWORD/DB, MODEL_DIR, PULSE_DEVICE,
 PULSE_MODEL_THREADS, PULSE_BATCH_MAX, PULSE_BATCH_WAIT_MS, PULSE_STREAMS_POLL_MS, PULSE_METRICS_PORT (Prometheus
-/metrics of this process, default 9464). See README.md → Configuration.`;
+/metrics of this process, default 9464). PULSE_SHUTDOWN_GRACE_MS (SIGTERM / SIGINT: the in-flight work finishes and commits within
+it, then exit 0; a second signal exits at once). See README.md → Configuration.`;
 
 runWorkerProcess({ stage: 'classifier', help });

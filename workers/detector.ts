@@ -20,6 +20,7 @@ Environment: KAFKA_BROKERS, CLICKHOUSE_URL/USER/PASSWORD/DB, PULSE_DETECT_TICK_M
 PULSE_DETECT_SETTLE_MS, PULSE_ALL_STREAM_ALERTS (off|low|medium|high, default medium),
 PULSE_STREAMS_POLL_MS, PULSE_ALLOW_PRIVATE_WEBHOOKS, PULSE_PUBLIC_URL, PULSE_ALERT_MAX_ATTEMPTS,
 PULSE_ALERT_DELIVERY_WINDOW_MS, PULSE_ALERT_ATTEMPT_TIMEOUT_MS, PULSE_METRICS_PORT (Prometheus
-/metrics of this process, default 9464). See README.md → Configuration.`;
+/metrics of this process, default 9464). PULSE_SHUTDOWN_GRACE_MS (SIGTERM / SIGINT: the in-flight work finishes and commits within
+it, then exit 0; a second signal exits at once). See README.md → Configuration.`;
 
 runWorkerProcess({ stage: 'detector', help });
