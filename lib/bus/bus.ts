@@ -36,6 +36,13 @@ export interface ConsumeSettings {
   /** … or whatever arrived within this wait, whichever comes first. */
   maxWaitMs: number;
   /**
+   * Batches this member works on at once, over its partitions (one per partition at most, so
+   * per-key order holds); default: one on each of its partitions. It is what one member adds to
+   * its group: the in-process classifier autoscaler grows a group by members of bounded width
+   * (Kafka: `partitionsConsumedConcurrently`).
+   */
+  concurrency?: number;
+  /**
    * Where a group without committed offsets begins: at the oldest retained record (default),
    * or at the end, with what is published from now on. `latest` is for a group of one that
    * wants only the live stream (each server's live hub): a new group at `earliest` would

@@ -160,7 +160,7 @@ export class KafkaTransport implements BusTransport {
         eachBatchAutoResolve: false,
         // The partitions of one fetch are handled side by side: their batches overlap in the
         // model pool and meet in the store's group commit instead of queueing one by one.
-        partitionsConsumedConcurrently: this.config.partitions,
+        partitionsConsumedConcurrently: options.concurrency ?? this.config.partitions,
         eachBatch: (payload) => subscription.eachBatch(payload),
       });
     } catch (err) {

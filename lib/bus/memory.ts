@@ -85,6 +85,8 @@ interface Member {
   wake?: () => void;
   /** Its handler calls not settled yet, at most one per partition: what a graceful stop waits for. */
   running: Set<Promise<void>>;
+  /** Where the next dispatch scan begins (see `dispatch`). */
+  scanFrom: number;
   leaving?: Promise<void>;
 }
 
@@ -182,7 +184,7 @@ export class MemoryTransport implements BusTransport {
     if (isNew && g.durable) g.committed.forEach((offset, p) => this.log?.commit(g.name, t.name, p, offset));
     const member: Member = {
       id: this.nextMemberId++, group: g, options, stopped: false,
-      failures: Array<number>(this.partitionCount).fill(0), retryAt: Array<number>(this.partitionCount).fill(0), running: new Set(),
+      failures: Array<number>(this.partitionCount).fill(0), retryAt: Array<number>(this.partitionCount).fill(0), running: new Set(), scanFrom: 0,
     };
     g.members.push(member);
     g.retentionWarned = false;
@@ -356,7 +358,14 @@ export class MemoryTransport implements BusTransport {
     const n = this.partitionCount;
     const now = Date.now();
     let readyAt = Infinity;
-    for (let p = 0; p < n; p++) {
+    // Counted from the deliveries, not `running`: a settled batch leaves `inFlight` before it wakes this loop.
+    let busy = g.inFlight.filter((d) => d?.member === m).length;
+    const width = m.options.concurrency ?? n;
+    // A member narrower than its partitions scans from after the last one it served: each
+    // gets its turn, none starves behind a busier one.
+    const scanFrom = m.scanFrom;
+    for (let i = 0; i < n && busy < width; i++) {
+      const p = (scanFrom + i) % n;
       if (g.owner[p] !== m || g.inFlight[p]) continue;
       const l = g.topic.partitions[p]!;
       const from = Math.max(g.committed[p]!, l.base);
@@ -370,6 +379,8 @@ export class MemoryTransport implements BusTransport {
       }
       const delivery: Delivery = { member: m, partition: p, to: from + Math.min(pending, maxBatch) };
       g.inFlight[p] = delivery;
+      busy++;
+      m.scanFrom = p + 1;
       const records = l.entries
         .slice(from - l.base, delivery.to - l.base)
         .map((e, j): RawInRecord => ({ key: e.key, value: e.value, partition: p, offset: String(from + j) }));

@@ -29,6 +29,8 @@ export interface ClassifierDeps {
   metrics: Metrics;
   batchMax: number;
   batchWaitMs: number;
+  /** Batches this member works on at once (ConsumeSettings.concurrency); default: one per partition it owns. */
+  concurrency?: number;
   /** See ConsumeOptions.onFatal. */
   onFatal?(error: Error): void;
 }
@@ -79,6 +81,7 @@ export async function startClassifier(deps: ClassifierDeps): Promise<Subscriptio
     topic: Topics.raw,
     maxBatch: deps.batchMax,
     maxWaitMs: deps.batchWaitMs,
+    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     ...(deps.onFatal ? { onFatal: deps.onFatal } : {}),
     handler: async (records) => {
       const stopTimer = metrics.batchSeconds.startTimer();

@@ -509,3 +509,35 @@ describe('in-process transport: overlapping batches', { concurrency: true }, () 
   concurrentDeliveries('in memory', inMemory);
   concurrentDeliveries('over the durable log', overDurableLog);
 });
+
+describe('in-process transport: a member of bounded width', () => {
+  it('keeps at most `concurrency` batches in flight and serves every partition in turn', { timeout: 20_000 }, async () => {
+    const { transport, dispose } = await inMemory();
+    let sub: Subscription | undefined;
+    try {
+      await transport.start();
+      let inFlight = 0;
+      let widest = 0;
+      const firstBatches: number[] = [];
+      const handled = collector<RawInRecord>();
+      sub = await transport.consume({
+        group: 'narrow', topic: Topics.raw, maxBatch: 5, maxWaitMs: 0, concurrency: 2,
+        handler: async (records) => {
+          widest = Math.max(widest, ++inFlight);
+          if (firstBatches.length < 4) firstBatches.push(records[0]!.partition);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight--;
+          await handled.handler(records);
+        },
+      });
+      await transport.publish(Topics.raw, encoded(makeRecords(400, 40)));
+      await waitFor(async () => (await transport.lag('narrow', Topics.raw)) === 0, 10_000);
+      assert.equal(widest, 2, 'two batches side by side, never more');
+      assert.deepEqual([...firstBatches].sort(), [0, 1, 2, 3], 'the first four batches come from four partitions: none waits behind a busier one');
+      assert.equal(new Set(handled.records().map(idOf)).size, 400);
+    } finally {
+      await sub?.stop();
+      await dispose();
+    }
+  });
+});
