@@ -14,11 +14,19 @@ export type FromWorker =
   | { type: 'result'; id: number; predictions: Prediction[]; error?: undefined }
   | { type: 'result'; id: number; error: WorkerError };
 
-interface Job {
-  id: number;
+/** One caller's chunk of at most `batchSize` texts. */
+interface Request {
   texts: readonly string[];
   resolve(p: Prediction[]): void;
   reject(e: Error): void;
+  /** Its merged run failed: it runs by itself, so that only its own texts can fail it. */
+  alone?: boolean;
+}
+
+/** One inference run in a thread: the queued requests merged into it, in order. */
+interface Job {
+  id: number;
+  requests: Request[];
 }
 
 interface Slot {
@@ -32,13 +40,16 @@ const workerUrl = new URL('./pool-worker.ts', import.meta.url);
 
 /**
  * A fixed set of worker threads, each holding one ONNX Runtime session, so that inference
- * never blocks the caller's event loop. Requests are cut into batches of `batchSize` and
- * handed to whichever thread is free; a thread that dies fails only its own batch and is
- * replaced.
+ * never blocks the caller's event loop. Requests are cut into chunks of `batchSize`; a thread
+ * that comes free takes the queued chunks together, up to `batchSize` texts, in one run. So
+ * the inference batch does not depend on how callers cut their work: the classifier's small
+ * micro-batches of several partitions (a Kafka fetch brings a few dozen records per
+ * partition) become one full batch, and a queue only forms while every thread is busy, which
+ * is when merging pays. A thread that dies fails only its own run and is replaced.
  */
 export class ModelPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  private readonly queue: Request[] = [];
   private nextId = 0;
   private closed = false;
 
@@ -73,7 +84,7 @@ export class ModelPool {
     const batches: Promise<Prediction[]>[] = [];
     for (let i = 0; i < texts.length; i += this.config.batchSize) {
       const chunk = texts.slice(i, i + this.config.batchSize);
-      batches.push(new Promise((resolve, reject) => this.queue.push({ id: this.nextId++, texts: chunk, resolve, reject })));
+      batches.push(new Promise((resolve, reject) => this.queue.push({ texts: chunk, resolve, reject })));
     }
     this.dispatch();
     return (await Promise.all(batches)).flat();
@@ -85,7 +96,7 @@ export class ModelPool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new PulseError('MODEL_POOL_CLOSED', 'model pool closed'));
+    for (const request of this.queue.splice(0)) request.reject(new PulseError('MODEL_POOL_CLOSED', 'model pool closed'));
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((s) => (s.job ? new Promise<void>((resolve) => (s.idle = resolve)) : undefined)));
     await Promise.all(slots.map((s) => s.worker.terminate()));
@@ -98,14 +109,16 @@ export class ModelPool {
       if (msg.type !== 'result' || !slot.job || slot.job.id !== msg.id) return;
       const job = slot.job;
       slot.job = undefined;
-      if (msg.error) job.reject(new PulseError(msg.error.code, msg.error.message));
-      else job.resolve(msg.predictions);
+      if (msg.error) this.failed(job, new PulseError(msg.error.code, msg.error.message));
+      else this.succeeded(job, msg.predictions);
       slot.idle?.();
       this.dispatch();
     });
-    worker.on('error', (err) => slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', `inference thread crashed: ${err.message}`)));
+    worker.on('error', (err) => {
+      if (slot.job) this.failed(slot.job, new PulseError('MODEL_INFERENCE_FAILED', `inference thread crashed: ${err.message}`));
+    });
     worker.on('exit', (code) => {
-      slot.job?.reject(new PulseError('MODEL_INFERENCE_FAILED', 'inference thread exited'));
+      if (slot.job) this.failed(slot.job, new PulseError('MODEL_INFERENCE_FAILED', 'inference thread exited'));
       slot.job = undefined;
       slot.idle?.();
       const at = this.slots.indexOf(slot);
@@ -134,11 +147,47 @@ export class ModelPool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.job) continue;
-      const job = this.queue.shift();
+      const job = this.nextJob();
       if (!job) return;
       slot.job = job;
-      slot.worker.postMessage({ id: job.id, texts: job.texts } satisfies ToWorker);
+      const texts = job.requests.length === 1 ? job.requests[0]!.texts : job.requests.flatMap((r) => r.texts);
+      slot.worker.postMessage({ id: job.id, texts } satisfies ToWorker);
     }
+  }
+
+  /** The queued requests that fit in one batch, oldest first; one that must run alone runs alone. */
+  private nextJob(): Job | undefined {
+    const first = this.queue.shift();
+    if (!first) return undefined;
+    const requests = [first];
+    let size = first.texts.length;
+    while (!first.alone && this.queue.length) {
+      const next = this.queue[0]!;
+      if (next.alone || size + next.texts.length > this.config.batchSize) break;
+      requests.push(this.queue.shift()!);
+      size += next.texts.length;
+    }
+    return { id: this.nextId++, requests };
+  }
+
+  private succeeded(job: Job, predictions: Prediction[]): void {
+    let at = 0;
+    for (const request of job.requests) {
+      request.resolve(predictions.slice(at, at + request.texts.length));
+      at += request.texts.length;
+    }
+  }
+
+  /**
+   * A run of one request fails that request. A merged run is retried request by request, at
+   * the head of the queue: one caller's poisonous text must not fail another caller's batch.
+   */
+  private failed(job: Job, error: Error): void {
+    if (job.requests.length === 1 || this.closed) {
+      for (const request of job.requests) request.reject(error);
+      return;
+    }
+    this.queue.unshift(...job.requests.map((r) => ({ ...r, alone: true })));
   }
 }
 

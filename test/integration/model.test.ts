@@ -82,6 +82,55 @@ describe('shipped model', () => {
     assert.equal((await pool.classify(texts)).length, 64);
   });
 
+  it('merges the small requests queued while the threads are busy into one batch, each caller getting its own predictions', async () => {
+    const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
+    const runs: number[] = [];
+    const spies = slots.map((slot) => {
+      const post = slot.worker.postMessage.bind(slot.worker);
+      slot.worker.postMessage = (msg: { texts: string[] }) => (runs.push(msg.texts.length), post(msg));
+      return () => void (slot.worker.postMessage = post);
+    });
+    try {
+      const busy = pool.classify(Array.from({ length: 32 }, (_, i) => `keeping both threads busy ${i}`));
+      const small = [0, 1, 2].map((k) => obvious.slice(k, k + 4).map(([t]) => t));
+      const merged = await Promise.all(small.map((texts) => pool.classify(texts)));
+      await busy;
+      assert.deepEqual(runs.slice(0, 2), [16, 16], 'the two full chunks went first');
+      assert.deepEqual(runs.slice(2), [12], 'the three requests of 4 ran as one batch');
+      for (const [k, texts] of small.entries()) {
+        const alone = await pool.classify(texts);
+        assert.deepEqual(merged[k]!.map((p) => p.label), alone.map((p) => p.label), `request ${k} got its own predictions`);
+      }
+    } finally {
+      spies.forEach((restore) => restore());
+    }
+  });
+
+  it('runs the requests of a failed merged batch again one by one: one caller does not fail another', async () => {
+    const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
+    let mergedRuns = 0;
+    // The thread that gets the merged run answers it with a failure, as a poisonous text would.
+    const spies = slots.map((slot) => {
+      const post = slot.worker.postMessage.bind(slot.worker);
+      slot.worker.postMessage = (msg: { id: number; texts: string[] }) => {
+        if (msg.texts.length !== 2) return post(msg);
+        mergedRuns++;
+        setImmediate(() => slot.worker.emit('message', { type: 'result', id: msg.id, error: { code: 'MODEL_INFERENCE_FAILED', message: 'simulated' } }));
+      };
+      return () => void (slot.worker.postMessage = post);
+    });
+    try {
+      const busy = pool.classify(Array.from({ length: 32 }, (_, i) => `keeping both threads busy ${i}`));
+      const [love, hate] = await Promise.all([pool.classify(['I love it']), pool.classify(['I hate it'])]);
+      await busy;
+      assert.equal(mergedRuns, 1, 'the two requests ran merged once');
+      assert.equal(love![0]!.label, 'positive');
+      assert.equal(hate![0]!.label, 'negative');
+    } finally {
+      spies.forEach((restore) => restore());
+    }
+  });
+
   it('classifies edge-case inputs without failing', async () => {
     const predictions = await pool.classify(['', '😀😀😀', 'x'.repeat(10_000), 'Das ist großartig', 'bad \uD800 input']);
     assert.equal(predictions.length, 5);
