@@ -39,7 +39,7 @@ export interface ConsumeSettings {
    * Batches this member works on at once, over its partitions (one per partition at most, so
    * per-key order holds); default: one on each of its partitions. It is what one member adds to
    * its group: the in-process classifier autoscaler grows a group by members of bounded width
-   * (Kafka: `partitionsConsumedConcurrently`).
+   * (on Kafka too: handler calls over its partitions, see partition-queues.ts).
    */
   concurrency?: number;
   /**

@@ -4,6 +4,7 @@ import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { BusLogStatus, BusTransport, RawInRecord, RawOutRecord, StopOptions, Subscription, TransportConsumeOptions } from './bus.ts';
 import { checkConsumeOptions, retryBackoffMs } from './options.ts';
+import { PartitionQueues } from './partition-queues.ts';
 import { allTopics, type Topic } from './topics.ts';
 
 export type KafkaTransportConfig = Extract<BusConfig, { kind: 'kafka' }>;
@@ -126,9 +127,10 @@ export class KafkaTransport implements BusTransport {
       heartbeatInterval: heartbeatIntervalMs,
       sessionTimeout: this.config.sessionTimeoutMs,
     });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-      log.info({ group, topic, member: payload.memberId, partitions: payload.memberAssignment[topic] ?? [] }, 'bus member joined'),
-    );
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      subscription.joined();
+      log.info({ group, topic, member: payload.memberId, partitions: payload.memberAssignment[topic] ?? [] }, 'bus member joined');
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || subscription.isStopping) return;
       if (rejoins >= maxRejoins) {
@@ -158,9 +160,9 @@ export class KafkaTransport implements BusTransport {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        // The partitions of one fetch are handled side by side: their batches overlap in the
-        // model pool and meet in the store's group commit instead of queueing one by one.
-        partitionsConsumedConcurrently: options.concurrency ?? this.config.partitions,
+        // A fetch's partitions are queued side by side (see PartitionQueues); the member's
+        // width bounds the handler calls, not this.
+        partitionsConsumedConcurrently: this.config.partitions,
         eachBatch: (payload) => subscription.eachBatch(payload),
       });
     } catch (err) {
@@ -236,25 +238,15 @@ export class KafkaTransport implements BusTransport {
 }
 
 /**
- * One kafkajs consumer, i.e. one member of `options.group`. Each fetched batch is cut into
- * slices of at most `maxBatch` records; a slice is resolved and committed only after its
- * handler resolves. A slice whose handler rejects is left unresolved and the rest of the
- * batch is skipped: kafkajs fetches from the last resolved offset, so the next fetch (after a
- * short back-off) delivers the same records again.
+ * One kafkajs consumer, i.e. one member of `options.group`. A fetched batch is queued in
+ * {@link PartitionQueues} and resolved at once, so that kafkajs fetches on while the handler
+ * works; the queues hand the handler up to `maxBatch` records of a partition at a time and
+ * commit each call's offsets explicitly once it has resolved. kafkajs rejoins the group after a
+ * rebalance and reads again from the committed offsets, so what was queued then is dropped.
  */
 class KafkaSubscription implements Subscription {
   private stopping?: Promise<void>;
-  private signalStop!: () => void;
-  /** Settles the handler race in `attempt` when the member stops mid-batch (after its grace). */
-  private readonly stopped = new Promise<'stopped'>((resolve) => {
-    this.signalStop = () => resolve('stopped');
-  });
-  private failures = 0;
-  /** Back-offs running now (one per partition at most), cut short by `stop`. */
-  private readonly backOffs = new Set<() => void>();
-  /** `eachBatch` calls running now, and who waits for them to end (a graceful stop). */
-  private batchesRunning = 0;
-  private readonly batchesDone = new Set<() => void>();
+  private readonly queues: PartitionQueues;
 
   /** The member's current kafkajs consumer (a fresh one after a crash; see startMember). */
   private consumer?: Consumer;
@@ -262,7 +254,9 @@ class KafkaSubscription implements Subscription {
   constructor(
     private readonly options: TransportConsumeOptions,
     private readonly onStopped: () => void,
-  ) {}
+  ) {
+    this.queues = new PartitionQueues(options, (partition, offset) => this.commit(partition, offset));
+  }
 
   get isStopping(): boolean {
     return this.stopping !== undefined;
@@ -271,55 +265,39 @@ class KafkaSubscription implements Subscription {
   /** Takes over a started consumer; one that arrives after `stop` is let go at once. */
   replace(consumer: Consumer): void {
     if (this.stopping) void consumer.disconnect().catch(() => undefined);
-    else this.consumer = consumer;
-  }
-
-  async eachBatch(payload: EachBatchPayload): Promise<void> {
-    this.batchesRunning++;
-    try {
-      await this.handleBatch(payload);
-    } finally {
-      if (--this.batchesRunning === 0) for (const done of this.batchesDone) done();
+    else {
+      this.queues.reset();
+      this.consumer = consumer;
     }
   }
 
-  private async handleBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
-    for (let i = 0; i < batch.messages.length; i += this.options.maxBatch) {
-      // Stale: the partition was sought or revoked; stopped: the records go to the next owner.
-      if (this.stopping || !isRunning() || isStale()) return;
-      const slice = batch.messages.slice(i, i + this.options.maxBatch);
-      const records = slice.map((m): RawInRecord => ({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition, offset: m.offset }));
-      const outcome = await this.attempt(records);
-      if (outcome === 'stopped') return;
-      if (outcome === 'failed') {
-        await this.pause(retryBackoffMs(++this.failures));
-        return;
-      }
-      this.failures = 0;
-      const last = slice[slice.length - 1]!.offset;
-      resolveOffset(last);
-      // With explicit offsets this commits unconditionally. Unlike `consumer.commitOffsets`,
-      // it throws a refusal during a rebalance as is, which kafkajs answers by rejoining (the
-      // wrapped error of the former crashes the consumer for good); the partition's next owner
-      // then starts from the last commit: at-least-once.
-      await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
-      await heartbeat();
-    }
+  /** The group gave this member its partitions (again): it reads from the committed offsets. */
+  joined(): void {
+    this.queues.reset();
+  }
+
+  async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { partition } = batch;
+    // Stale: the partition was sought or revoked; stopped: the records go to the next owner.
+    const wanted = () => !this.stopping && isRunning() && !isStale();
+    if (!wanted() || !batch.messages.length) return;
+    this.queues.push(
+      partition,
+      batch.messages.map((m): RawInRecord => ({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition, offset: m.offset })),
+    );
+    // Resolved is not committed (autoCommit is off): it only moves kafkajs' fetch position on.
+    resolveOffset(batch.lastOffset());
+    await this.queues.room(partition, wanted, heartbeat);
   }
 
   /**
-   * Leaves the group. No new slice starts; a handler in flight gets `graceMs` (default 0) to
-   * resolve, and its slice is then committed as usual. After the grace it is abandoned: its
-   * batch stays uncommitted (even if the handler resolves later) and goes to the remaining
-   * members.
+   * Leaves the group. No new call starts; calls in flight get `graceMs` (default 0) to resolve
+   * and commit as usual. After the grace they are abandoned: their records stay uncommitted
+   * (even if the handler resolves later) and go to the remaining members.
    */
   stop(options: StopOptions = {}): Promise<void> {
     this.stopping ??= (async () => {
-      for (const end of this.backOffs) end();
-      const { graceMs = 0 } = options;
-      if (graceMs > 0 && this.batchesRunning > 0) await this.batchesSettled(graceMs);
-      this.signalStop();
+      await this.queues.stop(options.graceMs);
       try {
         await this.consumer?.disconnect();
       } catch (err) {
@@ -331,46 +309,8 @@ class KafkaSubscription implements Subscription {
     return this.stopping;
   }
 
-  /** Resolves when no `eachBatch` runs any more (their commits done), or after `ms`. */
-  private batchesSettled(ms: number): Promise<void> {
-    let done!: () => void;
-    const timer = setTimeout(() => done(), ms);
-    return new Promise<void>((resolve) => {
-      done = () => {
-        clearTimeout(timer);
-        this.batchesDone.delete(done);
-        resolve();
-      };
-      this.batchesDone.add(done);
-    });
-  }
-
-  private attempt(records: RawInRecord[]): Promise<'ok' | 'failed' | 'stopped'> {
-    const { group, topic } = this.options;
-    const handled = (async () => this.options.handler(records))().then(
-      () => 'ok' as const,
-      (err: unknown) => {
-        if (!this.stopping) {
-          log.warn({ err, group, topic, partition: records[0]!.partition, offset: records[0]!.offset, records: records.length }, 'bus handler failed; the batch will be delivered again');
-        }
-        return 'failed' as const;
-      },
-    );
-    return Promise.race([handled, this.stopped]);
-  }
-
-  /** Keeps a failing store from being hammered with the same batch; `stop` cuts it short. */
-  private pause(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.backOffs.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.backOffs.add(done);
-    });
+  private async commit(partition: number, offset: string): Promise<void> {
+    await this.consumer?.commitOffsets([{ topic: this.options.topic, partition, offset }]);
   }
 }
 
