@@ -194,6 +194,22 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
         assert.equal(minute?.count, fixture.length);
       });
 
+      it('counts each id once when batches sharing ids arrive side by side, one checked while another is written', async () => {
+        // Submitted together: the first is written while the later ones are checked, and the
+        // ids it is writing must count as stored although the lookup may not see them yet.
+        const results = await Promise.all([
+          store.messages.insert(fixture.slice(0, 3)),
+          store.messages.insert(fixture.slice(2)),
+          store.messages.insert(fixture.slice(1, 4)),
+          store.messages.insert([...fixture].reverse()),
+        ]);
+        assert.equal(results.reduce((n, r) => n + r.inserted, 0), fixture.length);
+        assert.equal(results.reduce((n, r) => n + r.inserted + r.duplicates, 0), 3 + (fixture.length - 2) + 3 + fixture.length);
+        assert.equal((await sql.query('SELECT id FROM messages')).length, fixture.length);
+        const [hour] = await store.stats.buckets({ ...range, bucket: '1h' });
+        assert.equal(hour?.count, fixture.length);
+      });
+
       it('shows a row that got past the check once, with its latest classification', async () => {
         await store.messages.insert(fixture);
         // As two writers racing during a consumer-group rebalance could leave it.
