@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { accountFor } from './account.ts';
 import { Ledger, MessageFactory } from './ledger.ts';
 import { freePort, PulseProcess, type Exit } from './pulse-process.ts';
 import { readStored, waitDrained } from './read.ts';
@@ -139,10 +140,8 @@ export class CrashRun {
     await waitDrained(url, drainTimeoutMs);
     const stored = await readStored(url, options.source, from, new Date(Date.now() + 60_000));
 
-    const distinct = new Set(stored.ids);
     const acked = ledger.ids('acked');
-    const lostIds = acked.filter((id) => !distinct.has(id));
-    const statsExcess = stored.statsCount - distinct.size;
+    const account = accountFor(acked, stored);
     return {
       bus: this.bus,
       signal: options.signal,
@@ -157,12 +156,12 @@ export class CrashRun {
       acked: acked.length,
       unacked: ledger.count('refused') + ledger.count('cut'),
       rejected: ledger.count('rejected'),
-      stored: distinct.size,
-      lost: lostIds.length,
-      lostIds: lostIds.slice(0, 10),
-      duplicated: stored.ids.length - distinct.size + Math.max(0, statsExcess),
+      stored: account.stored,
+      lost: account.lostIds.length,
+      lostIds: account.lostIds.slice(0, 10),
+      duplicated: account.duplicated,
       statsCount: stored.statsCount,
-      uncounted: Math.max(0, -statsExcess),
+      uncounted: account.uncounted,
       refusals: Object.fromEntries(ledger.refusals),
       restartSeconds,
       seconds: (performance.now() - startedAt) / 1000,
