@@ -51,8 +51,8 @@ export function reasonOf(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
-export function scored(message: RawMessage, prediction: Prediction, model: string, streams: string[], now = Date.now()): ScoredMessage {
-  return { ...message, ...prediction, model, streams, classifiedAt: new Date(now).toISOString() };
+export function scored(message: RawMessage, prediction: Prediction, model: string, streams: string[], classifiedAt: string): ScoredMessage {
+  return { ...message, ...prediction, model, streams, classifiedAt };
 }
 
 /** A dead letter on `pulse.dlq`: why, where from, when, and the original payload untouched. */

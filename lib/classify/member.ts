@@ -61,9 +61,10 @@ export async function processBatch(deps: ClassifierDeps, records: InRecord<typeo
   const outcomes = messages.length ? await classifyIsolating(deps.model, messages.map((m) => m.text)) : [];
   const rows: ScoredMessage[] = [];
   const now = Date.now();
+  const classifiedAt = new Date(now).toISOString();
   outcomes.forEach((o, i) => {
     const message = messages[i]!;
-    if (o.ok) rows.push(scored(message, o.prediction, deps.model.info.model, deps.matcher.match(message), now));
+    if (o.ok) rows.push(scored(message, o.prediction, deps.model.info.model, deps.matcher.match(message), classifiedAt));
     else dead.push(deadLetter('classifier', o.reason, message, message.id));
   });
   const { inserted, duplicates } = rows.length ? await deps.messages.insert(rows) : { inserted: 0, duplicates: 0 };
