@@ -61,8 +61,18 @@ const EnvSchema = z.object({
   PULSE_BATCH_MAX: intFromEnv(1, 10_000).default(1024),
   /** … or whatever arrived within this many milliseconds. */
   PULSE_BATCH_WAIT_MS: intFromEnv(1, 10_000).default(100),
-  /** Classifier consumers inside the server process; default: 1 on the in-process bus, 0 with Kafka. */
+  /** Classifier consumers inside the server process; default: 1 on the in-process bus, 0 with Kafka. The fewest when they autoscale. */
   PULSE_EMBEDDED_CLASSIFIERS: intFromEnv(0, 64).optional(),
+  /** The most in-process classifier members autoscaling may run; default: as many as can each have a batch in flight. */
+  PULSE_EMBEDDED_CLASSIFIERS_MAX: intFromEnv(1, 64).optional(),
+  /** In-process classifier members follow the lag between the two bounds above; `0`: a fixed set of PULSE_EMBEDDED_CLASSIFIERS. */
+  PULSE_SCALE: switchFromEnv.default(true),
+  /** Classifier lag (raw messages not committed) above which capacity is added … */
+  PULSE_SCALE_LAG: intFromEnv(1, 100_000_000).default(1000),
+  /** … once it has stayed above for this long (and this long after the previous step up). */
+  PULSE_SCALE_UP_AFTER_MS: intFromEnv(0, 3_600_000).default(2000),
+  /** One member is removed once the lag has stayed at or under PULSE_SCALE_LAG for this long. */
+  PULSE_SCALE_COOLDOWN_MS: intFromEnv(0, 86_400_000).default(30_000),
 
   /** How often each process re-reads the keyword streams: a saved change reaches it within this (plus a read). */
   PULSE_STREAMS_POLL_MS: intFromEnv(100, 60_000).default(1000),
@@ -148,6 +158,28 @@ export type BusConfig =
   | { kind: 'memory'; durable: DurableBusConfig | null }
   | { kind: 'kafka'; brokers: string[]; clientId: string; partitions: number; replicationFactor: number; sessionTimeoutMs: number };
 
+/**
+ * When classifier capacity follows the lag (lib/classify/autoscale.ts): the in-process members of
+ * the server, and the classifier processes of `npm run workers -- --autoscale`.
+ */
+export interface ScaleConfig {
+  /** Messages of lag above which a member is added. */
+  lagThreshold: number;
+  upAfterMs: number;
+  cooldownMs: number;
+}
+
+/**
+ * Batches one in-process classifier member works on at once while the members autoscale: one
+ * in inference while the previous one is written and published. A member then has a capacity of
+ * its own, so a step adds a known share of work in flight; an unbounded member would take every
+ * partition it owns and leave nothing for the next one to add.
+ */
+export const ScaledMemberWidth = 2;
+
+/** The in-process bus's partitions per topic: keep in step with `memoryPartitions` in lib/bus/index.ts. */
+const inProcessPartitions = 4;
+
 export type StoreConfig =
   | { kind: 'chdb'; dataDir: string; retentionDays: number }
   | { kind: 'clickhouse'; url: string; user: string; password: string; database: string; retentionDays: number };
@@ -157,7 +189,15 @@ export interface Config {
   datasetsDir: string;
   bus: BusConfig;
   store: StoreConfig;
-  classifier: { batchMax: number; batchWaitMs: number; embedded: number };
+  classifier: {
+    batchMax: number;
+    batchWaitMs: number;
+    /** In-process members (the fewest, when they autoscale). */
+    embedded: number;
+    /** The most in-process members; autoscaling runs when this is above `embedded`. */
+    embeddedMax: number;
+    scale: ScaleConfig;
+  };
   streams: { pollMs: number };
   detector: DetectorConfig;
   server: { host: string; port: number };
@@ -242,14 +282,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             }
           : null,
       };
+  // A process-local bus only reaches consumers in the same process, so the server must run them.
+  const inProcess = bus.kind === 'memory';
+  const embedded = e.PULSE_EMBEDDED_CLASSIFIERS ?? (inProcess ? 1 : 0);
+  const embeddedMax = embeddedClassifiersMax(e, bus, embedded);
   const store: StoreConfig = e.CLICKHOUSE_URL
     ? {
         kind: 'clickhouse', url: e.CLICKHOUSE_URL, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD,
         database: e.CLICKHOUSE_DB, retentionDays: e.PULSE_RETENTION_DAYS,
       }
     : { kind: 'chdb', dataDir: path.resolve(e.PULSE_DATA_DIR), retentionDays: e.PULSE_RETENTION_DAYS };
-  // A process-local bus only reaches consumers in the same process, so the server must run them.
-  const inProcess = bus.kind === 'memory';
   return {
     model: {
       dir: path.resolve(e.MODEL_DIR),
@@ -265,7 +307,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     classifier: {
       batchMax: e.PULSE_BATCH_MAX,
       batchWaitMs: e.PULSE_BATCH_WAIT_MS,
-      embedded: e.PULSE_EMBEDDED_CLASSIFIERS ?? (inProcess ? 1 : 0),
+      embedded,
+      embeddedMax,
+      scale: { lagThreshold: e.PULSE_SCALE_LAG, upAfterMs: e.PULSE_SCALE_UP_AFTER_MS, cooldownMs: e.PULSE_SCALE_COOLDOWN_MS },
     },
     streams: { pollMs: e.PULSE_STREAMS_POLL_MS },
     detector: {
@@ -305,4 +349,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       },
     },
   };
+}
+
+/**
+ * The most in-process classifier members: PULSE_EMBEDDED_CLASSIFIERS when PULSE_SCALE=0 (a fixed
+ * set), else PULSE_EMBEDDED_CLASSIFIERS_MAX, by default as many members as can each have a batch
+ * in flight: the bus's partitions over {@link ScaledMemberWidth} (one batch per partition at a
+ * time keeps per-key order, so a member past that would only wait).
+ */
+function embeddedClassifiersMax(e: z.infer<typeof EnvSchema>, bus: BusConfig, embedded: number): number {
+  if (!e.PULSE_SCALE || embedded === 0) return embedded;
+  if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX === undefined) {
+    const partitions = bus.kind === 'kafka' ? bus.partitions : inProcessPartitions;
+    return Math.max(embedded, Math.ceil(partitions / ScaledMemberWidth));
+  }
+  if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX < embedded) {
+    throw new PulseError(
+      'CONFIG_INVALID',
+      `invalid configuration: PULSE_EMBEDDED_CLASSIFIERS_MAX (${e.PULSE_EMBEDDED_CLASSIFIERS_MAX}) is below PULSE_EMBEDDED_CLASSIFIERS (${embedded})`,
+    );
+  }
+  return e.PULSE_EMBEDDED_CLASSIFIERS_MAX;
 }

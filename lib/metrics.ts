@@ -69,6 +69,14 @@ export function createMetrics() {
         this.set(finished.reduce((sum, b) => sum + b.n, 0) / (throughputWindowMs / 1000));
       },
     }),
+    members: new Gauge({
+      name: 'pulse_classifier_members',
+      help: 'Classifier members running: in-process members of this process, or the classifier processes a supervisor runs', registers,
+    }),
+    scaleEvents: new Counter({
+      name: 'pulse_classifier_scale_events_total', help: 'Steps of the classifier autoscaler, by direction (up, down)',
+      labelNames: ['direction'] as const, registers,
+    }),
     lag: new Gauge({
       name: 'pulse_classifier_consumer_lag', help: 'Raw messages not yet committed by the classifier group', registers,
     }),

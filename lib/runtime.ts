@@ -106,21 +106,25 @@ export interface InProcessStages {
   stop(options?: StopOptions): Promise<void>;
 }
 
-/** What a process runs: a worker its one stage; the server what the configuration says, and the dead-letter recorder. */
-function stagesOf(runtime: Runtime): { members: number; detector: boolean; deadLetters: boolean } {
+/**
+ * What a process runs: a worker its one stage; the server what the configuration says, and the
+ * dead-letter recorder. A worker runs one member: more capacity is more worker processes.
+ */
+function stagesOf(runtime: Runtime): { members: number; maxMembers: number; detector: boolean; deadLetters: boolean } {
+  const { classifier, detector } = runtime.config;
   switch (runtime.standalone) {
     case 'classifier':
-      return { members: 1, detector: false, deadLetters: false };
+      return { members: 1, maxMembers: 1, detector: false, deadLetters: false };
     case 'detector':
-      return { members: 0, detector: true, deadLetters: false };
+      return { members: 0, maxMembers: 0, detector: true, deadLetters: false };
     case undefined:
-      return { members: runtime.config.classifier.embedded, detector: runtime.config.detector.embedded, deadLetters: true };
+      return { members: classifier.embedded, maxMembers: classifier.embeddedMax, detector: detector.embedded, deadLetters: true };
   }
 }
 
 /**
  * Starts the stages this process runs on its runtime: classify members
- * (`PULSE_EMBEDDED_CLASSIFIERS` in the server), the detector (`PULSE_EMBEDDED_DETECTOR`) and,
+ * (`PULSE_EMBEDDED_CLASSIFIERS` in the server, up to `PULSE_EMBEDDED_CLASSIFIERS_MAX` as the lag asks), the detector (`PULSE_EMBEDDED_DETECTOR`) and,
  * in the server, the recorder that copies `pulse.dlq` into the store.
  */
 export async function startInProcessStages(runtime: Runtime): Promise<InProcessStages> {
@@ -140,7 +144,11 @@ export async function startInProcessStages(runtime: Runtime): Promise<InProcessS
     ]);
   };
   try {
-    if (plan.members > 0) classifiers = await startClassifierService(runtime, plan.members);
+    if (plan.members > 0) {
+      // Between the bounds, the members follow the process's lag reader (PULSE_SCALE_*).
+      const scaling = plan.maxMembers > plan.members ? { ...runtime.config.classifier.scale, max: plan.maxMembers, readings: runtime.lag } : undefined;
+      classifiers = await startClassifierService(runtime, plan.members, scaling);
+    }
     if (plan.detector) detector = startDetectorService(runtime);
     if (plan.deadLetters) recorder = await startDeadLetterRecorder(runtime.bus, runtime.store.deadLetters);
   } catch (err) {

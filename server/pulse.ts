@@ -113,13 +113,15 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const connections = new ConnectionLimiter(config.limits.wsConnectionsPerKey);
   const ingestor = new Ingestor(bus, metrics.ingested);
   const wsIngest = new WsIngest(ingestor, admission);
-  const live = new LiveSocket(await LiveHub.start({ bus, store, metrics, lag: runtime.lag }, { messageRate: config.live.messageRate }));
+  const live = new LiveSocket(
+    await LiveHub.start({ bus, store, metrics, lag: runtime.lag, ...(classifiers ? { classifiers } : {}) }, { messageRate: config.live.messageRate }),
+  );
   const ui: Ui | undefined = config.ui === 'off'
     ? undefined
     : createUi(config.ui, () => ({ hostname: config.server.host, port: (server.address() as AddressInfo).port }));
   const server = http.createServer(
     createApp({
-      bus, store, lag: runtime.lag, ingestor, admission, drain, metrics, classifiersInProcess: classifiers?.members ?? 0,
+      bus, store, lag: runtime.lag, ingestor, admission, drain, metrics, ...(classifiers ? { classifiers } : {}),
       streams: new StreamCatalog(store.streams, audit),
       alertActions: { alerts: store.alerts, dashboard: dashboardChannel(bus), audit },
       auth, limits: { login: new TokenBuckets(loginAttempts) },

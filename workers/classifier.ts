@@ -17,6 +17,7 @@ own classifiers (npm start).
 Environment: KAFKA_BROKERS, CLICKHOUSE_URL/USER/PASSWORD/DB, MODEL_DIR, PULSE_DEVICE,
 PULSE_MODEL_THREADS, PULSE_BATCH_MAX, PULSE_BATCH_WAIT_MS, PULSE_STREAMS_POLL_MS, PULSE_METRICS_PORT (Prometheus
 /metrics of this process, default 9464). PULSE_SHUTDOWN_GRACE_MS (SIGTERM / SIGINT: the in-flight work finishes and commits within
-it, then exit 0; a second signal exits at once). See README.md → Configuration.`;
+it, then exit 0; a second signal exits at once). Several on one host, a fixed number or as many
+as the lag asks for: npm run workers -- --help. See README.md → Configuration and → Scaling.`;
 
 runWorkerProcess({ stage: 'classifier', help });

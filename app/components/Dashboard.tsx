@@ -72,7 +72,7 @@ export function Dashboard() {
               </button>
             </Notice>
           )}
-          <Kpis series={series} throughput={overview.status?.throughput ?? null} lag={overview.lag} />
+          <Kpis series={series} throughput={overview.status?.throughput ?? null} lag={overview.lag} classifiers={overview.status?.classifiers ?? null} />
           {!series ? (
             !error && <p role="status" className="text-sm text-slate-600">Loading the {windowTitle(view.window)}…</p>
           ) : sums.count === 0 ? (

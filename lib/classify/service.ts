@@ -3,34 +3,55 @@
  * A worker process (`workers/classifier.ts`) runs one member; the embedded runtime runs them
  * inside the server process (the in-process bus only reaches consumers in that process).
  * lib/runtime.ts decides which.
+ *
+ * In the server the members may follow the lag (PULSE_EMBEDDED_CLASSIFIERS up to
+ * PULSE_EMBEDDED_CLASSIFIERS_MAX, lib/classify/autoscale.ts): a step adds a member, or removes
+ * the newest one gracefully (it finishes and commits its batches in flight, then leaves the
+ * group and the others take its partitions). All members share the one model pool.
  */
-import type { Bus, StopOptions } from '../bus/bus.ts';
-import type { Config } from '../config.ts';
+import type { Bus, StopOptions, Subscription } from '../bus/bus.ts';
+import { ScaledMemberWidth, type Config, type ScaleConfig } from '../config.ts';
+import type { ClassifiersStatus } from '../contracts/live.ts';
 import { log } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store } from '../store/index.ts';
 import type { StreamMatcher } from '../streams/matcher.ts';
 import { ModelPool } from '../../models/runtime/pool.ts';
+import { ScalePolicy } from './autoscale.ts';
+import type { LagReading } from './lag.ts';
 import { startClassifier } from './member.ts';
+import { LagFollower } from './scaler.ts';
 
 export interface ClassifierService {
   pool: ModelPool;
-  members: number;
+  /** Members now (it changes while they autoscale). */
+  readonly members: number;
+  /** Members and the latest scale step, for the live status. */
+  status(): ClassifiersStatus;
   /**
-   * Members first: each finishes and commits its in-flight batch within `graceMs` (default 0:
-   * left uncommitted, redelivered), then the pool closes.
+   * Scaling first (a step under way settles, and no member is added after this), then the
+   * members: each finishes and commits its in-flight batches within `graceMs` (default 0: left
+   * uncommitted, redelivered); then the pool closes.
    */
   stop(options?: StopOptions): Promise<void>;
 }
 
 /** What the members need of their process: lib/runtime.ts's `Runtime` is one. */
 export interface ClassifierServiceDeps {
-  config: Pick<Config, 'model' | 'classifier'>;
+  config: Pick<Config, 'model' | 'classifier' | 'shutdown'>;
   bus: Bus;
   store: Pick<Store, 'messages'>;
   metrics: Metrics;
   /** The keyword streams each scored message is matched against. */
   streams: StreamMatcher;
+}
+
+/** How the members follow the lag; without it the service runs a fixed set. */
+export interface ServiceScaling extends ScaleConfig {
+  /** The most members (the fewest is the count the service starts with). */
+  max: number;
+  /** The process's lag reader (lib/classify/lag.ts): its latest reading. */
+  readings: { readonly latest: LagReading | undefined };
 }
 
 /** A member that cannot consume any more ends the process: its supervisor starts a fresh one. */
@@ -39,18 +60,20 @@ function exitOnFatal(error: Error): void {
   process.exit(1);
 }
 
-export async function startClassifierService(deps: ClassifierServiceDeps, members: number): Promise<ClassifierService> {
+export async function startClassifierService(deps: ClassifierServiceDeps, members: number, scaling?: ServiceScaling): Promise<ClassifierService> {
   const { config, bus, store, metrics, streams } = deps;
   const pool = await ModelPool.start(config.model);
+  // A fixed set keeps the bus's default width (a batch in flight on every partition it owns):
+  // there is nothing to add to it, and a narrower member would only cap what it can do.
+  const concurrency = scaling ? { concurrency: ScaledMemberWidth } : {};
+  const join = () =>
+    startClassifier({
+      bus, messages: store.messages, model: pool, matcher: streams, metrics, onFatal: exitOnFatal,
+      batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs, ...concurrency,
+    });
   // Members join together: one rebalance instead of one per member.
-  const joined = await Promise.allSettled(
-    Array.from({ length: members }, () =>
-      startClassifier({
-        bus, messages: store.messages, model: pool, matcher: streams, metrics, onFatal: exitOnFatal,
-        batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs,
-      }),
-    ),
-  );
+  const joined = await Promise.allSettled(Array.from({ length: members }, join));
+  /** Oldest first: a step down removes the newest. */
   const subscriptions = joined.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = joined.find((r) => r.status === 'rejected');
   if (failed) {
@@ -58,12 +81,56 @@ export async function startClassifierService(deps: ClassifierServiceDeps, member
     await pool.close();
     throw failed.reason;
   }
+  metrics.members.set(subscriptions.length);
+
+  let stopping = false;
+  const follower = scaling
+    ? new LagFollower(
+        new ScalePolicy(scaling, { min: members, max: scaling.max }),
+        scaling.readings,
+        {
+          get members() {
+            return subscriptions.length;
+          },
+          add: async () => {
+            const member = await join();
+            // The service began to stop while it joined: it must not outlive the stop.
+            if (stopping) {
+              await member.stop();
+              return false;
+            }
+            subscriptions.push(member);
+            metrics.members.set(subscriptions.length);
+            return true;
+          },
+          remove: async () => {
+            const member = subscriptions.pop();
+            if (!member) return false;
+            metrics.members.set(subscriptions.length);
+            await member.stop({ graceMs: config.shutdown.graceMs });
+            return true;
+          },
+        },
+        metrics.scaleEvents,
+        { what: 'in-process classifier members' },
+      ).start()
+    : undefined;
+  if (scaling) log.info({ min: members, max: scaling.max, lagThreshold: scaling.lagThreshold, upAfterMs: scaling.upAfterMs, cooldownMs: scaling.cooldownMs }, 'classifier members follow the lag');
+
   return {
     pool,
-    members,
+    get members() {
+      return subscriptions.length;
+    },
+    status: () => ({ members: subscriptions.length, lastScale: follower?.lastScale ?? null }),
     // Members first: an in-flight batch finishes (or is left uncommitted) before the pool goes.
+    // A member being removed by a step down is already leaving with its own grace; the stop
+    // waits for it beside the others.
     stop: async ({ graceMs = 0 } = {}) => {
-      await Promise.all(subscriptions.map((s) => s.stop({ graceMs })));
+      stopping = true;
+      const leaving: Subscription[] = subscriptions.splice(0);
+      await Promise.all([follower?.stop(), ...leaving.map((s) => s.stop({ graceMs }))]);
+      metrics.members.set(0);
       await pool.close();
     },
   };

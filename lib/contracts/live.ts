@@ -138,6 +138,24 @@ export function toLiveAlert(a: Alert): LiveAlert {
   };
 }
 
+/** A step of the classifier members (lib/classify/autoscale.ts): one more or one fewer, and why. */
+export interface ClassifierScaleStep {
+  direction: 'up' | 'down';
+  from: number;
+  to: number;
+  /** When the step was taken, ISO 8601. */
+  at: string;
+  /** In words: "lag 4,210 > 1,000 for 2.0 s". */
+  reason: string;
+}
+
+/** The classifier members of the server process, as its status reports them. */
+export interface ClassifiersStatus {
+  members: number;
+  /** The latest scale step; null before the first (or when the members do not autoscale). */
+  lastScale: ClassifierScaleStep | null;
+}
+
 /** Server → client event map: event name → payload. */
 export interface ServerEvents {
   /** The answer to `subscribe`: the window's buckets for every subscribed stream. */
@@ -181,6 +199,11 @@ export interface ServerEvents {
     lag: number | null;
     /** Scored messages per second seen by this server over the last status interval. */
     throughput: number;
+    /**
+     * The classifier members inside this server process; null where it runs none (they run as
+     * separate worker processes, which report their own count at their /metrics).
+     */
+    classifiers: ClassifiersStatus | null;
     /** Live connections to this server process. */
     clients: number;
     /** Ticks dropped for this client since it connected. */

@@ -26,7 +26,7 @@ import type { LiveConnection, LiveSession } from './connection.ts';
 import { RateBudget, Reservoir, spread, toLiveMessage } from './sampling.ts';
 import { SlowClient, slowClientLimits, type SlowClientLimits, type SlowClientOptions } from './slow-clients.ts';
 import { buildSnapshot } from './snapshot.ts';
-import { LiveStatus } from './status.ts';
+import { LiveStatus, type ClassifiersSource } from './status.ts';
 import type { LiveSubscription } from './subscription.ts';
 
 export interface LiveHubDeps {
@@ -37,6 +37,8 @@ export interface LiveHubDeps {
   /** The process's reader of the classifiers' lag (lib/classify/lag.ts), for status and ticks. */
   lag: HealthDeps['lag'];
   metrics: Metrics;
+  /** The classifier members of this process, for status; absent where it runs none. */
+  classifiers?: ClassifiersSource;
 }
 
 export interface LiveHubOptions extends SlowClientOptions {
@@ -79,7 +81,7 @@ export class LiveHub {
     this.tickMs = options.tickMs ?? 100;
     this.statusMs = options.statusMs ?? 2000;
     this.slowLimits = slowClientLimits(options);
-    this.status = new LiveStatus({ lag: deps.lag, store: deps.store, bus: deps.bus });
+    this.status = new LiveStatus({ lag: deps.lag, store: deps.store, bus: deps.bus }, deps.classifiers);
   }
 
   /** Joins the scored and alert topics (from now on) and starts the tick and status timers. */

@@ -16,8 +16,8 @@ export interface HealthRouteDeps {
   lag: HealthDeps['lag'];
   /** The in-process classifiers' model, when this process runs classifiers. */
   model?: { info: ClassifierInfo; threads: number };
-  /** Classify members in this process (0: they run in worker processes). */
-  classifiersInProcess: number;
+  /** Classify members in this process, as many as there are now (absent: they run in worker processes). */
+  classifiers?: { readonly members: number };
   /** The server's draining state: `draining` once its stop began. */
   drain?: HealthDeps['drain'];
 }
@@ -32,7 +32,7 @@ export async function healthRoute(deps: HealthRouteDeps, res: ServerResponse): P
     model: deps.model
       ? { name: deps.model.info.model, provider: deps.model.info.provider, threads: deps.model.threads }
       : { name: null, note: 'classifiers run in separate worker processes' },
-    workers: { inProcess: deps.classifiersInProcess },
+    workers: { inProcess: deps.classifiers?.members ?? 0 },
     lag: health.lag,
   });
 }

@@ -84,6 +84,8 @@ describe('dashboard in a real browser (embedded runtime)', { timeout: 15 * 60_00
     await page.getByText('No data yet — is the replay running?').waitFor();
     assert.equal(await text(kpi('total')), '0');
     await until('connection badge', () => text(page.getByTestId('connection')), (t) => t.startsWith('Live') && !t.includes('waiting'));
+    // The status line: the lag with the server's in-process classifier members beside it.
+    await until('classifier count beside the lag', () => text(kpi('lag')), (t) => /^\d[\d,]* · 1 classifier$/.test(t));
   });
 
   it('counts and charts exactly the ingested messages, live', async () => {
