@@ -47,23 +47,8 @@ const MessageRow = z.object({
 type MessageRow = z.infer<typeof MessageRow>;
 const messageColumns = Object.keys(MessageRow.shape).join(', ');
 
-/** A group of batches checked against the table: what each batch adds, and its result. */
-interface CheckedGroup {
-  fresh: ScoredMessage[];
-  results: InsertResult[];
-}
-
 export class MessageRepository {
-  /** Ids of the group being written: stored once its insert returns, so a check must not look for them yet. */
-  private readonly writing = new Set<string>();
-  private readonly writes = new GroupCommit<readonly ScoredMessage[], CheckedGroup, InsertResult>({
-    prepare: (batches) => this.check(batches),
-    write: async ({ fresh, results }) => {
-      await this.sql.insert('messages', fresh.map(toRow));
-      return results;
-    },
-    release: ({ fresh }) => fresh.forEach((m) => this.writing.delete(m.id)),
-  });
+  private readonly writes = new GroupCommit((batches: ReadonlyArray<readonly ScoredMessage[]>) => this.insertNew(batches));
 
   constructor(private readonly sql: SqlClient) {}
 
@@ -75,9 +60,8 @@ export class MessageRepository {
    * SummingMergeTree. The ReplacingMergeTree of `messages` (same id and ts, fixed at ingest)
    * is the second line of defence for the raw rows.
    *
-   * Check-then-insert is only exact if nothing inserts the same ids in between, so the checks
-   * and the inserts of this process each run one at a time, in order (the {@link GroupCommit}),
-   * and a check counts the ids of the insert running beside it as stored; across processes the bus keys
+   * Check-then-insert is only exact if nothing inserts the same ids in between, so inserts of
+   * this process run one at a time (the {@link GroupCommit}); across processes the bus keys
    * partitions by message id, so one id is written by one consumer (outside a rebalance, where
    * the raw table still collapses it).
    */
@@ -119,23 +103,17 @@ export class MessageRepository {
     return { messages: page.rows, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 
-  /**
-   * One lookup for several batches; each batch learns what is new in it. Ids the running write
-   * is storing count as stored (checked before the lookup, which may or may not see them yet).
-   */
-  private async check(batches: ReadonlyArray<readonly ScoredMessage[]>): Promise<{ prepared: CheckedGroup; leansOnRunningWrite: boolean }> {
+  /** One lookup and one insert for several batches; each batch learns what was new in it. */
+  private async insertNew(batches: ReadonlyArray<readonly ScoredMessage[]>): Promise<InsertResult[]> {
     const seen = new Set<string>();
     const firsts = batches.map((rows) => rows.filter((m) => !seen.has(m.id) && seen.add(m.id)));
-    const beingWritten = firsts.flat().filter((m) => this.writing.has(m.id));
-    const stored = await this.storedIds(firsts.flat().filter((m) => !this.writing.has(m.id)));
-    for (const m of beingWritten) stored.add(m.id);
+    const stored = await this.storedIds(firsts.flat());
     const fresh = firsts.map((rows) => rows.filter((m) => !stored.has(m.id)));
+    await this.sql.insert('messages', fresh.flat().map(toRow));
     const results = batches.map((rows, i) => ({ inserted: fresh[i]!.length, duplicates: rows.length - fresh[i]!.length }));
     const duplicates = results.reduce((n, r) => n + r.duplicates, 0);
     if (duplicates) log.debug({ duplicates }, 'store dropped duplicate messages');
-    const all = fresh.flat();
-    for (const m of all) this.writing.add(m.id);
-    return { prepared: { fresh: all, results }, leansOnRunningWrite: beingWritten.length > 0 };
+    return results;
   }
 
   /** Which of these messages are stored already; the (ts, id) primary key prunes the lookup. */
