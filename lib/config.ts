@@ -356,12 +356,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
  * set), else PULSE_EMBEDDED_CLASSIFIERS_MAX, by default as many members as can each have a batch
  * in flight: the bus's partitions over {@link ScaledMemberWidth} (one batch per partition at a
  * time keeps per-key order, so a member past that would only wait).
+ *
+ * On Kafka the default is a fixed set: there capacity is added by processes (`npm run workers --
+ * --autoscale`, KEDA), and every in-process step is a group rebalance, which on Kafka holds the
+ * whole group still until each member has rejoined (measured on the mock cluster: ~28 s per step
+ * with the default session timeout, while the lag grows). PULSE_EMBEDDED_CLASSIFIERS_MAX asks for it anyway.
  */
 function embeddedClassifiersMax(e: z.infer<typeof EnvSchema>, bus: BusConfig, embedded: number): number {
   if (!e.PULSE_SCALE || embedded === 0) return embedded;
   if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX === undefined) {
-    const partitions = bus.kind === 'kafka' ? bus.partitions : inProcessPartitions;
-    return Math.max(embedded, Math.ceil(partitions / ScaledMemberWidth));
+    return bus.kind === 'kafka' ? embedded : Math.max(embedded, Math.ceil(inProcessPartitions / ScaledMemberWidth));
   }
   if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX < embedded) {
     throw new PulseError(

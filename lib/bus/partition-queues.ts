@@ -65,7 +65,9 @@ export class PartitionQueues {
   /**
    * Resolves once the partition holds fewer than a few batches, so that fetching does not run
    * ahead of a slow or failing handler without bound; heartbeats while it waits, and gives up
-   * as soon as `wanted` turns false (the batch went stale, the member stops).
+   * as soon as `wanted` turns false (the batch went stale, the member stops). A heartbeat that
+   * fails (the group is rebalancing) rejects: kafkajs rejoins only once `eachBatch` returns,
+   * and until it has rejoined, the handler's commits are refused and the queue cannot drain.
    */
   async room(partition: number, wanted: () => boolean, heartbeat: () => Promise<void>): Promise<void> {
     const limit = aheadBatches * this.options.maxBatch;
@@ -79,7 +81,7 @@ export class PartitionQueues {
         const timer = setTimeout(done, heartbeatEveryMs);
         this.roomWaiters.add(done);
       });
-      await heartbeat().catch(() => undefined);
+      await heartbeat();
     }
   }
 

@@ -178,9 +178,11 @@ describe('scaling configuration', () => {
     assert.deepEqual([c.embedded, c.embeddedMax], [2, 5]);
     assert.deepEqual(c.scale, { lagThreshold: 200, upAfterMs: 500, cooldownMs: 4000 });
     assert.equal(loadConfig({ PULSE_SCALE: '0', PULSE_EMBEDDED_CLASSIFIERS_MAX: '5' }).classifier.embeddedMax, 1);
-    // Kafka: the server runs no members unless told to; then up to its partitions ÷ 2.
+    // Kafka: the server runs no members unless told to, and then a fixed set (each in-process
+    // step would be a rebalance of the whole group) unless a maximum is given.
     assert.equal(loadConfig({ KAFKA_BROKERS: 'k:9092' }).classifier.embeddedMax, 0);
-    assert.equal(loadConfig({ KAFKA_BROKERS: 'k:9092', PULSE_EMBEDDED_CLASSIFIERS: '1' }).classifier.embeddedMax, 3);
+    assert.equal(loadConfig({ KAFKA_BROKERS: 'k:9092', PULSE_EMBEDDED_CLASSIFIERS: '1' }).classifier.embeddedMax, 1);
+    assert.equal(loadConfig({ KAFKA_BROKERS: 'k:9092', PULSE_EMBEDDED_CLASSIFIERS: '1', PULSE_EMBEDDED_CLASSIFIERS_MAX: '3' }).classifier.embeddedMax, 3);
   });
 
   it('refuses a maximum below the minimum, and values out of range', () => {
