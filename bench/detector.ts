@@ -15,21 +15,28 @@ import { parseAlertRule, Sensitivities, type DetectorRules } from '../lib/anomal
 import { StreamDetector } from '../lib/anomaly/stream-detector.ts';
 import { baseMix, meanScore, shiftedMix, syntheticSecond } from '../harness/anomaly/synthetic.ts';
 import { runCli } from '../lib/cli.ts';
+import { runScenario, scenarioTable, Scenarios } from './detector-scenarios.ts';
 import { PulseError } from '../lib/errors.ts';
 import { percentile } from './percentile.ts';
 
-const help = `Usage: npm run bench:detector [-- --trials N --days N --seed N]
+const help = `Usage: npm run bench:detector [-- --trials N --days N --seed N --scenarios]
 
 Synthetic streams (Poisson arrivals, ${pct(baseMix.positive)} positive / ${pct(baseMix.neutral)} neutral / ${pct(baseMix.negative)} negative, mean score ${meanScore(baseMix).toFixed(3)}):
   1. the target: 50 msgs/s, the mean score steps down by 0.3 — median and p90 detection delay,
      and false alerts per stream per 24 h of a stationary stream, for each sensitivity preset;
   2. median / p90 delay against shift size (0.1 … 0.5) and volume (5, 20, 50, 200 msgs/s),
-     medium preset, with false alerts per 24 h at each volume.
+     medium preset, with false alerts per 24 h at each volume;
+  3. scenarios (bench/detector-scenarios.ts), medium preset, at 2 and 50 msgs/s: negative
+     storms, a pure volume spike, a gradual drift, a positive viral spike, an outage, a new
+     stream's first minutes, late seconds — each with its expected outcome, detected or not,
+     kind, direction, severity, delay and pass/fail; false alerts (every kind) per stream-day
+     of the stationary stream at both rates.
 
 Options:
   --trials N   step trials per cell of the table (default 100; the target rows use 4× as many)
   --days N     simulated stationary days for the target's false-alert rate (default 8)
-  --seed N     base seed (default 1); the same seed reproduces every figure`;
+  --seed N     base seed (default 1); the same seed reproduces every figure
+  --scenarios  only 3. (--trials sets its trials per scenario, default 5 with this flag)`;
 
 function pct(x: number): string {
   return `${Math.round(x * 100)} %`;
@@ -69,9 +76,9 @@ function stepTrials(rules: DetectorRules, rate: number, shift: number, trials: n
   return stats;
 }
 
-/** Sentiment and volume alerts raised over `days` simulated days of a stationary stream. */
-function falseAlerts(rules: DetectorRules, rate: number, days: number, seed: number): { sentiment: number; volume: number; ticks: number } {
-  const counts = { sentiment: 0, volume: 0, ticks: 0 };
+/** Sentiment, volume and surge alerts raised over `days` simulated days of a stationary stream. */
+function falseAlerts(rules: DetectorRules, rate: number, days: number, seed: number): { sentiment: number; volume: number; surge: number; ticks: number } {
+  const counts = { sentiment: 0, volume: 0, surge: 0, ticks: 0 };
   for (let day = 0; day < days; day++) {
     const rng = new Rng(seed + day);
     const detector = new StreamDetector('bench', rules);
@@ -116,14 +123,15 @@ function seconds(x: number): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      trials: { type: 'string', default: '100' },
+      trials: { type: 'string' },
       days: { type: 'string', default: '8' },
       seed: { type: 'string', default: '1' },
+      scenarios: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return void console.log(help);
-  const trials = Number(values.trials);
+  const trials = Number(values.trials ?? (values.scenarios ? 5 : 100));
   const days = Number(values.days);
   const seed = Number(values.seed);
   if (!(Number.isInteger(trials) && trials > 0) || !(Number.isInteger(days) && days > 0) || !Number.isInteger(seed)) {
@@ -132,10 +140,14 @@ async function main(): Promise<void> {
   const started = performance.now();
   console.log(`${os.availableParallelism()} cores · ${os.cpus()[0]?.model ?? ''} · node ${process.version} · seed ${seed}`);
   console.log(`stream: Poisson arrivals, mix ${pct(baseMix.positive)} positive / ${pct(baseMix.neutral)} neutral / ${pct(baseMix.negative)} negative (mean score ${meanScore(baseMix).toFixed(3)}); shift 0.3 = ${pct(shiftedMix(baseMix, 0.3).positive)} positive`);
+  if (values.scenarios) {
+    scenarios(trials, days, seed);
+    return void console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
   console.log(`delay: first shifted second → the tick that raises the alert; a trial not alerted ${patience} s after the step is missed (counted as ∞)\n`);
 
   console.log(`1. target: 50 msgs/s, shift −0.3 (${trials * 4} trials); stationary 50 msgs/s for ${days} simulated days`);
-  console.log('preset    z    K   minVol  cooldown   delay p50   p90   max   missed¹   false alerts / 24 h² (sentiment; volume)');
+  console.log('preset    z    K   minVol  cooldown   delay p50   p90   max   missed¹   false alerts / 24 h² (sentiment; volume; surge)');
   let tickMicros = 0;
   for (const sensitivity of [...Sensitivities].reverse()) {
     const rules = parseAlertRule({ sensitivity });
@@ -147,7 +159,7 @@ async function main(): Promise<void> {
     console.log(
       `${sensitivity.padEnd(7)} ${String(rules.zThreshold).padStart(4)} ${String(rules.consecutive).padStart(3)} ${String(rules.minVolume).padStart(8)} ${`${rules.cooldownSeconds} s`.padStart(9)} ` +
         `${`${seconds(percentile(d.delays, 0.5))} s`.padStart(11)} ${`${seconds(percentile(d.delays, 0.9))} s`.padStart(5)} ${`${seconds(d.delays.at(-1)!)} s`.padStart(5)} ` +
-        `${`${d.missed} (${d.early})`.padStart(9)}   ${perDay(f.sentiment, presetDays)}; ${perDay(f.volume, presetDays)} — ${f.sentiment + f.volume} in ${presetDays} d`,
+        `${`${d.missed} (${d.early})`.padStart(9)}   ${perDay(f.sentiment, presetDays)}; ${perDay(f.volume, presetDays)}; ${perDay(f.surge, presetDays)} — ${f.sentiment + f.volume + f.surge} in ${presetDays} d`,
     );
   }
 
@@ -158,7 +170,7 @@ async function main(): Promise<void> {
   const shifts = [0.1, 0.2, 0.3, 0.4, 0.5];
   const rates = [5, 20, 50, 200];
   console.log(`\n2. delay p50 / p90 in seconds against shift and volume, medium preset (${trials} trials per cell)`);
-  console.log(`msgs/s  ${shifts.map((s) => `shift ${s.toFixed(1)}`.padStart(12)).join('')}   false alerts / 24 h (sentiment + volume)`);
+  console.log(`msgs/s  ${shifts.map((s) => `shift ${s.toFixed(1)}`.padStart(12)).join('')}   false alerts / 24 h (sentiment + volume + surge)`);
   for (const rate of rates) {
     const cells = shifts.map((shift, k) => {
       const d = stepTrials(rules, rate, shift, trials, seed * 1_000_003 + (rate * 10 + k) * 10_007);
@@ -167,10 +179,25 @@ async function main(): Promise<void> {
     // 50 msgs/s is measured in 1.; the cheap low volumes get 2 days, 200 msgs/s one.
     const fDays = rate === 50 ? 0 : rate < 50 ? 2 : 1;
     const f = fDays ? falseAlerts(rules, rate, fDays, seed * 7_000_003 + rate) : null;
-    console.log(`${String(rate).padStart(6)}  ${cells.join('')}   ${f ? `${perDay(f.sentiment + f.volume, fDays)} — ${f.sentiment + f.volume} in ${fDays} d` : 'see 1.'}`);
+    console.log(`${String(rate).padStart(6)}  ${cells.join('')}   ${f ? `${perDay(f.sentiment + f.volume + f.surge, fDays)} — ${f.sentiment + f.volume + f.surge} in ${fDays} d` : 'see 1.'}`);
   }
   console.log(`\nmedium preset: ${tickMicros.toFixed(1)} µs per stream per tick at 50 msgs/s (including generating the messages)`);
+  scenarios(Math.max(1, Math.round(trials / 20)), Math.max(1, Math.round(days / 4)), seed);
   console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** 3.: the scenario table and the false alerts of every kind on the stationary streams at its two rates. */
+function scenarios(trials: number, days: number, seed: number): void {
+  const rules = parseAlertRule({ sensitivity: 'medium' });
+  const rates = [2, 50];
+  console.log(`\n3. scenarios, medium preset, ${trials} trial(s) each; delay: event start → the tick that raises the expected alert; severity: the lowest, over trials, of the highest reached by the deadline`);
+  const results = Scenarios.flatMap((scenario, i) => rates.map((rate) => runScenario(scenario, rate, trials, seed * 9_001 + i * 101 + rate, rules)));
+  for (const line of scenarioTable(results)) console.log(line);
+  for (const rate of rates) {
+    const f = falseAlerts(rules, rate, days, seed * 7_000_003 + rate * 13);
+    const all = f.sentiment + f.volume + f.surge;
+    console.log(`false alerts per stream-day, stationary ${rate} msgs/s over ${days} d: ${perDay(all, days)} (sentiment ${f.sentiment}, volume ${f.volume}, surge ${f.surge})`);
+  }
 }
 
 runCli(main);

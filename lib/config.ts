@@ -81,6 +81,8 @@ const EnvSchema = z.object({
   /** Detector tick, and how old a second must be before it is read (messages still in flight land first). */
   PULSE_DETECT_TICK_MS: intFromEnv(100, 60_000).default(1000),
   PULSE_DETECT_SETTLE_MS: intFromEnv(0, 60_000).default(1500),
+  /** How long a value must stay back before its alert resolves (streams whose rule sets no `resolveHoldSeconds`). */
+  PULSE_ALERT_RESOLVE_AFTER_MS: intFromEnv(1000, 3_600_000).default(120_000),
   /** Alerts on all messages together (the "all" stream, dashboard only): a sensitivity, or `off`. */
   PULSE_ALL_STREAM_ALERTS: z.enum(['off', 'low', 'medium', 'high']).default('medium'),
 
@@ -127,7 +129,10 @@ const EnvSchema = z.object({
 
   /** Alert webhooks may reach private, loopback and link-local addresses (receivers on this host or network). */
   PULSE_ALLOW_PRIVATE_WEBHOOKS: switchFromEnv.default(false),
-  /** Where people reach the dashboard (`https://pulse.example.com`); alert messages link there. */
+  /**
+   * Where people reach the dashboard (`https://pulse.example.com`); alert messages link there.
+   * Unset: this server's own address, `http://HOST:PORT` (`localhost` for a wildcard HOST).
+   */
   PULSE_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   /** Alert delivery: attempts per channel, total time for all of them, one attempt's timeout (unset = lib/alerts/delivery.ts defaults). */
   PULSE_ALERT_MAX_ATTEMPTS: intFromEnv(1, 20).optional(),
@@ -233,13 +238,16 @@ export interface DetectorConfig {
   embedded: boolean;
   tickMs: number;
   settleMs: number;
+  /** Default resolve hold: an alert resolves once its value stayed back this long. */
+  resolveAfterMs: number;
   /** Sensitivity of the "all messages" stream's alerts; null: not watched. */
   allStreams: 'low' | 'medium' | 'high' | null;
 }
 
 export interface AlertsConfig {
   allowPrivateWebhooks: boolean;
-  publicUrl?: string;
+  /** PULSE_PUBLIC_URL, or the server's own address derived from HOST and PORT. */
+  publicUrl: string;
   /** Unset fields take the delivery policy's defaults. */
   delivery: { maxAttempts?: number; maxTotalMs?: number; attemptTimeoutMs?: number };
 }
@@ -316,6 +324,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       embedded: e.PULSE_EMBEDDED_DETECTOR ?? inProcess,
       tickMs: e.PULSE_DETECT_TICK_MS,
       settleMs: e.PULSE_DETECT_SETTLE_MS,
+      resolveAfterMs: e.PULSE_ALERT_RESOLVE_AFTER_MS,
       allStreams: e.PULSE_ALL_STREAM_ALERTS === 'off' ? null : e.PULSE_ALL_STREAM_ALERTS,
     },
     server: { host: e.HOST, port: e.PORT },
@@ -341,7 +350,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     alerts: {
       allowPrivateWebhooks: e.PULSE_ALLOW_PRIVATE_WEBHOOKS,
-      ...(e.PULSE_PUBLIC_URL ? { publicUrl: e.PULSE_PUBLIC_URL } : {}),
+      publicUrl: e.PULSE_PUBLIC_URL ?? localPublicUrl(e.HOST, e.PORT),
       delivery: {
         maxAttempts: e.PULSE_ALERT_MAX_ATTEMPTS,
         maxTotalMs: e.PULSE_ALERT_DELIVERY_WINDOW_MS,
@@ -349,6 +358,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       },
     },
   };
+}
+
+/**
+ * The dashboard's address when PULSE_PUBLIC_URL is unset: what a browser on this host types.
+ * A wildcard bind address is not one a browser can open, so it becomes `localhost`.
+ */
+function localPublicUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertActionDeps } from '../lib/alerts/actions.ts';
+import type { ChannelDeps } from '../lib/alerts/channels/index.ts';
 import { PulseError } from '../lib/errors.ts';
 import type { IngestAdmission } from '../lib/ingest/admission.ts';
 import type { Ingestor } from '../lib/ingest/ingestor.ts';
@@ -30,8 +31,12 @@ export interface AppDeps extends HealthRouteDeps {
   admission: IngestAdmission;
   metrics: Metrics;
   streams: StreamCatalog;
-  /** The dashboard channel, which tells every browser when a person acknowledges or resolves an alert. */
+  /** Acknowledge and resolve, delivered to the dashboard and the stream's channels. */
   alertActions: AlertActionDeps;
+  /** What a "send test" to a stream's channel needs (webhook reach, the link's address). */
+  alertChannels: ChannelDeps;
+  /** The deployment's default resolve hold: the preview's backtest resolves as the live detector does. */
+  resolveAfterMs: number;
   auth: RequestAuth;
   limits: { login: TokenBuckets };
   /** The dashboard (server/ui/): answers every path outside {@link serverPaths}, `/` included. */
@@ -44,7 +49,7 @@ const serverPaths = /^\/(api|metrics|ws)(\/|$)/;
 /** Every route, with what it needs: the table the role tests walk through. */
 export function routeTable(deps: AppDeps): Route[] {
   // The store is handed over, not its repositories: the table can be listed without one.
-  const streams = streamRoutes(deps.streams, deps.store);
+  const streams = streamRoutes(deps.streams, deps.store, deps.alertChannels, deps.resolveAfterMs);
   const alerts = alertRoutes(deps.store, deps.alertActions);
   const auth = authRoutes(deps.auth, deps.limits.login);
   const admin = adminRoutes(deps.auth.access, deps.store);
@@ -61,6 +66,7 @@ export function routeTable(deps: AppDeps): Route[] {
     route('PUT', '/api/streams/:id', 'edit', streams.update),
     route('DELETE', '/api/streams/:id', 'edit', streams.remove),
     route('GET', '/api/streams/:id/versions', 'read', streams.versions),
+    route('POST', '/api/streams/:id/test-channel', 'admin', streams.testChannel),
     route('GET', '/api/alerts', 'read', alerts.list),
     route('GET', '/api/alerts/:id', 'read', alerts.get),
     route('POST', '/api/alerts/:id/acknowledge', 'edit', alerts.acknowledge),

@@ -22,8 +22,9 @@ import type { Metrics } from '../lib/metrics.ts';
 import { openRuntime, startInProcessStages } from '../lib/runtime.ts';
 import { Deadline, Drain } from '../lib/shutdown.ts';
 import type { Store } from '../lib/store/index.ts';
-import { dashboardChannel } from '../lib/alerts/channels/dashboard.ts';
+import { AlertNotifier } from '../lib/alerts/notifier.ts';
 import { StreamCatalog } from '../lib/streams/catalog.ts';
+import { channelTargetCheck } from '../lib/streams/channel-targets.ts';
 import type { StreamRegistry } from '../lib/streams/registry.ts';
 import { createApp } from './app.ts';
 import { LiveHub } from '../lib/live/hub.ts';
@@ -116,14 +117,21 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const live = new LiveSocket(
     await LiveHub.start({ bus, store, metrics, lag: runtime.lag, ...(classifiers ? { classifiers } : {}) }, { messageRate: config.live.messageRate }),
   );
+  // People's acknowledgements and resolutions reach the stream's channels like the detector's events.
+  const notifier = new AlertNotifier({ bus, deliveries: store.deliveries, metrics, alerts: config.alerts });
+  // PULSE_ALLOW_PRIVATE_WEBHOOKS: inside URLs are saved, with a warning (server/routes/streams.ts), instead of refused.
+  const catalog = new StreamCatalog(store.streams, audit, config.alerts.allowPrivateWebhooks ? {} : { checkTargets: channelTargetCheck() });
+  const channelsOf = (stream: string) => catalog.get(stream).then((s) => s.channels, () => []);
   const ui: Ui | undefined = config.ui === 'off'
     ? undefined
     : createUi(config.ui, () => ({ hostname: config.server.host, port: (server.address() as AddressInfo).port }));
   const server = http.createServer(
     createApp({
       bus, store, lag: runtime.lag, ingestor, admission, drain, metrics, ...(classifiers ? { classifiers } : {}),
-      streams: new StreamCatalog(store.streams, audit),
-      alertActions: { alerts: store.alerts, dashboard: dashboardChannel(bus), audit },
+      streams: catalog,
+      alertActions: { alerts: store.alerts, notifier, channelsOf, audit },
+      alertChannels: { bus, allowPrivate: config.alerts.allowPrivateWebhooks, publicUrl: config.alerts.publicUrl },
+      resolveAfterMs: config.detector.resolveAfterMs,
       auth, limits: { login: new TokenBuckets(loginAttempts) },
       ...(ui ? { ui: ui.handle } : {}),
       ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
@@ -178,6 +186,7 @@ export async function startPulse(config: Config): Promise<Pulse> {
       }
       // 3. The stages, then the live feed, finish their in-flight batches with what is left.
       await stages.stop({ graceMs: deadline.left() });
+      await notifier.drain(deadline.left());
       await deadline.stop('live feed', { stop: (options) => live.close(options) });
       // 4. The transports, then the store (chdb flushes) and the bus.
       wsIngest.close();

@@ -1,4 +1,5 @@
 import type { LiveAlert } from '../../lib/contracts/live.ts';
+import { figuresText, movement } from '../lib/alert-text.ts';
 import { clock } from '../lib/format.ts';
 import { streamTitle } from '../lib/live-alerts.ts';
 import { StatusText } from './AlertBadges.tsx';
@@ -13,7 +14,8 @@ export function AlertList({ alerts, names }: { alerts: readonly LiveAlert[]; nam
         {[...alerts].reverse().map((a) => (
           <li key={a.id}>
             <time dateTime={a.at} className="tabular-nums">{clock(Date.parse(a.at))}</time>{' '}
-            <strong>{a.severity}</strong> · {streamTitle(a.stream, names)} turned {a.direction}: {a.reason} · <StatusText status={a.status} />
+            <strong>{a.severity}</strong> · {streamTitle(a.stream, names)}: {movement(a)}: {a.reason}
+            {a.peak && <> · peak {figuresText(a.kind, a.peak)}</>} · <StatusText status={a.status} />
           </li>
         ))}
       </ul>

@@ -39,7 +39,8 @@ export async function fetchAlert(id: string, signal?: AbortSignal): Promise<Aler
   return (await requestJson<AlertDetail>(path(id), { signal })).body;
 }
 
-/** The alert after the action; acknowledging a resolved alert is 409 CONFLICT. */
-export async function actOnAlert(id: string, action: AlertAction): Promise<Alert> {
-  return (await requestJson<{ alert: Alert }>(`${path(id)}/${action}`, { method: 'POST' })).body.alert;
+/** The alert after the action; acknowledging a resolved alert is 409 CONFLICT. `note`: resolve only. */
+export async function actOnAlert(id: string, action: AlertAction, note?: string): Promise<Alert> {
+  const body = action === 'resolve' && note ? { body: { note } } : {};
+  return (await requestJson<{ alert: Alert }>(`${path(id)}/${action}`, { method: 'POST', ...body })).body.alert;
 }

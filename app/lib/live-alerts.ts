@@ -13,7 +13,7 @@ import type { LiveAlert } from '../../lib/contracts/live.ts';
 
 /**
  * `list` with `incoming` merged in by id, oldest opened first. Beyond `keep` entries the oldest
- * acknowledged or resolved ones go; open ones stay, since the banner must show every one.
+ * resolved ones go; open and acknowledged ones stay, since the banner must show every one.
  */
 export function mergeAlerts(list: readonly LiveAlert[], incoming: readonly LiveAlert[], keep: number): LiveAlert[] {
   const byId = new Map(list.map((a) => [a.id, a]));
@@ -23,7 +23,7 @@ export function mergeAlerts(list: readonly LiveAlert[], incoming: readonly LiveA
   }
   const merged = [...byId.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   let excess = merged.length - keep;
-  return excess <= 0 ? merged : merged.filter((a) => a.status === 'open' || excess-- <= 0);
+  return excess <= 0 ? merged : merged.filter((a) => a.status !== 'resolved' || excess-- <= 0);
 }
 
 /** "All messages" for the stream every message counts under, else the stream's name when known. */

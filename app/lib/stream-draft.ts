@@ -5,6 +5,7 @@
  * so saving from the form never drops a setting made through the API.
  */
 import { AlertRuleSchema, type AlertRuleInput, type DetectorRules, type Sensitivity } from '../../lib/contracts/streams.ts';
+import type { AlertEvent } from '../../lib/contracts/alerts.ts';
 import type { ChannelInput, PreviewInput, PublicStream, StreamInput } from './streams-api.ts';
 
 /** The overrides the form's "advanced" section edits; blank = the preset's number. */
@@ -22,7 +23,12 @@ export interface ChannelDraft {
   url: string;
   /** Webhooks only. Replacing a stored webhook's URL with this blank keeps its secret. */
   secret: string;
+  /** The alert events sent there. */
+  events: AlertEvent[];
 }
+
+/** What a new channel receives (lib/alerts/channel.ts → DefaultChannelEvents): the alert's life, not every update. */
+export const DefaultChannelEvents: readonly AlertEvent[] = ['opened', 'escalated', 'acknowledged', 'resolved'];
 
 export interface Draft {
   /** Only on create; blank = derived from the name by the server. */
@@ -63,7 +69,9 @@ export function draftOf(stream: PublicStream): Draft {
     storedRule: rule,
     ...(dashboard ? { dashboardId: dashboard.id } : {}),
     channels: stream.channels.flatMap((c): ChannelDraft[] =>
-      c.kind === 'dashboard' ? [] : [{ key: c.id, kind: c.kind, stored: { id: c.id, target: c.target ?? '' }, replace: false, url: '', secret: '' }],
+      c.kind === 'dashboard'
+        ? []
+        : [{ key: c.id, kind: c.kind, stored: { id: c.id, target: c.target ?? '' }, replace: false, url: '', secret: '', events: c.events ?? [...DefaultChannelEvents] }],
     ),
   };
 }
@@ -94,9 +102,9 @@ export function channelsOf(d: Draft): ChannelInput[] {
     dashboard,
     ...d.channels.map((c): ChannelInput => {
       const id = c.stored ? { id: c.stored.id } : {};
-      if (c.stored && !c.replace) return { ...id, kind: c.kind };
+      if (c.stored && !c.replace) return { ...id, kind: c.kind, events: c.events };
       const secret = c.kind === 'webhook' && (c.secret || !c.stored) ? { secret: c.secret } : {};
-      return { ...id, kind: c.kind, url: c.url.trim(), ...secret };
+      return { ...id, kind: c.kind, url: c.url.trim(), ...secret, events: c.events };
     }),
   ];
 }
@@ -123,7 +131,7 @@ export function rebase(d: Draft, latest: PublicStream): { draft: Draft; lost: nu
   const channels = d.channels.map((c): ChannelDraft => {
     if (!c.stored || ids.has(c.stored.id)) return c;
     lost++;
-    return { key: c.key, kind: c.kind, replace: true, url: '', secret: '' };
+    return { key: c.key, kind: c.kind, replace: true, url: '', secret: '', events: c.events };
   });
   const dashboard = latest.channels.find((c) => c.kind === 'dashboard');
   const { dashboardId: _old, ...rest } = d;
@@ -153,4 +161,19 @@ export function channelName(d: Draft, index: number): string {
   if (!c) return `channel ${index + 1}`;
   const kind = c.kind === 'webhook' ? 'Webhook' : 'Slack';
   return `${kind} ${c.stored ? `(${c.stored.target})` : `#${d.channels.filter((x) => x.kind === c.kind).indexOf(c) + 1} (new)`}`;
+}
+
+/**
+ * The draft's channel (by key) that a server message's `channels.<i>.url` is about, and what it
+ * says of it: the form shows the reason next to that channel's URL field.
+ */
+export function channelMessages(d: Draft, entries: ReadonlyArray<{ field: string; message: string }>): Map<string, string> {
+  const byKey = new Map<string, string>();
+  for (const { field, message } of entries) {
+    const index = /^channels\.(\d+)\.url$/.exec(field)?.[1];
+    // Index 0 is the dashboard (channelsOf sends it first).
+    const channel = index === undefined ? undefined : d.channels[Number(index) - 1];
+    if (channel) byKey.set(channel.key, message);
+  }
+  return byKey;
 }

@@ -1,8 +1,10 @@
 /**
  * Typed calls of `/api/streams` (README → HTTP API): keyword streams, their versions and the
  * preview of a draft. A change carries `If-Match` with the version it was made on, so a save
- * over somebody else's newer version answers 409 CONFLICT instead of overwriting it.
+ * over somebody else's newer version answers 409 CONFLICT instead of overwriting it. A stored
+ * channel can be sent a test alert.
  */
+import type { AlertEvent } from '../../lib/contracts/alerts.ts';
 import type { AlertRuleInput, PreviewResult, PublicStream } from '../../lib/contracts/streams.ts';
 import { requestJson } from './api.ts';
 
@@ -17,6 +19,31 @@ export interface ChannelInput {
   kind: 'dashboard' | 'webhook' | 'slack';
   url?: string;
   secret?: string;
+  /** Webhook and Slack: the alert events sent there; absent: opened, escalated, acknowledged, resolved. */
+  events?: AlertEvent[];
+}
+
+/**
+ * A channel URL saved although it reaches inside the network (the server allows that with
+ * PULSE_ALLOW_PRIVATE_WEBHOOKS=1, and says so); `field` is `channels.<i>.url`.
+ */
+export interface ChannelWarning {
+  field: string;
+  message: string;
+}
+
+/** What a save answers: the stream, and the warnings about its channels, if any. */
+export interface SavedStream {
+  stream: PublicStream;
+  warnings: ChannelWarning[];
+}
+
+/** How one "Send test" went (lib/alerts/test-send.ts). */
+export interface ChannelTestResult {
+  status: 'ok' | 'failed' | 'refused';
+  target: string;
+  httpStatus?: number;
+  error?: string;
 }
 
 /** What POST and PUT take (lib/streams/stream.ts → StreamInputSchema). */
@@ -48,13 +75,21 @@ export async function getStream(id: string, signal?: AbortSignal): Promise<Publi
   return (await requestJson<One>(path(id), { signal })).body.stream;
 }
 
-export async function createStream(input: StreamInput): Promise<PublicStream> {
-  return (await requestJson<One>('/api/streams', { method: 'POST', body: input })).body.stream;
+type Saved = One & { warnings?: ChannelWarning[] };
+const savedOf = ({ stream, warnings }: Saved): SavedStream => ({ stream, warnings: warnings ?? [] });
+
+export async function createStream(input: StreamInput): Promise<SavedStream> {
+  return savedOf((await requestJson<Saved>('/api/streams', { method: 'POST', body: input })).body);
 }
 
 /** Saves a new version of the stream made on `version`; 409 CONFLICT if it is no longer the latest. */
-export async function updateStream(id: string, version: number, input: Omit<StreamInput, 'id'>): Promise<PublicStream> {
-  return (await requestJson<One>(path(id), { method: 'PUT', body: input, headers: ifMatch(version) })).body.stream;
+export async function updateStream(id: string, version: number, input: Omit<StreamInput, 'id'>): Promise<SavedStream> {
+  return savedOf((await requestJson<Saved>(path(id), { method: 'PUT', body: input, headers: ifMatch(version) })).body);
+}
+
+/** Sends a test alert to one stored channel of the stream; answers how the receiver took it. */
+export async function testChannel(id: string, channel: string): Promise<ChannelTestResult> {
+  return (await requestJson<{ result: ChannelTestResult }>(`${path(id)}/test-channel`, { method: 'POST', body: { channel } })).body.result;
 }
 
 export async function deleteStream(id: string, version: number): Promise<PublicStream> {

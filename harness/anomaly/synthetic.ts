@@ -2,7 +2,7 @@
  * Synthetic message streams for the detector's tests and benchmark: Poisson arrivals, each
  * message drawn as negative / neutral / positive from a mix, with a score spread the way a
  * classifier's p_positive − p_negative spreads within a label. Aggregated per second exactly
- * as `sentiment_1s` aggregates real messages (count, summed score).
+ * as `sentiment_1s` aggregates real messages (count, summed score, negative and positive counts).
  */
 import type { Rng } from './rng.ts';
 
@@ -37,16 +37,24 @@ export function shiftedMix(mix: Mix, delta: number): Mix {
 export interface SecondAggregate {
   count: number;
   scoreSum: number;
+  /** Of `count`, the negative and the positive messages. */
+  negative: number;
+  positive: number;
 }
 
 /** One second of a stream with `rate` messages per second on average. */
 export function syntheticSecond(rng: Rng, rate: number, mix: Mix): SecondAggregate {
   const count = rng.poisson(rate);
   let scoreSum = 0;
+  let negative = 0;
+  let positive = 0;
   for (let i = 0; i < count; i++) {
     const u = rng.next();
-    const [lo, hi] = u < mix.negative ? ranges.negative : u < mix.negative + mix.neutral ? ranges.neutral : ranges.positive;
+    const label = u < mix.negative ? 'negative' : u < mix.negative + mix.neutral ? 'neutral' : 'positive';
+    if (label === 'negative') negative++;
+    else if (label === 'positive') positive++;
+    const [lo, hi] = ranges[label];
     scoreSum += lo + (hi - lo) * rng.next();
   }
-  return { count, scoreSum };
+  return { count, scoreSum, negative, positive };
 }

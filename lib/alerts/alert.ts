@@ -5,14 +5,30 @@
  */
 import { z } from 'zod';
 
-export const AlertKinds = ['sentiment', 'volume'] as const;
+/**
+ * `surge`: the rate of one label's messages (`label`) rose far above that label's own baseline
+ * rate — a negative storm, a positive viral spike — whatever the mean score and the total volume did.
+ */
+export const AlertKinds = ['sentiment', 'volume', 'surge'] as const;
 export const Severities = ['info', 'warning', 'critical'] as const;
 export const AlertStatuses = ['open', 'acknowledged', 'resolved'] as const;
-/** What happened to the alert: the detector opened it, changed its numbers, or resolved it. */
-export const AlertEvents = ['opened', 'updated', 'resolved'] as const;
+/**
+ * What happened to the alert: the detector opened it, changed its numbers (`escalated` when its
+ * severity rose), a person acknowledged it, or it was resolved (by the detector or a person).
+ */
+export const AlertEvents = ['opened', 'updated', 'escalated', 'acknowledged', 'resolved'] as const;
 export type AlertEvent = (typeof AlertEvents)[number];
 
 const isoTime = z.iso.datetime();
+
+/** The deciding numbers at one moment of the alert's life: when it opened, or at its peak. */
+export const AlertFiguresSchema = z.object({
+  at: isoTime,
+  z: z.number(),
+  current: z.number(),
+  volume: z.number().int().nonnegative(),
+});
+export type AlertFigures = z.infer<typeof AlertFiguresSchema>;
 
 export const AlertSchema = z.object({
   /** Stable across the alert's life: `resolved` and acknowledgements carry the same id. */
@@ -30,6 +46,19 @@ export const AlertSchema = z.object({
   /** When a person acknowledged it (the dashboard's alert list), and whether a person or the detector resolved it. */
   acknowledgedAt: isoTime.optional(),
   resolvedBy: z.enum(['detector', 'person']).optional(),
+  /** Who acknowledged / resolved it: the signed-in user's email, or "someone" in open mode (absent for the detector). */
+  acknowledgedByName: z.string().max(256).optional(),
+  resolvedByName: z.string().max(256).optional(),
+  /** The note a person left when resolving it. */
+  resolveNote: z.string().max(1000).optional(),
+  /** For `surge`: the label whose rate surged. */
+  label: z.enum(['negative', 'positive']).optional(),
+  /**
+   * The numbers when it opened and at its most extreme (largest |z|) so far; the top-level
+   * `z`/`current`/`volume` are the latest. Absent on alerts stored before they were kept.
+   */
+  opening: AlertFiguresSchema.optional(),
+  peak: AlertFiguresSchema.optional(),
   /** Robust z-score of the current value against the baseline. */
   z: z.number(),
   /**

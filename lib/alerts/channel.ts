@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { PulseError, type ErrorCode } from '../errors.ts';
-import type { Alert, AlertEvent } from './alert.ts';
+import { AlertEvents, type Alert, type AlertEvent } from './alert.ts';
 
 export const ChannelKinds = ['dashboard', 'webhook', 'slack'] as const;
 export type ChannelKind = (typeof ChannelKinds)[number];
@@ -17,6 +17,15 @@ export type ChannelKind = (typeof ChannelKinds)[number];
  * because DNS answers change after a config is stored.
  */
 const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+
+/**
+ * What an outside channel receives unless it says otherwise: the alert's life (opened, escalated,
+ * acknowledged, resolved), not every `updated` of its numbers, which would page people every tick.
+ */
+export const DefaultChannelEvents: readonly AlertEvent[] = ['opened', 'escalated', 'acknowledged', 'resolved'];
+
+/** The events a webhook or Slack channel receives; absent: {@link DefaultChannelEvents}. */
+const channelEvents = z.array(z.enum(AlertEvents)).min(1, 'choose at least one event').max(AlertEvents.length).optional();
 
 /**
  * Strict objects: a stored config with a misspelt key (`secert`) is refused instead of
@@ -29,8 +38,9 @@ export const ChannelConfigSchema = z.discriminatedUnion('kind', [
     url: webhookUrl,
     /** HMAC key of `X-Pulse-Signature`; 16 characters at least, so it cannot be guessed offline. */
     secret: z.string().min(16).max(256),
+    events: channelEvents,
   }),
-  z.strictObject({ kind: z.literal('slack'), url: webhookUrl }),
+  z.strictObject({ kind: z.literal('slack'), url: webhookUrl, events: channelEvents }),
 ]);
 export type ChannelConfig = z.infer<typeof ChannelConfigSchema>;
 export type WebhookChannelConfig = Extract<ChannelConfig, { kind: 'webhook' }>;
@@ -44,11 +54,19 @@ export function parseChannelConfig(input: unknown): ChannelConfig {
   throw new PulseError('ALERT_CHANNEL_INVALID', `invalid alert channel: ${issues}`);
 }
 
+/** Whether a channel takes `event`: the dashboard hears everything (its banner follows every version). */
+export function channelTakes(config: ChannelConfig, event: AlertEvent): boolean {
+  if (config.kind === 'dashboard') return true;
+  return (config.events ?? DefaultChannelEvents).includes(event);
+}
+
 export interface SendContext {
   /** The same for every attempt of one delivery, so that a receiver can drop a repeat. */
   deliveryId: string;
   /** Aborted when the attempt times out or the caller stops delivering. */
   signal: AbortSignal;
+  /** A "send test" from the stream's form: the channel marks the message as a test. */
+  test?: boolean;
 }
 
 export interface SendResult {

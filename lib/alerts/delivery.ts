@@ -65,7 +65,7 @@ export interface AlertDeliveryOptions {
 }
 
 /** What one attempt came to. */
-interface Outcome {
+export interface Outcome {
   status: DeliveryStatus;
   retryable: boolean;
   httpStatus?: number;
@@ -184,7 +184,8 @@ export class AlertDelivery {
   }
 }
 
-function outcomeOf(err: unknown): Outcome {
+/** A failed send as the retry policy (and the "send test" answer) sees it. */
+export function outcomeOf(err: unknown): Outcome {
   const error = (err instanceof Error ? err.message : String(err)).slice(0, errorChars);
   if (isPulseError(err, 'WEBHOOK_URL_REFUSED')) return { status: 'refused', retryable: false, error };
   if (err instanceof DeliveryError) return { status: 'failed', ...err.detail, error };

@@ -17,5 +17,6 @@ export function nextAlertVersion(previous: Alert | undefined, incoming: Alert, n
     updatedAt,
     ...(acknowledged ? { status: 'acknowledged' } : {}),
     ...(previous.acknowledgedAt ? { acknowledgedAt: previous.acknowledgedAt } : {}),
+    ...(previous.acknowledgedByName ? { acknowledgedByName: previous.acknowledgedByName } : {}),
   };
 }

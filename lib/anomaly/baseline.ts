@@ -47,8 +47,12 @@ export class RobustBaseline {
     return this.windows[i]!;
   }
 
-  /** Adds one tick's sample (NaN = no value on that channel) and evicts the oldest. */
-  push(values: readonly number[], flagged: boolean): void {
+  /**
+   * Adds one tick's sample (NaN = no value on that channel) and evicts the oldest. A flagged
+   * sample is held out for `quarantine` ticks, or, with `untilEvicted`, for as long as it is in
+   * the horizon (see VolumeSignal: an outage must not become the level its end is judged against).
+   */
+  push(values: readonly number[], flagged: boolean, untilEvicted = false): void {
     const slot = this.next;
     if (this.filled === this.capacity) {
       if (this.flags[slot]) this.flaggedCount--;
@@ -57,7 +61,7 @@ export class RobustBaseline {
       this.filled++;
     }
     for (let c = 0; c < this.rings.length; c++) this.rings[c]![slot] = values[c] ?? NaN;
-    this.flags[slot] = flagged ? 1 : 0;
+    this.flags[slot] = flagged ? (untilEvicted ? 2 : 1) : 0;
     if (flagged) this.flaggedCount++;
     else this.forEachChannel(slot, (w, x) => w.insert(x));
     this.next = (slot + 1) % this.capacity;
@@ -72,7 +76,7 @@ export class RobustBaseline {
 
   /** Ends the quarantine of the sample in `slot` (pushed `quarantine` ticks ago). */
   private release(slot: number): void {
-    if (this.quarantine >= this.filled || !this.flags[slot]) return;
+    if (this.quarantine >= this.filled || this.flags[slot] !== 1) return;
     this.flags[slot] = 0;
     this.flaggedCount--;
     this.forEachChannel(slot, (w, x) => w.insert(x));

@@ -7,9 +7,13 @@
  * - de-duplication: while an alert is open nothing else is raised for the signal; it may be
  *   escalated when |z| reaches a higher severity;
  * - resolve, with hysteresis: |z| below `resolveZ` (lower than the threshold) for
- *   `resolveTicks` ticks in a row, so a value hovering at the threshold does not flap;
+ *   `resolveTicks` ticks in a row, so a value hovering at the threshold does not flap, and,
+ *   with a hold, no tick at the threshold for `holdTicks` since the last one;
  * - cooldown: after a resolve, the same direction is not raised again for `cooldownTicks`;
  *   the deviation is still tracked and raised when the cooldown ends if it is still there.
+ *   With `breakthrough` set, evidence that strong is raised at once even while cooling down:
+ *   the cooldown keeps a wobble from coming back as alert after alert, not a second incident
+ *   (a second storm minutes after the first) from being reported.
  */
 import type { Severity } from '../alerts/alert.ts';
 
@@ -23,6 +27,13 @@ export interface EpisodeRules {
   cooldownTicks: number;
   warning: number;
   critical: number;
+  /**
+   * The resolve hold: besides the hysteresis, no tick at the threshold in the alert's direction
+   * for this many ticks (absent: 0), so an alert does not vanish while people look at it.
+   */
+  holdTicks?: number;
+  /** Evidence from which a raise ignores the cooldown (absent: the cooldown always holds). */
+  breakthrough?: number;
 }
 
 export type EpisodeEvent =
@@ -57,6 +68,10 @@ interface Open {
   openedTick: number;
   severity: Severity;
   calm: number;
+  /** The hysteresis is met (`resolveTicks` calm ticks): only a tick at the threshold re-opens it. */
+  back: boolean;
+  /** The last tick at the threshold in the alert's direction. */
+  lastDeviation: number;
 }
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
@@ -85,9 +100,13 @@ export class AlertEpisodes {
 
     if (this.open) {
       const open = this.open;
-      const holding = z !== null && direction === open.direction && absZ >= r.resolveZ;
+      const sameWay = z !== null && direction === open.direction;
+      if (sameWay && absZ >= r.threshold) open.lastDeviation = tick;
+      // Once back, the best of 30 windows brushing resolveZ is noise; only a real deviation counts.
+      const holding = sameWay && absZ >= (open.back ? r.threshold : r.resolveZ);
       if (holding) {
         open.calm = 0;
+        open.back = false;
         const severity = severityOf(absZ, r);
         if (rank[severity] > rank[open.severity]) {
           open.severity = severity;
@@ -95,7 +114,8 @@ export class AlertEpisodes {
         }
         return { event: null, deviating: true, evidence: 0, suppressed: false };
       }
-      if (++open.calm < r.resolveTicks) return { event: null, deviating: absZ >= r.threshold, evidence: 0, suppressed: false };
+      if (++open.calm >= r.resolveTicks) open.back = true;
+      if (!open.back || tick - open.lastDeviation < (r.holdTicks ?? 0)) return { event: null, deviating: absZ >= r.threshold, evidence: 0, suppressed: false };
       this.open = null;
       this.resolvedAt[open.direction] = tick;
       return {
@@ -107,11 +127,11 @@ export class AlertEpisodes {
     }
 
     const evidence = this.confirmed();
-    const cooling = tick - this.resolvedAt[direction] <= r.cooldownTicks;
+    const cooling = tick - this.resolvedAt[direction] <= r.cooldownTicks && !(r.breakthrough !== undefined && evidence >= r.breakthrough);
     if (evidence < r.threshold) return { event: null, deviating: absZ >= r.threshold, evidence: cooling ? 0 : evidence, suppressed: false };
     if (cooling) return { event: null, deviating: true, evidence: 0, suppressed: true };
     const severity = severityOf(absZ, r);
-    this.open = { direction, openedTick: tick, severity, calm: 0 };
+    this.open = { direction, openedTick: tick, severity, calm: 0, back: false, lastDeviation: tick };
     return { event: { type: 'raise', direction, severity, openedTick: tick }, deviating: true, evidence, suppressed: false };
   }
 

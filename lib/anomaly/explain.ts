@@ -53,17 +53,18 @@ export async function explain(store: ExplainStore, decision: Decision): Promise<
   const windowFrom = new Date(r.window.from);
   const windowTo = new Date(r.window.to);
   const termsFrom = r.window.to - maxWindowSeconds * 1000;
-  const sentiment = r.kind === 'sentiment';
+  // A sentiment shift and a surge are about one label's messages; a volume spike is about all.
+  const byLabel = r.kind !== 'volume';
   const [counts, examples] = await Promise.all([
     store.termCounts({
       stream: decision.stream,
       windowFrom: new Date(termsFrom),
       windowTo,
       baselineFrom: new Date(termsFrom - r.baseline.minutes * 60_000),
-      ...(sentiment ? { label: decision.direction } : {}),
+      ...(byLabel ? { label: decision.direction } : {}),
       stopwords: Stopwords,
     }),
-    store.exampleMessages(decision.stream, windowFrom, windowTo, sentiment ? decision.direction : 'newest', 5),
+    store.exampleMessages(decision.stream, windowFrom, windowTo, byLabel ? decision.direction : 'newest', 5),
   ]);
   return { topTerms: rankTerms(counts), examples };
 }

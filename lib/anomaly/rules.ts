@@ -21,14 +21,23 @@ export interface DetectorRules {
   cooldownSeconds: number;
   /** Baseline: the N minutes before the current window. */
   baselineMinutes: number;
-  /** Hysteresis: an alert resolves once |z| stays below resolveZ for resolveSeconds. */
+  /** Hysteresis: an alert resolves once |z| stays below resolveZ for resolveSeconds… */
   resolveZ: number;
   resolveSeconds: number;
+  /** …and no second reached zThreshold for resolveHoldSeconds (the value stayed back). */
+  resolveHoldSeconds: number;
   /** |z| from which an alert is a warning, and critical (below: info). */
   severity: { warning: number; critical: number };
   /** Volume spikes: on/off, and how many times the usual rate a window must reach. */
   volume: { enabled: boolean; minRatio: number };
 }
+
+/**
+ * How long a value must stay back before its alert resolves, unless the rule or
+ * PULSE_ALERT_RESOLVE_AFTER_MS says otherwise: long enough that an alert does not vanish while
+ * people are still looking at it (a 30-s hold closed alerts 36–40 s after a burst ended).
+ */
+export const DefaultResolveHoldSeconds = 120;
 
 type PresetValues = Pick<DetectorRules, 'zThreshold' | 'consecutive' | 'minVolume' | 'cooldownSeconds'>;
 
@@ -52,6 +61,7 @@ export const AlertRuleSchema = z
     baselineMinutes: count(2, 24 * 60).optional(),
     resolveZ: positive(100).optional(),
     resolveSeconds: count(1, 3600).optional(),
+    resolveHoldSeconds: count(0, 3600).optional(),
     severity: z.object({ warning: positive(1000), critical: positive(1000) }).partial().strict().optional(),
     volume: z.object({ enabled: z.boolean(), minRatio: z.number().min(1).max(1000) }).partial().strict().optional(),
   })
@@ -69,6 +79,7 @@ export const AlertRuleSchema = z
       resolveZ: rule.resolveZ ?? zThreshold / 2,
       // One full 30-s window back to normal.
       resolveSeconds: rule.resolveSeconds ?? 30,
+      resolveHoldSeconds: rule.resolveHoldSeconds ?? DefaultResolveHoldSeconds,
       severity: { warning: rule.severity?.warning ?? round2(1.6 * zThreshold), critical: rule.severity?.critical ?? round2(2.5 * zThreshold) },
       volume: { enabled: rule.volume?.enabled ?? true, minRatio: rule.volume?.minRatio ?? 2 },
     };
@@ -90,9 +101,25 @@ function round2(x: number): number {
 
 export type AlertRuleInput = z.input<typeof AlertRuleSchema>;
 
+/** Deployment-wide defaults for what a rule leaves out (lib/config.ts's detector settings). */
+export interface RuleDefaults {
+  /** The resolve hold of rules that set no `resolveHoldSeconds` (default {@link DefaultResolveHoldSeconds}). */
+  resolveHoldSeconds?: number;
+}
+
+/** The defaults that a resolve hold in milliseconds (PULSE_ALERT_RESOLVE_AFTER_MS) amounts to. */
+export function ruleDefaults(resolveAfterMs: number | undefined): RuleDefaults {
+  return resolveAfterMs === undefined ? {} : { resolveHoldSeconds: Math.round(resolveAfterMs / 1000) };
+}
+
 /** Parses a stored or submitted rule into complete detector rules (ALERT_RULE_INVALID if wrong). */
-export function parseAlertRule(input: unknown): DetectorRules {
-  const parsed = AlertRuleSchema.safeParse(input ?? {});
+export function parseAlertRule(input: unknown, defaults: RuleDefaults = {}): DetectorRules {
+  const given = input ?? {};
+  const withDefaults =
+    defaults.resolveHoldSeconds !== undefined && typeof given === 'object' && !('resolveHoldSeconds' in given)
+      ? { ...given, resolveHoldSeconds: defaults.resolveHoldSeconds }
+      : given;
+  const parsed = AlertRuleSchema.safeParse(withDefaults);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ');
     throw new PulseError('ALERT_RULE_INVALID', `invalid alert rule: ${issues}`);

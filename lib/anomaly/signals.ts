@@ -10,6 +10,9 @@ export interface StreamSecond {
   t: number;
   count: number;
   scoreSum: number;
+  /** Of `count`, the negative and the positive messages (the surge signal's input). */
+  negative: number;
+  positive: number;
 }
 
 export interface TermCountsQuery {

@@ -9,6 +9,13 @@
  * endpoint reports, more often than a story. A rise must also be large in itself (`minRatio`
  * times the usual rate), since at high volume a 10 % rise is already significant and still
  * not news.
+ *
+ * A drop does not alert, but it is kept out of the baseline while it is in the horizon: an
+ * outage of some minutes would otherwise become the level that the return of the usual traffic
+ * is judged against, and the recovery would be reported as a spike ("rose from 0.0 to 4.3
+ * msgs/s"). Drops are judged against the last established baseline rate even once they have
+ * drained the baseline; only a drop that lasts two horizons becomes the new level (the signal
+ * then tests nothing until it has filled `minBaseline` samples, as at a cold start).
  */
 import { RobustBaseline, robustLocation } from './baseline.ts';
 import { RecentTicks } from './recent.ts';
@@ -46,6 +53,9 @@ export class VolumeSignal {
   private readonly recent: RecentTicks;
   private readonly baseline: RobustBaseline;
   private readonly scan: WindowScan;
+  /** The baseline's count per sample while it was established, and how many drop samples came since. */
+  private usual: number | null = null;
+  private dropRun = 0;
 
   constructor(private readonly options: VolumeOptions) {
     this.recent = new RecentTicks(options.maxWindow + options.smoothing);
@@ -81,13 +91,29 @@ export class VolumeSignal {
   reset(): void {
     this.recent.clear();
     this.baseline.clear();
+    this.usual = null;
+    this.dropRun = 0;
   }
 
   /** The baseline sample of the tick at `age`: the count of the `smoothing` ticks ending there. */
   private retire(age: number): void {
     let count = 0;
     for (let a = age; a < age + this.options.smoothing; a++) count += this.recent.weight(a);
+    if (this.baseline.included >= this.options.minBaseline) this.usual = this.baseline.channel(0).median();
+    const drop = this.isDrop(count);
+    this.dropRun = drop ? this.dropRun + 1 : 0;
+    if (this.dropRun > 2 * this.options.horizon) this.usual = null;
     // A count that includes a flagged tick carries the spike too: it is held out with it.
-    this.baseline.push([count], this.recent.flagged(age, this.options.smoothing));
+    this.baseline.push([count], drop || this.recent.flagged(age, this.options.smoothing), drop);
+  }
+
+  /**
+   * A 30-s count far below the baseline's (under 1/`minRatio` of it, and more than 3 Poisson
+   * standard deviations): a quiet spell of a low-volume stream is not a drop.
+   */
+  private isDrop(count: number): boolean {
+    const center = this.usual;
+    if (center === null || center <= 0) return false;
+    return count < center / this.options.minRatio && (count - center) / Math.sqrt(center) < -3;
   }
 }

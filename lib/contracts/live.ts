@@ -125,7 +125,8 @@ export interface LiveMessage {
  * resolving it), so the dashboard can raise and clear its banner (on `status` resolved). Of two
  * versions of one alert, the later `updatedAt` holds.
  */
-export interface LiveAlert extends Pick<Alert, 'id' | 'stream' | 'kind' | 'severity' | 'direction' | 'status' | 'reason' | 'updatedAt'> {
+export interface LiveAlert
+  extends Pick<Alert, 'id' | 'stream' | 'kind' | 'label' | 'severity' | 'direction' | 'status' | 'reason' | 'updatedAt' | 'peak' | 'acknowledgedByName'> {
   /** When the deviation was confirmed (`openedAt`): where the marker goes on the time axis. */
   at: string;
 }
@@ -135,6 +136,10 @@ export function toLiveAlert(a: Alert): LiveAlert {
   return {
     id: a.id, stream: a.stream, kind: a.kind, severity: a.severity, direction: a.direction, status: a.status, reason: a.reason,
     at: a.openedAt, updatedAt: a.updatedAt,
+    // The banner shows the peak beside the latest, and who is on an acknowledged alert.
+    ...(a.label ? { label: a.label } : {}),
+    ...(a.peak ? { peak: a.peak } : {}),
+    ...(a.acknowledgedByName ? { acknowledgedByName: a.acknowledgedByName } : {}),
   };
 }
 

@@ -10,14 +10,17 @@
  *   minutes. Only the last decision per alert of that history counts, and an alert already
  *   stored is not announced again: restarts neither lose nor repeat alerts (alert ids derive
  *   from the episode, so a re-raised episode has the id it had).
+ * - A raise is `opened`, a severity that rose `escalated`, a new peak `updated`, the end
+ *   `resolved`; every version carries the episode's opening and peak (lib/anomaly/stream-detector.ts).
  * - People act on alerts too (lib/alerts/actions.ts): an acknowledged alert stays acknowledged
  *   when the detector escalates it, and one a person resolved stays resolved.
  */
 import type { Alert, AlertEvent } from '../alerts/alert.ts';
 import { nextAlertVersion } from '../alerts/versions.ts';
 import { explain } from '../anomaly/explain.ts';
-import { parseAlertRule, type AlertRuleInput } from '../anomaly/rules.ts';
+import { parseAlertRule, ruleDefaults, type AlertRuleInput } from '../anomaly/rules.ts';
 import type { StreamSecond } from '../anomaly/signals.ts';
+import { replaySeconds } from '../anomaly/replay.ts';
 import { StreamDetector, type Decision } from '../anomaly/stream-detector.ts';
 import { toAlert } from '../anomaly/to-alert.ts';
 import { log } from '../log.ts';
@@ -42,6 +45,8 @@ export interface DetectorLoopDeps {
   notify(alert: Alert, event: AlertEvent, channels: readonly StoredChannel[]): void;
   /** How old a second must be before it is read. */
   settleMs: number;
+  /** The resolve hold of streams whose rule sets none (PULSE_ALERT_RESOLVE_AFTER_MS; default: the rules' own). */
+  resolveAfterMs?: number;
   now?: () => number;
 }
 
@@ -109,7 +114,7 @@ export class DetectorLoop {
       }
       let rules;
       try {
-        rules = parseAlertRule(stream.rule);
+        rules = parseAlertRule(stream.rule, ruleDefaults(this.deps.resolveAfterMs));
       } catch (err) {
         // Rules are checked when saved; one stored by other code that no longer parses costs only its stream.
         if (!known) log.error({ stream: stream.id, err: (err as Error).message }, 'alert rule does not parse; stream not watched');
@@ -124,13 +129,7 @@ export class DetectorLoop {
 
   /** Feeds the stream's seconds in [next, end); the last one is fed even when silent, so time moves on. */
   private feed(w: Watched, seconds: readonly StreamSecond[], end: number): Decision[] {
-    const decisions: Decision[] = [];
-    for (const s of seconds) {
-      if (s.t < w.next * 1000) continue;
-      decisions.push(...w.detector.observe({ t: s.t, count: s.count, scoreSum: s.scoreSum }));
-    }
-    const last = seconds.at(-1);
-    if (!last || last.t < (end - 1) * 1000) decisions.push(...w.detector.observe({ t: (end - 1) * 1000, count: 0, scoreSum: 0 }));
+    const decisions = replaySeconds(w.detector, seconds.filter((s) => s.t >= w.next * 1000), (end - 1) * 1000);
     w.next = end;
     return decisions;
   }
@@ -154,18 +153,19 @@ export class DetectorLoop {
   /** The alert a decision amounts to given what is stored, or null when there is nothing new. */
   private async alertFor(stream: WatchedStream, d: Decision, previous: Alert | undefined): Promise<{ alert: Alert; event: AlertEvent } | null> {
     if (previous?.status === 'resolved') return null;
+    // An explanation is looked up once, at the raise: later versions of the same episode keep it,
+    // with no second look-up while the stream is at its busiest.
+    const explained = async () => (previous ? { topTerms: previous.topTerms, examples: previous.examples } : await this.explain(d));
     if (d.type === 'resolve') {
-      const explanation = previous ? { topTerms: previous.topTerms, examples: previous.examples } : await this.explain(d);
-      return { alert: { ...toAlert(d, { ...explanation, streamName: stream.name }), resolvedBy: 'detector' }, event: 'resolved' };
+      return { alert: { ...keepStory(toAlert(d, { ...(await explained()), streamName: stream.name }), previous), resolvedBy: 'detector' }, event: 'resolved' };
     }
     // A raise the store already has is a restart re-raising its episode, an escalation to the
-    // stored severity the same replayed: nothing new to tell.
-    if (previous && (d.type === 'raise' || previous.severity === d.severity)) return null;
-    // An escalation keeps the explanation of the raise: the same episode, and no second look-up
-    // while the stream is at its busiest.
-    const explanation = previous ? { topTerms: previous.topTerms, examples: previous.examples } : await this.explain(d);
-    const alert = toAlert(d, { ...explanation, streamName: stream.name });
-    return { alert, event: previous ? 'updated' : 'opened' };
+    // stored severity the same replayed, a peak no higher than the stored one old news.
+    if (previous && d.type === 'raise') return null;
+    if (previous && d.type === 'escalate' && previous.severity === d.severity) return null;
+    if (previous && d.type === 'update' && Math.abs(d.peak.z) <= Math.abs(previous.peak?.z ?? 0)) return null;
+    const alert = keepStory(toAlert(d, { ...(await explained()), streamName: stream.name }), previous);
+    return { alert, event: !previous ? 'opened' : d.type === 'escalate' ? 'escalated' : 'updated' };
   }
 
   /** An explanation that cannot be looked up must not cost the alert: it goes out without one. */
@@ -177,6 +177,17 @@ export class DetectorLoop {
       return { topTerms: [], examples: [] };
     }
   }
+}
+
+/**
+ * The stored opening stays, and the peak is the larger of the stored one and the detector's: a
+ * restarted detector knows only the part of the episode it replayed.
+ */
+function keepStory(alert: Alert, previous: Alert | undefined): Alert {
+  if (!previous) return alert;
+  const peak = previous.peak && (!alert.peak || Math.abs(previous.peak.z) >= Math.abs(alert.peak.z)) ? previous.peak : alert.peak;
+  const opening = previous.opening ?? alert.opening;
+  return { ...alert, ...(opening ? { opening } : {}), ...(peak ? { peak } : {}) };
 }
 
 /** Of the history's decisions, only where each alert ended up. */

@@ -40,7 +40,7 @@ export function startDetectorService(deps: DetectorServiceDeps): DetectorService
     ? { id: AllStreamsId, name: 'All messages', rule: { sensitivity: config.detector.allStreams }, channels: [] }
     : null;
   const loop = new DetectorLoop({
-    signals: store.signals, alerts: store.alerts, settleMs: config.detector.settleMs,
+    signals: store.signals, alerts: store.alerts, settleMs: config.detector.settleMs, resolveAfterMs: config.detector.resolveAfterMs,
     notify: (alert, event, channels) => notifier.notify(alert, event, channels),
     streams: () => watchedStreams(registry.streams, all),
   });

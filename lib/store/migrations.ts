@@ -249,6 +249,15 @@ export const migrations: readonly Migration[] = [
       ORDER BY (at, id)`,
     ],
   },
+  {
+    version: 6,
+    name: 'alert delivery events: escalated, acknowledged',
+    statements: () => [
+      // People's actions and escalations are delivered to the channels too. Adding enum values
+      // at the end changes only the table's metadata, no row is rewritten.
+      `ALTER TABLE alert_deliveries MODIFY COLUMN event Enum8('opened' = 1, 'updated' = 2, 'resolved' = 3, 'escalated' = 4, 'acknowledged' = 5)`,
+    ],
+  },
 ];
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,7 +10,7 @@ import { Labels } from '../sentiment.ts';
 import { parseRows, sqlDateTimeText } from './rows.ts';
 import type { SqlClient, SqlParams } from './sql.ts';
 
-const SecondRow = z.object({ stream: z.string(), second: sqlDateTimeText, n: z.number(), score_total: z.number() });
+const SecondRow = z.object({ stream: z.string(), second: sqlDateTimeText, n: z.number(), score_total: z.number(), neg: z.number(), pos: z.number() });
 
 /**
  * Messages read per side at most. At 1,000 msgs/s a 10-minute baseline holds 600,000 messages;
@@ -45,14 +45,16 @@ export class SignalRepository {
   async streamSeconds(streams: readonly string[], from: Date, to: Date): Promise<StreamSecond[]> {
     if (!streams.length) return [];
     const rows = await this.sql.query(
-      `SELECT stream, second, sum(count) AS n, sum(score_sum) AS score_total
+      `SELECT stream, second, sum(count) AS n, sum(score_sum) AS score_total, sum(negative) AS neg, sum(positive) AS pos
        FROM sentiment_1s
        WHERE stream IN {streams:Array(String)} AND second >= {from:DateTime64(3, 'UTC')} AND second < {to:DateTime64(3, 'UTC')}
        GROUP BY stream, second
        ORDER BY stream, second`,
       { streams, from, to },
     );
-    return parseRows(SecondRow, rows).map((r) => ({ stream: r.stream, t: Date.parse(r.second), count: r.n, scoreSum: r.score_total }));
+    return parseRows(SecondRow, rows).map((r) => ({
+      stream: r.stream, t: Date.parse(r.second), count: r.n, scoreSum: r.score_total, negative: r.neg, positive: r.pos,
+    }));
   }
 
   /** Term frequencies of an alert's window against its baseline (top terms). */

@@ -3,13 +3,15 @@
  * (lib/store/streams.ts) and an entry in the audit log. A change may name the version it was
  * made against (`ifVersion`, the REST API's `If-Match`): if somebody saved in between, it is
  * refused with CONFLICT rather than silently overwriting their edit. Editors change streams and
- * rules; where alerts are sent (channels) is an admin's to change.
+ * rules; where alerts are sent (channels) is an admin's to change, and a webhook or Slack URL
+ * that reaches inside the network is refused when it is saved (`channel-targets.ts`).
  */
 import type { Actor, Audit } from '../audit.ts';
 import { can, type Principal } from '../auth/roles.ts';
 import { PulseError } from '../errors.ts';
 import type { StreamRepository } from '../store/streams.ts';
 import { auditedStream, channelsChanged, updateDetail } from './changes.ts';
+import type { ChannelTargetCheck } from './channel-targets.ts';
 import { checkStream, streamIdFromName, type StreamRecord } from './stream.ts';
 
 /** Who changes a stream: the audit log's actor, with the role or scopes the channel rule looks at. */
@@ -17,12 +19,22 @@ export interface StreamEditor extends Actor {
   principal: Principal | null;
 }
 
+export interface StreamCatalogOptions {
+  now?: () => Date;
+  /** The save-time URL check (the server's: `channelTargetCheck`); absent, URLs are checked only when sent to. */
+  checkTargets?: ChannelTargetCheck;
+}
+
 export class StreamCatalog {
+  private readonly now: () => Date;
+
   constructor(
     private readonly store: Pick<StreamRepository, 'list' | 'get' | 'versions' | 'insertVersion'>,
     private readonly audit: Pick<Audit, 'record'>,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly options: StreamCatalogOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
 
   list(): Promise<StreamRecord[]> {
     return this.store.list();
@@ -51,6 +63,7 @@ export class StreamCatalog {
     // A recreated id continues the numbering: versions only ever grow.
     const next = { ...checked, id, version: (existing?.version ?? 0) + 1, deleted: false };
     checkChannels(by, undefined, next);
+    await this.options.checkTargets?.(next.channels, []);
     const stream = await this.write(next);
     await this.audit.record(by, 'stream.create', { kind: 'stream', id }, { stream: auditedStream(stream) });
     return stream;
@@ -62,6 +75,7 @@ export class StreamCatalog {
     if (checked.id !== undefined && checked.id !== id) throw new PulseError('BODY_INVALID', 'a stream id cannot change');
     const next = { ...checked, id, version: current.version + 1, deleted: false };
     checkChannels(by, current, next);
+    await this.options.checkTargets?.(next.channels, current.channels);
     const stream = await this.write(next);
     await this.audit.record(by, 'stream.update', { kind: 'stream', id }, updateDetail(current, stream));
     return stream;

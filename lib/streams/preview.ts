@@ -1,12 +1,15 @@
 /**
  * A stream before it is saved: how many of the stored messages of the last 24 h its query
  * matches, a sample of them, and the alerts its rule would have raised on them. The same
- * compiled query as the classifier's and the same detector as the deployed one run here, on
- * the messages the store narrows down by the query's words (lib/store/stream-preview.ts).
+ * compiled query as the classifier's runs here, on the messages the store narrows down by the
+ * query's words (lib/store/stream-preview.ts), and the backtest is the deployed detector's
+ * path: the same per-second aggregates (count, score, negative and positive counts), fed by
+ * the same replay (lib/anomaly/replay.ts) with the same cold start and resolve hold.
  */
 import { z } from 'zod';
 import type { Severity } from '../alerts/alert.ts';
-import { parseAlertRule } from '../anomaly/rules.ts';
+import { parseAlertRule, ruleDefaults } from '../anomaly/rules.ts';
+import { replaySeconds, type StoredSecond } from '../anomaly/replay.ts';
 import { StreamDetector, type AlertKind, type Decision } from '../anomaly/stream-detector.ts';
 import { alertReason } from '../anomaly/to-alert.ts';
 import type { PreviewCandidate } from '../contracts/api.ts';
@@ -57,6 +60,8 @@ export interface PreviewOptions {
   /** At most this many stored messages are read (the newest); the answer says when the cap cut the range. */
   maxCandidates?: number;
   sampleSize?: number;
+  /** The deployment's default resolve hold (PULSE_ALERT_RESOLVE_AFTER_MS), as the live detector uses it. */
+  resolveAfterMs?: number;
 }
 
 export async function previewStream(previews: Pick<PreviewRepository, 'candidates'>, input: unknown, options: PreviewOptions = {}): Promise<PreviewResult> {
@@ -66,7 +71,7 @@ export async function previewStream(previews: Pick<PreviewRepository, 'candidate
   }
   const { query, sources, rule, name } = parsed.data;
   const compiled = compileQuery(parseQuery(query));
-  const rules = parseAlertRule(rule);
+  const rules = parseAlertRule(rule, ruleDefaults(options.resolveAfterMs));
   const now = options.now ?? Date.now();
   const from = new Date(now - (options.hours ?? 24) * 3_600_000);
   const maxCandidates = options.maxCandidates ?? 200_000;
@@ -84,12 +89,12 @@ export async function previewStream(previews: Pick<PreviewRepository, 'candidate
 
   const labels: Record<Label, number> = { negative: 0, neutral: 0, positive: 0 };
   const hours = new Map<number, { count: number; sum: number }>();
-  const seconds = new Map<number, { count: number; sum: number }>();
+  const seconds = new Map<number, StoredSecond>();
   for (const m of matched) {
     labels[m.label]++;
     const t = Date.parse(m.ts);
     add(hours, Math.floor(t / 3_600_000) * 3_600_000, m.score);
-    add(seconds, Math.floor(t / 1000) * 1000, m.score);
+    addSecond(seconds, Math.floor(t / 1000) * 1000, m.score, m.label);
   }
   return {
     from: from.toISOString(),
@@ -100,7 +105,7 @@ export async function previewStream(previews: Pick<PreviewRepository, 'candidate
     labels,
     hours: [...hours].sort(([a], [b]) => a - b).map(([t, h]) => ({ t: new Date(t).toISOString(), count: h.count, meanScore: h.sum / h.count })),
     sample: matched.slice(0, options.sampleSize ?? 20),
-    alerts: replayAlerts(new StreamDetector('preview', rules), seconds, Math.floor(now / 1000) * 1000 - 1000, name || 'this stream'),
+    alerts: previewAlerts(replaySeconds(new StreamDetector('preview', rules), [...seconds.values()].sort((a, b) => a.t - b.t), Math.floor(now / 1000) * 1000 - 1000), name || 'this stream'),
   };
 }
 
@@ -112,21 +117,28 @@ function add(buckets: Map<number, { count: number; sum: number }>, t: number, sc
   } else buckets.set(t, { count: 1, sum: score });
 }
 
-/** Runs the detector over the matched seconds in time order and collects its episodes. */
-function replayAlerts(
-  detector: StreamDetector, seconds: Map<number, { count: number; sum: number }>, lastSecond: number, streamName: string,
-): PreviewAlert[] {
+/** One matched message into its second, as `sentiment_1s` counts it. */
+function addSecond(seconds: Map<number, StoredSecond>, t: number, score: number, label: Label): void {
+  const s = seconds.get(t) ?? { t, count: 0, scoreSum: 0, negative: 0, positive: 0 };
+  s.count++;
+  s.scoreSum += score;
+  if (label === 'negative') s.negative = (s.negative ?? 0) + 1;
+  if (label === 'positive') s.positive = (s.positive ?? 0) + 1;
+  seconds.set(t, s);
+}
+
+/** The episodes among the replay's decisions, as the preview lists them. */
+export function previewAlerts(decisions: readonly Decision[], streamName: string): PreviewAlert[] {
   const open = new Map<string, PreviewAlert>();
   const alerts: PreviewAlert[] = [];
-  const ordered = [...seconds].sort(([a], [b]) => a - b);
-  const onDecision = (d: Decision) => {
+  for (const d of decisions) {
     const known = open.get(d.alertId);
     if (d.type === 'resolve') {
       if (known) known.resolvedAt = new Date(d.resolvedAt).toISOString();
       open.delete(d.alertId);
     } else if (known) {
       known.severity = d.severity;
-      known.z = d.reading.z;
+      known.z = d.peak.z;
     } else {
       const alert: PreviewAlert = {
         kind: d.kind, direction: d.direction, severity: d.severity, openedAt: new Date(d.openedAt).toISOString(), z: d.reading.z, reason: alertReason(d, streamName),
@@ -134,10 +146,6 @@ function replayAlerts(
       open.set(d.alertId, alert);
       alerts.push(alert);
     }
-  };
-  for (const [t, s] of ordered) for (const d of detector.observe({ t, count: s.count, scoreSum: s.sum })) onDecision(d);
-  // The quiet time since the last message counts too, as it does for the deployed detector.
-  const last = ordered.at(-1);
-  if (last && last[0] < lastSecond) for (const d of detector.observe({ t: lastSecond, count: 0, scoreSum: 0 })) onDecision(d);
+  }
   return alerts;
 }

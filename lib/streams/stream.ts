@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseChannelConfig, type ChannelConfig } from '../alerts/channel.ts';
+import type { AlertEvent } from '../alerts/alert.ts';
+import { DefaultChannelEvents, parseChannelConfig, type ChannelConfig } from '../alerts/channel.ts';
 import { redactUrl } from '../alerts/http.ts';
 import { parseAlertRule, type AlertRuleInput, type DetectorRules } from '../anomaly/rules.ts';
 import { PulseError } from '../errors.ts';
@@ -34,6 +35,8 @@ const ChannelInputSchema = z
     kind: z.string(),
     url: z.string().optional(),
     secret: z.string().optional(),
+    /** Webhook and Slack: the alert events sent there (lib/alerts/channel.ts checks them). */
+    events: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -68,8 +71,11 @@ export interface StreamRecord {
   deleted: boolean;
 }
 
-/** A channel as the API shows it: `target` is the URL cut to scheme, host and port. */
-export type PublicChannel = { id: string; kind: ChannelConfig['kind']; target?: string };
+/**
+ * A channel as the API shows it: `target` is the URL cut to scheme, host and port; `events`
+ * (webhook, Slack) what it receives, the default filled in.
+ */
+export type PublicChannel = { id: string; kind: ChannelConfig['kind']; target?: string; events?: AlertEvent[] };
 
 /** A stream as the API shows it; `detectorRules` are the rule's effective numbers (preset + overrides). */
 export type PublicStream = Omit<StreamRecord, 'channels' | 'deleted'> & { channels: PublicChannel[]; detectorRules: DetectorRules };
@@ -138,7 +144,9 @@ export function publicStream(s: StreamRecord): PublicStream {
   const { deleted: _deleted, channels, ...rest } = s;
   return {
     ...rest,
-    channels: channels.map((c): PublicChannel => ('url' in c ? { id: c.id, kind: c.kind, target: redactUrl(c.url) } : { id: c.id, kind: c.kind })),
+    channels: channels.map((c): PublicChannel =>
+      'url' in c ? { id: c.id, kind: c.kind, target: redactUrl(c.url), events: [...(c.events ?? DefaultChannelEvents)] } : { id: c.id, kind: c.kind },
+    ),
     detectorRules: parseAlertRule(s.rule),
   };
 }

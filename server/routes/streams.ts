@@ -3,8 +3,14 @@
  * carry `If-Match: <version>` (the version it was made on, as `ETag` gave it): a stream saved
  * by someone else in between answers 409 instead of being overwritten. The rules (who may change
  * the channels) and the audit records are the catalog's (lib/streams/catalog.ts).
+ * `POST /api/streams/:id/test-channel` sends a test alert to one stored channel and answers
+ * how the receiver took it.
  */
 import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { ChannelDeps } from '../../lib/alerts/channels/index.ts';
+import { sendTestAlert } from '../../lib/alerts/test-send.ts';
+import { privateTargets } from '../../lib/streams/channel-targets.ts';
 import { PulseError } from '../../lib/errors.ts';
 import type { StreamCatalog } from '../../lib/streams/catalog.ts';
 import { previewStream } from '../../lib/streams/preview.ts';
@@ -16,9 +22,9 @@ import { readJson, sendJson } from '../respond.ts';
 /** A stream's JSON is small; a preview body is one stream. */
 const maxBodyBytes = 64 * 1024;
 
-function sendStream(res: ServerResponse, status: number, stream: StreamRecord): void {
+function sendStream(res: ServerResponse, status: number, stream: StreamRecord, warnings?: readonly { field: string; message: string }[]): void {
   res.setHeader('etag', `"${stream.version}"`);
-  sendJson(res, status, { stream: publicStream(stream) });
+  sendJson(res, status, { stream: publicStream(stream), ...(warnings?.length ? { warnings } : {}) });
 }
 
 function ifMatch({ req }: Call): number | undefined {
@@ -29,8 +35,16 @@ function ifMatch({ req }: Call): number | undefined {
   return Number(version);
 }
 
+/** Which stored channel to test: its `id` as `GET /api/streams/:id` shows it. */
+const TestChannelBody = z.strictObject({ channel: z.string().min(1).max(64) });
+
 /** `reads` (the store) is looked into per request: the route table can be listed without one (the role tests do). */
-export function streamRoutes(catalog: StreamCatalog, reads: { previews: Pick<PreviewRepository, 'candidates'> }) {
+export function streamRoutes(catalog: StreamCatalog, reads: { previews: Pick<PreviewRepository, 'candidates'> }, channelDeps: ChannelDeps, resolveAfterMs: number) {
+  // With PULSE_ALLOW_PRIVATE_WEBHOOKS the catalog saves inside URLs; the answer says which (without it, the catalog refuses them).
+  const warnings = async (stream: StreamRecord) =>
+    channelDeps.allowPrivate
+      ? (await privateTargets(stream.channels)).map((w) => ({ ...w, message: w.message.replace(/ \(set PULSE_ALLOW_PRIVATE_WEBHOOKS=1 to allow\)$/, ' (allowed here: PULSE_ALLOW_PRIVATE_WEBHOOKS=1)') }))
+      : [];
   return {
     list: async ({ res }: Call) => {
       sendJson(res, 200, { streams: (await catalog.list()).map(publicStream) });
@@ -38,11 +52,12 @@ export function streamRoutes(catalog: StreamCatalog, reads: { previews: Pick<Pre
     create: async (call: Call) => {
       const stream = await catalog.create(call.ctx, await readJson(call.req, maxBodyBytes));
       call.res.setHeader('location', `/api/streams/${stream.id}`);
-      sendStream(call.res, 201, stream);
+      sendStream(call.res, 201, stream, await warnings(stream));
     },
     get: async ({ res, param }: Call) => sendStream(res, 200, await catalog.get(param)),
     update: async (call: Call) => {
-      sendStream(call.res, 200, await catalog.update(call.ctx, call.param, await readJson(call.req, maxBodyBytes), ifMatch(call)));
+      const stream = await catalog.update(call.ctx, call.param, await readJson(call.req, maxBodyBytes), ifMatch(call));
+      sendStream(call.res, 200, stream, await warnings(stream));
     },
     remove: async (call: Call) => {
       sendStream(call.res, 200, await catalog.remove(call.ctx, call.param, ifMatch(call)));
@@ -51,8 +66,18 @@ export function streamRoutes(catalog: StreamCatalog, reads: { previews: Pick<Pre
       // A delete is a version too: the history says which one it was.
       sendJson(res, 200, { versions: (await catalog.versions(param)).map((v) => ({ ...publicStream(v), deleted: v.deleted })) });
     },
+    testChannel: async ({ req, res, param }: Call) => {
+      const body = TestChannelBody.safeParse(await readJson(req, maxBodyBytes));
+      if (!body.success) throw new PulseError('BODY_INVALID', `invalid test: ${body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+      const stream = await catalog.get(param);
+      const channel = stream.channels.find((c) => c.id === body.data.channel);
+      if (!channel) throw new PulseError('NOT_FOUND', `stream ${JSON.stringify(param)} has no channel ${JSON.stringify(body.data.channel)}; save the stream first`);
+      // The dashboard channel would put a fake alert on every open dashboard.
+      if (channel.kind === 'dashboard') throw new PulseError('BODY_INVALID', 'the dashboard channel needs no test: alerts always reach it');
+      sendJson(res, 200, { result: await sendTestAlert(channel, stream, channelDeps) });
+    },
     preview: async ({ req, res }: Call) => {
-      sendJson(res, 200, await previewStream(reads.previews, await readJson(req, maxBodyBytes)));
+      sendJson(res, 200, await previewStream(reads.previews, await readJson(req, maxBodyBytes), { resolveAfterMs }));
     },
   };
 }

@@ -4,7 +4,11 @@
  * demo off, a fresh data dir, the production UI build). Known messages go in through /api/ingest first; the streams
  * form must mark a bad query where it is wrong, preview how many of those messages a good one
  * matches, and save it. Alerts written straight into the store must be listed on /alerts and
- * be acknowledged from there and from the overview's banner.
+ * be acknowledged from there and from the overview's banner, where a storm shows its peak and
+ * stays, marked, once acknowledged. A webhook channel pointing at a local receiver is saved
+ * with the reason it reaches inside the network beside its URL field (this server allows that:
+ * PULSE_ALLOW_PRIVATE_WEBHOOKS=1, as the receiver is local; without it the save is refused with
+ * the same reason, test/integration/alert-channels-api.test.ts), and "Send test" reaches it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,10 +16,12 @@ import type { Page } from 'playwright-core';
 import type { Alert } from '../../lib/alerts/alert.ts';
 import { alertId } from '../../lib/anomaly/stream-detector.ts';
 import { AllStreamsId } from '../../lib/contracts/api.ts';
+import type { WebhookPayload } from '../../lib/alerts/channels/index.ts';
 import type { PublicStream } from '../../lib/streams/stream.ts';
 import type { Pulse } from '../../server/pulse.ts';
 import { alertFixture } from '../support/alert-fixture.ts';
 import { screenshot as screenshotOf, startBrowserTest, until, type BrowserTest } from '../support/browser.ts';
+import { Receiver } from '../support/http-receiver.ts';
 
 /** 12 messages of the last minute, 7 of them about "zorblax" (a word no dataset has). */
 function knownMessages(now: number): Array<{ id: string; ts: number; source: string; text: string }> {
@@ -34,17 +40,23 @@ describe('streams and alerts pages in a real browser (embedded runtime)', { time
   let test: BrowserTest;
   let pulse: Pulse;
   let page: Page;
+  let receiver: Receiver;
 
   before(async () => {
+    receiver = await Receiver.start();
     test = await startBrowserTest({
       name: 'streams',
+      env: { PULSE_ALLOW_PRIVATE_WEBHOOKS: '1' },
       // The preview of a bad query answers 400 by design, which Chromium logs as a failed load.
       expectedError: (msg) => msg.location().url.endsWith('/api/streams/preview') && msg.text().includes('status of 400'),
     });
     ({ pulse, page } = test);
   });
 
-  after(() => test?.close());
+  after(async () => {
+    await test?.close();
+    await receiver?.close();
+  });
 
   const api = async <T>(pathname: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${pulse.url}${pathname}`, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } });
@@ -140,18 +152,61 @@ describe('streams and alerts pages in a real browser (embedded runtime)', { time
     await row.locator('[data-status="acknowledged"]').waitFor();
   });
 
-  it('shows an open alert in the overview banner until it is acknowledged', async () => {
-    const alert = openAlert(AllStreamsId, 'volume', 30_000, 'Volume of all messages rose to 12.0 msgs/s from 0.2 (z +9.1) over 10 s');
-    await pulse.store.alerts.insert(alert);
+  it('shows a storm on the overview banner with its peak, and keeps it there, marked, once acknowledged', async () => {
+    const storm = openAlert(AllStreamsId, 'surge', 30_000, 'Negative messages of all messages surged to 31.8 msgs/s from 1.2 (z +30.7) over 10 s');
+    const peakAt = new Date(Date.now() - 20_000).toISOString();
+    await pulse.store.alerts.insert({
+      ...storm, label: 'negative', direction: 'negative', z: 4.1, current: 6.2,
+      opening: { at: storm.openedAt, z: 9.5, current: 12.4, volume: 124 },
+      peak: { at: peakAt, z: 30.7, current: 31.8, volume: 318 },
+    });
 
     await page.goto(`${pulse.url}/?window=5m`);
     const banner = page.getByTestId('alert-banner');
-    await banner.getByText(alert.reason).waitFor();
+    const item = banner.locator(`li[data-alert-id="${storm.id}"]`);
+    await item.getByText(storm.reason).waitFor();
+    assert.ok(((await item.textContent()) ?? '').includes('Negative surge'));
+    const peak = (await item.getByTestId('alert-peak').textContent()) ?? '';
+    assert.match(peak, /^Peak: z \+30\.7, 31\.8 msgs\/s, 318 messages at /);
     await screenshot('dashboard-banner.png');
-    await banner.getByRole('button', { name: /^Acknowledge/ }).click();
-    await banner.waitFor({ state: 'detached' });
-    const stored = await api<{ alert: Alert }>(`/api/alerts/${encodeURIComponent(alert.id)}`);
+    await item.getByRole('button', { name: /^Acknowledge/ }).click();
+    await item.getByTestId('alert-acknowledged').waitFor();
+    assert.equal(await item.getByTestId('alert-acknowledged').textContent(), '✓ acknowledged by someone');
+    assert.equal(await item.getByRole('button', { name: /^Acknowledge/ }).count(), 0);
+    assert.ok(await item.getByTestId('alert-peak').isVisible(), 'still on the banner with its peak');
+    const stored = await api<{ alert: Alert }>(`/api/alerts/${encodeURIComponent(storm.id)}`);
     assert.equal(stored.body.alert.status, 'acknowledged');
+    assert.equal(stored.body.alert.acknowledgedByName, 'someone');
+    await screenshot('dashboard-banner-acknowledged.png');
+  });
+
+  it('says at save time that a webhook URL reaches inside the network, and sends it a test', async () => {
+    await page.goto(`${pulse.url}/streams?edit=zorblax-launch`);
+    const editor = page.getByTestId('stream-editor');
+    await editor.getByRole('button', { name: '+ Webhook' }).click();
+    const channel = editor.getByTestId('channel').first();
+    await channel.getByLabel('URL', { exact: true }).fill(receiver.url('/e2e-hook'));
+    await channel.getByLabel('Secret', { exact: true }).fill('an e2e webhook secret of 32 chars');
+    await channel.getByLabel('every update (noisy)').check();
+    await editor.getByRole('button', { name: /^Save as version/ }).click();
+
+    const warning = channel.getByTestId('channel-url-warning');
+    await warning.waitFor();
+    assert.match((await warning.textContent()) ?? '', /webhook host 127\.0\.0\.1 is a private, loopback, link-local or reserved address/);
+    const { body } = await api<{ stream: PublicStream }>('/api/streams/zorblax-launch');
+    assert.deepEqual(body.stream.channels.find((c) => c.kind === 'webhook')?.events, ['opened', 'escalated', 'acknowledged', 'resolved', 'updated']);
+
+    await channel.getByRole('button', { name: 'Send test' }).click();
+    const result = channel.getByTestId('channel-test-result');
+    await result.waitFor();
+    assert.equal(await result.getAttribute('data-status'), 'ok');
+    assert.equal(await result.textContent(), '✓ Delivered (HTTP 200)');
+    const received = receiver.requests.filter((r) => r.path === '/e2e-hook').map((r) => JSON.parse(r.body) as WebhookPayload);
+    assert.equal(received.length, 1);
+    assert.equal(received[0]!.test, true);
+    assert.equal(received[0]!.alert.stream, 'zorblax-launch');
+    assert.ok(received[0]!.link.endsWith(`/alerts?alert=${encodeURIComponent(received[0]!.alert.id)}`), received[0]!.link);
+    await screenshot('streams-channel-test.png');
     assert.deepEqual(test.pageErrors, [], 'no errors in the pages');
   });
 });

@@ -12,6 +12,11 @@ import type { Alert } from '../../lib/alerts/alert.ts';
 import { createChannel, verifyWebhookSignature } from '../../lib/alerts/channels/index.ts';
 import type { AlertChannel, ChannelConfig } from '../../lib/alerts/channel.ts';
 import { AlertDelivery, type DeliveryPolicy } from '../../lib/alerts/delivery.ts';
+import { actOnAlert, type AlertActionDeps } from '../../lib/alerts/actions.ts';
+import type { WebhookPayload } from '../../lib/alerts/channels/index.ts';
+import { AlertNotifier } from '../../lib/alerts/notifier.ts';
+import { sendTestAlert } from '../../lib/alerts/test-send.ts';
+import type { Actor } from '../../lib/audit.ts';
 import { isPulseError } from '../../lib/errors.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { ChdbClient } from '../../lib/store/chdb.ts';
@@ -22,6 +27,7 @@ import { Receiver } from '../support/http-receiver.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-alert-delivery-'));
 const secret = 'delivery-test-secret-16';
+const publicUrl = 'https://pulse.example.com';
 /** Fast retries: the backoff is not what these tests wait for. */
 const fast: Partial<DeliveryPolicy> = { baseDelayMs: 10, maxDelayMs: 50, attemptTimeoutMs: 2_000, maxTotalMs: 10_000 };
 
@@ -34,7 +40,7 @@ let alertNo = 0;
 const nextAlert = (): Alert => alertFixture({ id: `alert-${++alertNo}` });
 
 function channel(config: ChannelConfig, allowPrivate = true): AlertChannel {
-  return createChannel(config, { bus: { publish: async () => {} }, allowPrivate });
+  return createChannel(config, { bus: { publish: async () => {} }, allowPrivate, publicUrl });
 }
 
 const webhook = (p = '/hook', allowPrivate = true) => channel({ kind: 'webhook', url: receiver.url(p), secret }, allowPrivate);
@@ -150,7 +156,7 @@ describe('alert delivery', () => {
   it('delivers each channel on its own: a hanging, a refused and a failing one do not hold up the others', async () => {
     receiver.script = (req) => (req.path === '/down' ? { status: 503 } : req.path === '/slow' ? 'hang' : { status: 200 });
     const published: unknown[] = [];
-    const dashboard = createChannel({ kind: 'dashboard' }, { bus: { publish: async (_t, records) => void published.push(...records.map((r) => r.value)) }, allowPrivate: false });
+    const dashboard = createChannel({ kind: 'dashboard' }, { bus: { publish: async (_t, records) => void published.push(...records.map((r) => r.value)) }, allowPrivate: false, publicUrl });
     const alert = nextAlert();
     const okBefore = await counted('slack', 'ok');
     const results = await delivery({ ...fast, attemptTimeoutMs: 300, maxAttempts: 3 }).deliver(alert, 'opened', [
@@ -202,6 +208,102 @@ describe('alert delivery', () => {
       assert.throws(() => delivery(policy), (err) => isPulseError(err, 'CONFIG_INVALID'), JSON.stringify(policy));
     }
     assert.equal(delivery({ maxAttempts: undefined }).policy.maxAttempts, 5, 'unset fields keep the default');
+  });
+});
+
+/** The webhook bodies a path received, in arrival order. */
+const payloads = (p: string) => receiver.requests.filter((r) => r.path === p).map((r) => JSON.parse(r.body) as WebhookPayload);
+
+describe('delivery that follows the alert\'s life', () => {
+  const ops: Actor = { principal: { kind: 'user', id: 'u1', email: 'ops@example.com' }, ip: '192.0.2.1' };
+  const open: Actor = { principal: { kind: 'open' }, ip: '192.0.2.2' };
+
+  /** The alerts table in memory, a notifier over the real deliveries table, the stream's channels as given. */
+  function lifecycle(channels: ChannelConfig[]) {
+    const stored = new Map<string, Alert>();
+    const published: Array<{ event: string }> = [];
+    const notifier = new AlertNotifier({
+      bus: { publish: async (_t, records) => void published.push(...records.map((r) => r.value as { event: string })) },
+      deliveries: store.deliveries, metrics,
+      alerts: { allowPrivateWebhooks: true, publicUrl, delivery: fast },
+    });
+    const deps: AlertActionDeps = {
+      alerts: { get: async (id) => stored.get(id), insert: async (a) => void stored.set(a.id, a) },
+      notifier, channelsOf: async () => channels, audit: { record: async () => {} },
+    };
+    return { stored, published, notifier, deps };
+  }
+
+  it('sends opened, acknowledged (by whom) and resolved (by whom, with the note) in order, each with the link', async () => {
+    receiver.script = () => ({ status: 200 });
+    const all = '/life-all';
+    const resolvedOnly = '/life-resolved';
+    const channels: ChannelConfig[] = [
+      { kind: 'dashboard' },
+      { kind: 'webhook', url: receiver.url(all), secret },
+      { kind: 'webhook', url: receiver.url(resolvedOnly), secret, events: ['resolved'] },
+    ];
+    const { stored, published, notifier, deps } = lifecycle(channels);
+    const alert = nextAlert();
+    stored.set(alert.id, alert);
+    notifier.notify(alert, 'opened', channels);
+    // The detector's every-tick numbers: not sent outside unless a channel chose them.
+    notifier.notify({ ...alert, z: -5.1 }, 'updated', channels);
+    await actOnAlert(deps, ops, alert.id, 'acknowledge');
+    await actOnAlert(deps, ops, alert.id, 'acknowledge'); // idempotent: nothing sent again
+    await actOnAlert(deps, ops, alert.id, 'resolve', { note: 'rolled back the deploy' });
+    await notifier.drain(5_000);
+
+    const life = payloads(all);
+    assert.deepEqual(life.map((p) => p.event), ['opened', 'acknowledged', 'resolved']);
+    assert.equal(life[1]!.alert.acknowledgedByName, 'ops@example.com');
+    assert.equal(life[2]!.alert.status, 'resolved');
+    assert.equal(life[2]!.alert.resolvedBy, 'person');
+    assert.equal(life[2]!.alert.resolvedByName, 'ops@example.com');
+    assert.equal(life[2]!.alert.resolveNote, 'rolled back the deploy');
+    assert.equal(life[2]!.alert.acknowledgedByName, 'ops@example.com', 'the resolution keeps who acknowledged');
+    for (const p of life) assert.equal(p.link, `${publicUrl}/alerts?alert=${alert.id}`);
+    assert.deepEqual(payloads(resolvedOnly).map((p) => p.event), ['resolved'], 'per-channel event filter');
+    assert.deepEqual(published.map((p) => p.event), ['opened', 'updated', 'acknowledged', 'resolved'], 'the dashboard hears everything');
+    const rows = await store.deliveries.listForAlert(alert.id);
+    assert.deepEqual(new Set(rows.map((r) => r.event)), new Set(['opened', 'updated', 'acknowledged', 'resolved']));
+  });
+
+  it('names "someone" in open mode', async () => {
+    const channels: ChannelConfig[] = [{ kind: 'webhook', url: receiver.url('/life-open'), secret }];
+    const { stored, notifier, deps } = lifecycle(channels);
+    const alert = nextAlert();
+    stored.set(alert.id, alert);
+    const resolved = await actOnAlert(deps, open, alert.id, 'resolve');
+    await notifier.drain(5_000);
+    assert.equal(resolved.resolvedByName, 'someone');
+    assert.equal(resolved.resolveNote, undefined);
+    assert.deepEqual(payloads('/life-open').map((p) => [p.event, p.alert.resolvedByName]), [['resolved', 'someone']]);
+  });
+});
+
+describe('send test', () => {
+  const stream = { id: 'acme-launch', name: 'Acme launch' };
+  const deps = (allowPrivate: boolean) => ({ bus: { publish: async () => {} }, allowPrivate, publicUrl });
+
+  it('sends one marked test alert and answers the receiver\'s status', async () => {
+    receiver.script = (req) => (req.path === '/test-404' ? { status: 404, body: 'no such hook' } : { status: 200 });
+    const ok = await sendTestAlert({ kind: 'webhook', url: receiver.url('/test-ok'), secret }, stream, deps(true));
+    assert.deepEqual(ok, { status: 'ok', target: `http://127.0.0.1:${receiver.port}/…`, httpStatus: 200 });
+    const [payload] = payloads('/test-ok');
+    assert.equal(payload?.test, true);
+    assert.match(payload!.alert.reason, /^TEST — a test alert from Pulse for the stream "Acme launch"/);
+    assert.equal(payload!.link, `${publicUrl}/alerts?alert=${payload!.alert.id}`);
+
+    const missing = await sendTestAlert({ kind: 'slack', url: receiver.url('/test-404') }, stream, deps(true));
+    assert.equal(missing.status, 'failed');
+    assert.equal(missing.httpStatus, 404);
+    assert.match(missing.error!, /receiver answered 404: no such hook/);
+    assert.equal(receiver.requests.filter((r) => r.path === '/test-404').length, 1, 'no retries');
+
+    const refused = await sendTestAlert({ kind: 'webhook', url: receiver.url('/test-refused'), secret }, stream, deps(false));
+    assert.equal(refused.status, 'refused');
+    assert.match(refused.error!, /private/);
   });
 });
 

@@ -80,7 +80,7 @@ describe('streams and alerts REST API (embedded runtime)', () => {
     assert.deepEqual(s.sources, ['web']);
     assert.equal(s.detectorRules.zThreshold, 4.5);
     assert.equal(s.detectorRules.minVolume, 40);
-    assert.deepEqual(Object.keys(s.channels[0]).sort(), ['id', 'kind', 'target']);
+    assert.deepEqual(Object.keys(s.channels[0]).sort(), ['events', 'id', 'kind', 'target']);
     assert.equal(s.channels[0].target, 'https://hooks.example.com/…');
     assert.ok(!JSON.stringify(created.body).includes(secret) && !JSON.stringify(created.body).includes('token=x'));
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
 import { after, before, describe, it } from 'node:test';
 import { AlertRecordSchema, AlertSchema } from '../../lib/alerts/alert.ts';
-import { DeliveryError, parseChannelConfig, type SendContext } from '../../lib/alerts/channel.ts';
+import { DeliveryError, channelTakes, parseChannelConfig, type SendContext } from '../../lib/alerts/channel.ts';
 import { dashboardChannel } from '../../lib/alerts/channels/dashboard.ts';
 import { createChannel } from '../../lib/alerts/channels/index.ts';
 import { ExampleChars, dashboardLink, slackMessage, type SlackMessage } from '../../lib/alerts/channels/slack.ts';
@@ -18,10 +18,13 @@ import type { OutRecord } from '../../lib/bus/bus.ts';
 import type { Topic } from '../../lib/bus/topics.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { isPulseError } from '../../lib/errors.ts';
+import { channelTargetCheck, privateTargets } from '../../lib/streams/channel-targets.ts';
+import type { StoredChannel } from '../../lib/streams/stream.ts';
 import { alertFixture } from '../support/alert-fixture.ts';
 import { Receiver } from '../support/http-receiver.ts';
 
 const secret = 'a-secret-of-at-least-16';
+const publicUrl = 'https://pulse.example.com';
 const context = (): SendContext => ({ deliveryId: 'delivery-1', signal: AbortSignal.timeout(5_000) });
 const refused = (err: unknown) => isPulseError(err, 'WEBHOOK_URL_REFUSED');
 const noBus = { publish: async () => {} };
@@ -250,7 +253,7 @@ describe('webhook channel', () => {
 
   it('POSTs the alert, the event and the delivery id as JSON, signed over timestamp and raw body', async () => {
     const alert = alertFixture();
-    const channel = createChannel(parseChannelConfig({ kind: 'webhook', url: receiver.url('/hook?token=abc'), secret }), { bus: noBus, allowPrivate: true });
+    const channel = createChannel(parseChannelConfig({ kind: 'webhook', url: receiver.url('/hook?token=abc'), secret }), { bus: noBus, allowPrivate: true, publicUrl });
     assert.equal(channel.kind, 'webhook');
     assert.equal(channel.target, `http://127.0.0.1:${receiver.port}/…`);
     assert.deepEqual(await channel.send(alert, 'opened', context()), { httpStatus: 200 });
@@ -261,7 +264,7 @@ describe('webhook channel', () => {
     assert.equal(req.headers['content-type'], 'application/json');
     assert.equal(req.headers['x-pulse-delivery'], 'delivery-1');
     const payload = JSON.parse(req.body) as WebhookPayload;
-    assert.deepEqual(payload, { delivery: 'delivery-1', event: 'opened', alert });
+    assert.deepEqual(payload, { delivery: 'delivery-1', event: 'opened', alert, link: `https://pulse.example.com/alerts?alert=${alert.id}` });
     assert.deepEqual(AlertSchema.parse(payload.alert), alert);
 
     const signed = { secret, body: req.body, signature: req.headers['x-pulse-signature'] as string, timestamp: req.headers['x-pulse-timestamp'] as string };
@@ -273,7 +276,7 @@ describe('webhook channel', () => {
 
   it('refuses the local receiver unless private addresses are allowed', async () => {
     const before = receiver.requests.length;
-    const channel = createChannel({ kind: 'webhook', url: receiver.url(), secret }, { bus: noBus, allowPrivate: false });
+    const channel = createChannel({ kind: 'webhook', url: receiver.url(), secret }, { bus: noBus, allowPrivate: false, publicUrl });
     await assert.rejects(channel.send(alertFixture(), 'opened', context()), refused);
     assert.equal(receiver.requests.length, before);
   });
@@ -312,14 +315,16 @@ describe('slack channel', () => {
     assert.ok(footer?.type === 'context');
     const link = dashboardLink('https://pulse.example.com/', alert);
     assert.equal(link, 'https://pulse.example.com/?stream=acme-launch&window=1h');
-    assert.match(footer.elements[0]!.text, new RegExp(`<${link.replace(/[?.]/g, '\\$&').replace('&', '&amp;')}\\|Open in Pulse>`));
+    assert.ok(footer.elements[0]!.text.includes(`<${link.replace('&', '&amp;')}|its stream>`));
+    assert.ok(footer.elements[0]!.text.includes(`<https://pulse.example.com/alerts?alert=${alert.id}|Open the alert in Pulse>`));
   });
 
-  it('links a resolved alert to its own time span, and leaves the link out without PULSE_PUBLIC_URL', () => {
-    const resolved = alertFixture({ status: 'resolved', resolvedAt: '2025-03-04T10:20:00.000Z' });
-    const msg = slackMessage(resolved, 'resolved');
-    assert.match(msg.text, /^:white_check_mark: Resolved: /);
-    assert.doesNotMatch(JSON.stringify(msg), /Open in Pulse/);
+  it('links a resolved alert to its own time span, and says who resolved it with the note', () => {
+    const resolved = alertFixture({ status: 'resolved', resolvedAt: '2025-03-04T10:20:00.000Z', resolvedBy: 'person', resolvedByName: 'ops@example.com', resolveNote: 'rolled back <the> deploy' });
+    const msg = slackMessage(resolved, 'resolved', publicUrl);
+    assert.match(msg.text, /^:white_check_mark: Resolved: sentiment of acme-launch down \(Resolved by ops@example\.com: “rolled back &lt;the&gt; deploy”\)/);
+    assert.deepEqual(msg.blocks[1], { type: 'section', text: { type: 'mrkdwn', text: '*Resolved by ops@example.com: “rolled back &lt;the&gt; deploy”*' } });
+    assert.match(slackMessage({ ...resolved, resolvedBy: 'detector' }, 'resolved', publicUrl).text, /\(Resolved by the detector/);
     assert.equal(
       dashboardLink('https://pulse.example.com/base', resolved),
       'https://pulse.example.com/base/?stream=acme-launch&from=2025-03-04T09%3A45%3A00.000Z&to=2025-03-04T10%3A35%3A00.000Z',
@@ -328,10 +333,19 @@ describe('slack channel', () => {
 
   it('shows volume alerts in msgs/s and omits empty sections', () => {
     const volume = alertFixture({ kind: 'volume', direction: 'positive', current: 41, baseline: { center: 3.2, spread: 1, minutes: 30 }, topTerms: [], examples: [] });
-    const msg = slackMessage(volume, 'updated');
+    const msg = slackMessage(volume, 'updated', publicUrl);
     assert.equal(msg.blocks.length, 4);
     assert.match(JSON.stringify(msg.blocks[2]), /3\.2 msgs\/s → 41\.0 msgs\/s/);
     assert.match(msg.text, /Alert updated: volume of acme-launch up/);
+  });
+
+  it('words surges, acknowledgements, the peak and tests', () => {
+    const surge = alertFixture({ kind: 'surge', label: 'negative', acknowledgedByName: 'ops@example.com', peak: { at: '2025-03-04T10:01:00.000Z', z: 30.7, current: 31.8, volume: 954 } });
+    const acked = slackMessage(surge, 'acknowledged', publicUrl);
+    assert.match(acked.text, /^:eyes: Acknowledged: negative surge on acme-launch \(Acknowledged by ops@example\.com\)/);
+    assert.match(JSON.stringify(acked.blocks), /\*Peak\*\\n31\.8 msgs\/s, z \+30\.7, 954 messages at 2025-03-04T10:01:00\.000Z/);
+    assert.match(slackMessage(surge, 'escalated', publicUrl).text, /Alert escalated: negative surge/);
+    assert.match(slackMessage(surge, 'opened', publicUrl, true).text, /^:rotating_light: \[TEST\] Alert: /);
   });
 
   it('POSTs that message to the incoming webhook', async () => {
@@ -369,8 +383,10 @@ describe('dashboard channel', () => {
 describe('configuration', () => {
   it('reads PULSE_ALLOW_PRIVATE_WEBHOOKS, PULSE_PUBLIC_URL and the delivery policy', () => {
     assert.deepEqual(loadConfig({}).alerts, {
-      allowPrivateWebhooks: false, delivery: { maxAttempts: undefined, maxTotalMs: undefined, attemptTimeoutMs: undefined },
+      allowPrivateWebhooks: false, publicUrl: 'http://127.0.0.1:3000', delivery: { maxAttempts: undefined, maxTotalMs: undefined, attemptTimeoutMs: undefined },
     });
+    assert.equal(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).alerts.publicUrl, 'http://localhost:8080', 'a wildcard bind address is not one a browser opens');
+    assert.equal(loadConfig({ HOST: '::1' }).alerts.publicUrl, 'http://[::1]:3000');
     const c = loadConfig({
       PULSE_ALLOW_PRIVATE_WEBHOOKS: '1', PULSE_PUBLIC_URL: 'https://pulse.example.com', PULSE_ALERT_MAX_ATTEMPTS: '3',
       PULSE_ALERT_DELIVERY_WINDOW_MS: '60000', PULSE_ALERT_ATTEMPT_TIMEOUT_MS: '5000',
@@ -382,5 +398,50 @@ describe('configuration', () => {
       () => loadConfig({ PULSE_PUBLIC_URL: 'ftp://x', PULSE_ALLOW_PRIVATE_WEBHOOKS: 'maybe', PULSE_ALERT_MAX_ATTEMPTS: '0' }),
       (err) => isPulseError(err, 'CONFIG_INVALID') && ['PULSE_PUBLIC_URL', 'PULSE_ALLOW_PRIVATE_WEBHOOKS', 'PULSE_ALERT_MAX_ATTEMPTS'].every((k) => err.message.includes(k)),
     );
+  });
+});
+
+describe('per-channel events', () => {
+  it('sends the alert\'s life by default, never `updated` unless chosen; the dashboard hears everything', () => {
+    const hook = parseChannelConfig({ kind: 'webhook', url: 'https://hooks.example.com/x', secret });
+    assert.deepEqual(['opened', 'updated', 'escalated', 'acknowledged', 'resolved'].filter((e) => channelTakes(hook, e as never)), ['opened', 'escalated', 'acknowledged', 'resolved']);
+    const chosen = parseChannelConfig({ kind: 'slack', url: 'https://hooks.slack.com/services/T/B/x', events: ['opened', 'updated'] });
+    assert.equal(channelTakes(chosen, 'updated'), true);
+    assert.equal(channelTakes(chosen, 'resolved'), false);
+    assert.equal(channelTakes({ kind: 'dashboard' }, 'updated'), true);
+    for (const events of [[], ['paged']]) {
+      assert.throws(() => parseChannelConfig({ kind: 'slack', url: 'https://hooks.slack.com/x', events }), (err) => isPulseError(err, 'ALERT_CHANNEL_INVALID') && /events/.test(err.message));
+    }
+  });
+});
+
+describe('channel URLs at save time', () => {
+  const resolve = async (host: string): Promise<LookupAddress[]> => {
+    if (host === 'inside.example') return [{ address: '10.1.2.3', family: 4 }];
+    if (host === 'public.example') return [{ address: '93.184.216.34', family: 4 }];
+    throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+  };
+  const stored = (url: string, id = 'c1'): StoredChannel => ({ kind: 'webhook', url, secret, id });
+  const check = channelTargetCheck({ resolve, lookupTimeoutMs: 500 });
+
+  it('refuses a loopback, private or link-local URL with the channel and the reason', async () => {
+    for (const [url, why] of [
+      ['http://127.0.0.1:9/hook', /127\.0\.0\.1 is a private, loopback/],
+      ['http://169.254.169.254/latest', /169\.254\.169\.254/],
+      ['https://inside.example/hook', /inside\.example resolves to 10\.1\.2\.3/],
+    ] as const) {
+      await assert.rejects(check([{ kind: 'dashboard', id: 'd' }, stored(url)], []), (err) => isPulseError(err, 'ALERT_CHANNEL_INVALID') && err.message.startsWith('channels.1.url: ') && why.test(err.message), url);
+    }
+  });
+
+  it('lets public URLs, failed lookups and unchanged URLs through', async () => {
+    await check([stored('https://public.example/hook'), stored('https://nowhere.example/hook', 'c2')], []);
+    await check([stored('http://127.0.0.1:9/hook')], [stored('http://127.0.0.1:9/hook')]);
+  });
+
+  it('lists the inside URLs for the warning PULSE_ALLOW_PRIVATE_WEBHOOKS saves them with', async () => {
+    const found = await privateTargets([stored('https://public.example/hook'), stored('http://127.0.0.1:9/hook', 'c2')], { resolve });
+    assert.deepEqual(found.map((f) => f.field), ['channels.1.url']);
+    assert.match(found[0]!.message, /127\.0\.0\.1 is a private, loopback/);
   });
 });

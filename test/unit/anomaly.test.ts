@@ -117,7 +117,7 @@ describe('stream detector: sentiment', () => {
   });
 
   it('does not alert on a single extreme second (K = 2), but does on the same messages for 10 s', () => {
-    const allNegative = (s: SecondAggregate) => ({ count: s.count, scoreSum: -s.count });
+    const allNegative = (s: SecondAggregate) => ({ count: s.count, scoreSum: -s.count, negative: s.count, positive: 0 });
     const spike = runStream({ seconds: warm + 120, rate: 50, second: (t, _rng, normal) => (t === warm ? allNegative(normal()) : normal()) });
     assert.deepEqual(raises(spike), []);
     const burst = runStream({ seconds: warm + 120, rate: 50, second: (t, _rng, normal) => (t >= warm && t < warm + 10 ? allNegative(normal()) : normal()) });
@@ -132,7 +132,7 @@ describe('stream detector: sentiment', () => {
         rate,
         second: (t, _rng, normal) => {
           const s = normal();
-          return t >= warm && t < warm + 10 ? { count: s.count, scoreSum: -0.8 * s.count } : s;
+          return t >= warm && t < warm + 10 ? { count: s.count, scoreSum: -0.8 * s.count, negative: s.count, positive: 0 } : s;
         },
       });
     assert.deepEqual(raises(wobble(1)), []);
@@ -173,23 +173,27 @@ describe('stream detector: sentiment', () => {
   it('resolves when the stream is back, and a lasting shift becomes the new normal', () => {
     const shifted = shiftedMix(baseMix, 0.3);
     const episode = runStream({ seconds: warm + 200, rate: 50, second: (t, rng, normal) => (t >= warm && t < warm + 60 ? syntheticSecond(rng, 50, shifted) : normal()) });
-    const resolve = episode.find((d) => d.type === 'resolve');
+    const resolve = episode.find((d) => d.type === 'resolve' && d.kind === 'sentiment');
     assert.ok(resolve, 'resolved');
-    assert.ok(resolve.tick > warm + 60 && resolve.tick <= warm + 60 + 30 + medium.resolveSeconds + 5, `resolved at ${resolve.tick}`);
+    // Back within the window and the hysteresis, and then held: no second at the threshold for the resolve hold.
+    assert.ok(resolve.tick >= warm + 60 + medium.resolveHoldSeconds && resolve.tick <= warm + 60 + 30 + medium.resolveHoldSeconds + 5, `resolved at ${resolve.tick}`);
     assert.equal(resolve.alertId, raises(episode)[0]!.alertId);
     const lasting = runStream({ seconds: warm + 900, rate: 50, second: (t, rng, normal) => (t >= warm ? syntheticSecond(rng, 50, shifted) : normal()) });
     assert.equal(raises(lasting).length, 1);
-    const absorbed = lasting.find((d) => d.type === 'resolve');
+    const absorbed = lasting.find((d) => d.type === 'resolve' && d.kind === 'sentiment');
     assert.ok(absorbed && absorbed.tick < warm + 600, 'the new level is the baseline within the horizon');
   });
 
-  it('escalates severity as |z| grows, with updates on the same alert', () => {
+  it('escalates severity as |z| grows, with new peaks as updates on the same alert', () => {
     const seen = runStream({ seconds: warm + 40, rate: 50, second: (t, rng, normal) => (t >= warm ? syntheticSecond(rng, 50, shiftedMix(baseMix, 0.4)) : normal()) });
     const sentiment = seen.filter((d) => d.kind === 'sentiment');
-    assert.deepEqual(
-      sentiment.map((d) => d.type),
-      ['raise', ...sentiment.slice(1).map(() => 'update')],
-    );
+    assert.equal(sentiment[0]!.type, 'raise');
+    assert.ok(sentiment.slice(1).every((d) => d.type === 'escalate' || d.type === 'update'));
+    // A severity that rose is an escalation; a higher peak at the same severity an update.
+    for (let i = 1; i < sentiment.length; i++) {
+      assert.equal(sentiment[i]!.type === 'escalate', sentiment[i]!.severity !== sentiment[i - 1]!.severity, `decision ${i}`);
+      assert.ok(Math.abs(sentiment[i]!.peak.z) >= Math.abs(sentiment[i - 1]!.peak.z));
+    }
     assert.equal(sentiment.at(-1)!.severity, 'critical');
     assert.ok(new Set(sentiment.map((d) => d.alertId)).size === 1);
   });
@@ -395,7 +399,7 @@ describe('series detector', () => {
 
 describe('toAlert', () => {
   it('builds a valid alert contract from a decision and the caller’s explanation', () => {
-    const seen = runStream({ seconds: warm + 90, rate: 50, second: (t, rng, normal) => (t >= warm && t < warm + 20 ? syntheticSecond(rng, 50, shiftedMix(baseMix, 0.4)) : normal()) });
+    const seen = runStream({ seconds: warm + 300, rate: 50, second: (t, rng, normal) => (t >= warm && t < warm + 20 ? syntheticSecond(rng, 50, shiftedMix(baseMix, 0.4)) : normal()) });
     const raise = raises(seen)[0]!;
     const examples = Array.from({ length: 7 }, (_, i) => ({ id: `m${i}`, text: 'x'.repeat(600), label: 'negative' as const, score: -0.9 }));
     const alert = toAlert(raise, { topTerms: ['outage', 'refund'], examples, streamName: 'Acme launch' });

@@ -2,15 +2,16 @@
 import { useEffect, useState } from 'react';
 import { fetchAlert, type Alert, type DeliveryAttempt } from '../../lib/alerts-api.ts';
 import { errorText } from '../../lib/api.ts';
+import { alertSpread, alertValue, figuresText } from '../../lib/alert-text.ts';
 import { clock, count, duration, score, zScore } from '../../lib/format.ts';
 import { LabelBadge } from '../LabelBadge.tsx';
 import { DeliveryTable } from './DeliveryTable.tsx';
 
 /** The watched value in its unit: a mean score, or messages per second. */
-const value = (alert: Alert, v: number) => (alert.kind === 'sentiment' ? score(v) : `${v.toFixed(1)} msgs/s`);
+const value = (alert: Alert, v: number) => alertValue(alert.kind, v);
 
 /**
- * What an alert is made of: current value against its baseline, the window it covers, the top
+ * What an alert is made of: its opening and peak numbers, the latest value against its baseline, the window it covers, the top
  * terms and the example messages (all in the list's copy), and its delivery attempts (fetched,
  * again whenever the alert changes).
  */
@@ -31,10 +32,22 @@ export function AlertDetails({ alert, id }: { alert: Alert; id: string }) {
   return (
     <div id={id} className="space-y-3 bg-slate-50 p-3 text-sm" data-testid="alert-details">
       <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
-        <dt className="text-slate-600">Current vs baseline</dt>
+        {alert.peak && (
+          <>
+            <dt className="text-slate-600">Peak</dt>
+            <dd className="tabular-nums font-medium" data-testid="alert-details-peak">{figuresText(alert.kind, alert.peak)}</dd>
+          </>
+        )}
+        {alert.opening && (
+          <>
+            <dt className="text-slate-600">When it opened</dt>
+            <dd className="tabular-nums">{figuresText(alert.kind, alert.opening)}</dd>
+          </>
+        )}
+        <dt className="text-slate-600">{alert.status === 'resolved' ? 'Last vs baseline' : 'Current vs baseline'}</dt>
         <dd>
           <strong className="tabular-nums">{value(alert, alert.current)}</strong> against{' '}
-          <span className="tabular-nums">{value(alert, baseline.center)}</span> ± <span className="tabular-nums">{value(alert, baseline.spread)}</span>{' '}
+          <span className="tabular-nums">{value(alert, baseline.center)}</span> ± <span className="tabular-nums">{alertSpread(alert.kind, baseline.spread)}</span>{' '}
           (the {count(baseline.minutes)} minutes before), z <span className="tabular-nums">{zScore(alert.z)}</span>
         </dd>
         <dt className="text-slate-600">Window</dt>
@@ -56,15 +69,21 @@ export function AlertDetails({ alert, id }: { alert: Alert; id: string }) {
         {alert.acknowledgedAt && (
           <>
             <dt className="text-slate-600">Acknowledged</dt>
-            <dd className="tabular-nums">{clock(Date.parse(alert.acknowledgedAt), true)}</dd>
+            <dd className="tabular-nums">{clock(Date.parse(alert.acknowledgedAt), true)} by {alert.acknowledgedByName ?? 'someone'}</dd>
           </>
         )}
         {alert.resolvedAt && (
           <>
             <dt className="text-slate-600">Resolved</dt>
             <dd className="tabular-nums">
-              {clock(Date.parse(alert.resolvedAt), true)} by {alert.resolvedBy === 'person' ? 'a person' : 'the detector'}
+              {clock(Date.parse(alert.resolvedAt), true)} by {alert.resolvedBy === 'person' ? (alert.resolvedByName ?? 'someone') : 'the detector'}
             </dd>
+          </>
+        )}
+        {alert.resolveNote && (
+          <>
+            <dt className="text-slate-600">Note</dt>
+            <dd className="whitespace-pre-line [overflow-wrap:anywhere]" data-testid="alert-resolve-note">{alert.resolveNote}</dd>
           </>
         )}
       </dl>

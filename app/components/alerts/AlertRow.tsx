@@ -2,19 +2,13 @@
 import { useRef, useState } from 'react';
 import { actOnAlert, fetchAlert, type Alert, type AlertAction } from '../../lib/alerts-api.ts';
 import { ApiError, errorText } from '../../lib/api.ts';
+import { figuresText, movement } from '../../lib/alert-text.ts';
 import { clock, zScore } from '../../lib/format.ts';
 import { streamTitle } from '../../lib/live-alerts.ts';
 import { SeverityBadge, StatusText } from '../AlertBadges.tsx';
 import { AlertDetails } from './AlertDetails.tsx';
 
 const columns = 8;
-const arrows = { negative: '↓', positive: '↑' } as const;
-
-/** "Sentiment ↓ fell" / "Volume ↑ rose": what moved and which way, in words with the arrow. */
-function movement(a: Alert): string {
-  const what = a.kind === 'sentiment' ? 'Sentiment' : 'Volume';
-  return `${what} ${arrows[a.direction]} ${a.direction === 'negative' ? 'fell' : 'rose'}`;
-}
 
 interface Props {
   alert: Alert;
@@ -40,6 +34,9 @@ export function AlertRow({ alert, names, expanded, canAct, onToggle, onChange }:
   const stream = streamTitle(alert.stream, names);
 
   const act = async (action: AlertAction) => {
+    // A note for whoever reads the alert later (and the channels' resolved message); Cancel keeps it open.
+    const note = action === 'resolve' ? window.prompt(`Resolve the alert on ${stream}. A note for the record (optional):`, '') : '';
+    if (note === null) return;
     const before = alert;
     const at = new Date().toISOString();
     setBusy(action);
@@ -48,7 +45,7 @@ export function AlertRow({ alert, names, expanded, canAct, onToggle, onChange }:
     // The clicked button goes with the old status; keep the keyboard in this row.
     details.current?.focus();
     try {
-      onChange(await actOnAlert(alert.id, action));
+      onChange(await actOnAlert(alert.id, action, note.trim() || undefined));
     } catch (err) {
       // 409: resolved meanwhile (by the detector or someone else); show what it is now.
       const now = err instanceof ApiError && err.code === 'CONFLICT' ? await fetchAlert(alert.id).catch(() => null) : null;
@@ -68,13 +65,18 @@ export function AlertRow({ alert, names, expanded, canAct, onToggle, onChange }:
         <td className="py-2 pr-2">
           <span className="font-medium">{movement(alert)}</span>
           <p className="text-slate-700 [overflow-wrap:anywhere]" data-testid="alert-reason">{alert.reason}</p>
+          {alert.peak && <p className="text-slate-700 tabular-nums" data-testid="alert-peak">Peak: {figuresText(alert.kind, alert.peak)}</p>}
+          {alert.status === 'acknowledged' && <p className="text-slate-700">Acknowledged by {alert.acknowledgedByName ?? 'someone'}</p>}
           {problem && <p role="alert" className="text-[#D55E00]">{problem}</p>}
         </td>
         <td className="py-2 pr-2 tabular-nums whitespace-nowrap"><time dateTime={alert.openedAt}>{clock(Date.parse(alert.openedAt), true)}</time></td>
         <td className="py-2 pr-2 tabular-nums whitespace-nowrap">
           {alert.resolvedAt ? <time dateTime={alert.resolvedAt}>{clock(Date.parse(alert.resolvedAt), true)}</time> : <span className="text-slate-500">–</span>}
         </td>
-        <td className="py-2 pr-2 text-right tabular-nums">{zScore(alert.z)}</td>
+        <td className="py-2 pr-2 text-right tabular-nums">
+          {/* The peak's z: a resolved alert's latest numbers are the calm it ended in. */}
+          {zScore(alert.peak?.z ?? alert.z)}
+        </td>
         <td className="py-2 pr-3">
           <div className="flex flex-wrap justify-end gap-1">
             {canAct && alert.status === 'open' && (

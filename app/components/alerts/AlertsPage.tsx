@@ -11,6 +11,7 @@ import { LoadMore } from '../LoadMore.tsx';
 import { Notice } from '../Notice.tsx';
 import { AlertFiltersForm } from './AlertFiltersForm.tsx';
 import { AlertRow } from './AlertRow.tsx';
+import { LinkedAlert } from './LinkedAlert.tsx';
 
 /** How often the list reloads while live updates are down. */
 const pollMs = 5_000;
@@ -44,6 +45,7 @@ export function AlertsPage() {
         {!canAct && <p className="text-sm text-slate-700">Acknowledging and resolving alerts needs the editor or admin role.</p>}
       </header>
       <main className="space-y-4 p-4">
+        <LinkedAlert names={names} canAct={canAct} />
         <AlertFiltersForm filters={filters} streams={streams} onChange={setFilters} />
         {history.error && (
           <Notice kind="error" title="The alerts could not be loaded">
@@ -77,7 +79,7 @@ export function AlertsPage() {
                   <th scope="col" className="pr-2 font-medium">What happened</th>
                   <th scope="col" className="pr-2 font-medium">Opened</th>
                   <th scope="col" className="pr-2 font-medium">Resolved</th>
-                  <th scope="col" className="pr-2 text-right font-medium">z</th>
+                  <th scope="col" className="pr-2 text-right font-medium">Peak z</th>
                   <th scope="col" className="pr-3 text-right font-medium"><span className="sr-only">Actions</span></th>
                 </tr>
               </thead>

@@ -1,17 +1,35 @@
 'use client';
-import { useRef } from 'react';
-import type { ChannelDraft } from '../../lib/stream-draft.ts';
+import { useRef, useState } from 'react';
+import type { AlertEvent } from '../../../lib/contracts/alerts.ts';
+import { errorText } from '../../lib/api.ts';
+import { DefaultChannelEvents, type ChannelDraft } from '../../lib/stream-draft.ts';
+import { testChannel, type ChannelTestResult } from '../../lib/streams-api.ts';
 
 const kindNames = { webhook: 'Webhook', slack: 'Slack' } as const;
 const field = 'mt-0.5 w-full rounded border border-slate-400 px-1 py-0.5';
 /** lib/alerts/channel.ts: an HMAC key that cannot be guessed offline. */
 const minSecret = 16;
 
+/** The events a channel may receive, in the alert's order, with the words the form shows. */
+const eventChoices: ReadonlyArray<[AlertEvent, string]> = [
+  ['opened', 'opened'],
+  ['escalated', 'escalated'],
+  ['acknowledged', 'acknowledged'],
+  ['resolved', 'resolved'],
+  ['updated', 'every update (noisy)'],
+];
+
 interface Props {
   channels: ChannelDraft[];
   onChange(channels: ChannelDraft[]): void;
   /** Why the signed-in role cannot change them (they are shown, not edited); null: it can. */
   readOnly: string | null;
+  /** The saved stream's id, for "Send test" (stored channels only); null before the first save. */
+  streamId: string | null;
+  /** Why the last save was refused for a channel's URL, by channel key. */
+  refusals: ReadonlyMap<string, string>;
+  /** What the last save warned about a channel's URL, by channel key. */
+  warnings: ReadonlyMap<string, string>;
 }
 
 /**
@@ -19,8 +37,10 @@ interface Props {
  * Slack incoming webhooks come on top. Stored credentials are never shown (the API does not
  * give them back): a stored channel shows its host and keeps its URL and secret unless replaced.
  * Changing them is an admin's (the server refuses anyone else): others see the list and why.
+ * Each channel chooses the alert events it receives and can be sent a test once it is saved; a
+ * URL the server refuses (or warns about: an address inside the network) says why beside it.
  */
-export function ChannelsEditor({ channels, onChange, readOnly }: Props) {
+export function ChannelsEditor({ channels, onChange, readOnly, streamId, refusals, warnings }: Props) {
   return (
     <fieldset className="space-y-2 rounded border border-slate-300 p-3 text-sm">
       <legend className="px-1 font-medium">Alert channels</legend>
@@ -28,7 +48,11 @@ export function ChannelsEditor({ channels, onChange, readOnly }: Props) {
         <span aria-hidden="true">✓ </span>
         <strong>Dashboard</strong>: always on. Every alert shows on the overview’s banner and on the Alerts page.
       </p>
-      {readOnly === null ? <EditableChannels channels={channels} onChange={onChange} /> : <StoredChannels channels={channels} reason={readOnly} />}
+      {readOnly === null ? (
+        <EditableChannels channels={channels} onChange={onChange} streamId={streamId} refusals={refusals} warnings={warnings} />
+      ) : (
+        <StoredChannels channels={channels} reason={readOnly} />
+      )}
     </fieldset>
   );
 }
@@ -54,17 +78,70 @@ function StoredChannels({ channels, reason }: { channels: ChannelDraft[]; reason
   );
 }
 
-/** The webhook and Slack channels, editable: add, remove, replace a stored one's URL (and secret). */
-function EditableChannels({ channels, onChange }: Omit<Props, 'readOnly'>) {
+/** The events a channel receives, as checkboxes; at least one stays chosen (the server refuses none). */
+function EventChoices({ channel, onChange }: { channel: ChannelDraft; onChange(events: AlertEvent[]): void }) {
+  const toggle = (event: AlertEvent, on: boolean) => {
+    const events = eventChoices.map(([e]) => e).filter((e) => (e === event ? on : channel.events.includes(e)));
+    if (events.length) onChange(events);
+  };
+  return (
+    <fieldset className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
+      <legend className="float-left mr-2 text-slate-700">Sends when the alert is</legend>
+      {eventChoices.map(([event, words]) => (
+        <label key={event} className="flex items-center gap-1">
+          <input type="checkbox" checked={channel.events.includes(event)} onChange={(e) => toggle(event, e.target.checked)} />
+          {words}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** "Send test" for a stored channel, with the receiver's answer beside it. */
+function SendTest({ streamId, channel }: { streamId: string; channel: ChannelDraft & { stored: { id: string } } }) {
+  const [state, setState] = useState<{ busy: boolean; result: ChannelTestResult | null; error: string | null }>({ busy: false, result: null, error: null });
+  const send = async () => {
+    setState({ busy: true, result: null, error: null });
+    try {
+      setState({ busy: false, result: await testChannel(streamId, channel.stored.id), error: null });
+    } catch (err) {
+      setState({ busy: false, result: null, error: errorText(err) });
+    }
+  };
+  const { result } = state;
+  return (
+    <span className="flex flex-wrap items-center gap-2" aria-live="polite">
+      <button type="button" disabled={state.busy} onClick={() => void send()} className="rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60">
+        {state.busy ? 'Sending…' : 'Send test'}
+      </button>
+      {result?.status === 'ok' && (
+        <span className="text-[#009E73]" data-testid="channel-test-result" data-status="ok">✓ Delivered{result.httpStatus ? ` (HTTP ${result.httpStatus})` : ''}</span>
+      )}
+      {result && result.status !== 'ok' && (
+        <span className="text-[#D55E00]" data-testid="channel-test-result" data-status={result.status}>
+          ✕ {result.status === 'refused' ? 'Refused' : 'Not delivered'}: {result.error ?? `HTTP ${result.httpStatus}`}
+        </span>
+      )}
+      {state.error && <span role="alert" className="text-[#D55E00]">The test could not be sent: {state.error}</span>}
+    </span>
+  );
+}
+
+/** The webhook and Slack channels, editable: add, remove, replace a stored one's URL (and secret), choose events, test. */
+function EditableChannels({ channels, onChange, streamId, refusals, warnings }: Omit<Props, 'readOnly'>) {
   const next = useRef(0);
   const update = (key: string, patch: Partial<ChannelDraft>) => onChange(channels.map((c) => (c.key === key ? { ...c, ...patch } : c)));
-  const add = (kind: ChannelDraft['kind']) => onChange([...channels, { key: `new-${next.current++}`, kind, replace: true, url: '', secret: '' }]);
+  const add = (kind: ChannelDraft['kind']) =>
+    onChange([...channels, { key: `new-${next.current++}`, kind, replace: true, url: '', secret: '', events: [...DefaultChannelEvents] }]);
 
   return (
     <>
       <ul className="space-y-2">
         {channels.map((c, i) => {
           const name = `${kindNames[c.kind]} ${c.stored ? c.stored.target : `(new, ${i + 1})`}`;
+          const refused = refusals.get(c.key);
+          const warned = warnings.get(c.key);
+          const stored = c.stored;
           return (
             <li key={c.key} className="rounded border border-slate-200 p-2" data-testid="channel">
               <div className="flex flex-wrap items-center gap-2">
@@ -82,6 +159,12 @@ function EditableChannels({ channels, onChange }: Omit<Props, 'readOnly'>) {
               </div>
               {c.stored && !c.replace && (
                 <p className="text-xs text-slate-600">{c.kind === 'webhook' ? 'Its stored URL and secret stay as they are.' : 'Its stored URL stays as it is.'}</p>
+              )}
+              {refused && (
+                <p role="alert" className="mt-1 text-[#D55E00]" data-testid="channel-url-error">Not saved: {refused}</p>
+              )}
+              {warned && !refused && (
+                <p className="mt-1 text-[#B35900]" data-testid="channel-url-warning">⚠ Saved, but: {warned}</p>
               )}
               {c.replace && (
                 <div className="mt-1 grid gap-2 sm:grid-cols-2">
@@ -119,6 +202,14 @@ function EditableChannels({ channels, onChange }: Omit<Props, 'readOnly'>) {
                   )}
                 </div>
               )}
+              <EventChoices channel={c} onChange={(events) => update(c.key, { events })} />
+              <div className="mt-1">
+                {stored && streamId && !c.replace ? (
+                  <SendTest streamId={streamId} channel={{ ...c, stored }} />
+                ) : (
+                  <span className="text-xs text-slate-600">Save the stream to send this channel a test.</span>
+                )}
+              </div>
             </li>
           );
         })}

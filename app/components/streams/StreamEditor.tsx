@@ -2,7 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useStreamPreview } from '../../hooks/useStreamPreview.ts';
 import { ApiError, errorText } from '../../lib/api.ts';
-import { channelName, draftOf, emptyDraft, inputOf, previewInputOf, rebase, type Draft } from '../../lib/stream-draft.ts';
+import { channelMessages, channelName, draftOf, emptyDraft, inputOf, previewInputOf, rebase, type Draft } from '../../lib/stream-draft.ts';
 import { createStream, deleteStream, getStream, updateStream, type PublicStream } from '../../lib/streams-api.ts';
 import { Notice } from '../Notice.tsx';
 import { ChannelsEditor } from './ChannelsEditor.tsx';
@@ -29,6 +29,13 @@ function channelsLock(canEdit: boolean, canChangeChannels: boolean): string | nu
 }
 
 const failed: Record<Problem['action'], string> = { save: 'Not saved', delete: 'Not deleted', reload: 'The latest version could not be loaded' };
+
+/** A save refused for one channel's URL (private target, bad URL): the reason goes next to that field. */
+function channelRefusals(problem: Problem | null, draft: Draft): Map<string, string> {
+  if (!(problem?.action === 'save' && problem.error instanceof ApiError && problem.error.code === 'ALERT_CHANNEL_INVALID')) return new Map();
+  const [, field, message] = /^(channels\.\d+\.url): (.*)$/s.exec(problem.error.message) ?? [];
+  return field && message ? channelMessages(draft, [{ field, message }]) : new Map();
+}
 
 /** The server's message, with `channels.N` said as the channel the person sees. */
 function problemText(problem: Problem, draft: Draft): string {
@@ -64,6 +71,8 @@ export function StreamEditor({ id, canEdit, canChangeChannels, onSaved, onDelete
   const [note, setNote] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showHistory, setShowHistory] = useState(false);
+  /** Channel URLs the last save kept although they reach inside the network (PULSE_ALLOW_PRIVATE_WEBHOOKS), by channel key. */
+  const [channelWarnings, setChannelWarnings] = useState<Map<string, string>>(new Map());
 
   useEffect(() => {
     if (id === null) return;
@@ -106,7 +115,8 @@ export function StreamEditor({ id, canEdit, canChangeChannels, onSaved, onDelete
     setNote(null);
     try {
       const { id: _id, ...change } = input;
-      const saved = base ? await updateStream(base.id, base.version, change) : await createStream(input);
+      const { stream: saved, warnings } = base ? await updateStream(base.id, base.version, change) : await createStream(input);
+      setChannelWarnings(channelMessages(draftOf(saved), warnings));
       setBase(saved);
       setDraft(draftOf(saved));
       if (base) setNote(`Saved “${saved.name}” as version ${saved.version}.`);
@@ -216,7 +226,14 @@ export function StreamEditor({ id, canEdit, canChangeChannels, onSaved, onDelete
             />
 
             <RuleFields draft={draft} onChange={patch} saved={base && { version: base.version, rules: base.detectorRules }} />
-            <ChannelsEditor channels={draft.channels} onChange={(channels) => patch({ channels })} readOnly={channelsLock(canEdit, canChangeChannels)} />
+            <ChannelsEditor
+              channels={draft.channels}
+              onChange={(channels) => patch({ channels })}
+              readOnly={channelsLock(canEdit, canChangeChannels)}
+              streamId={base?.id ?? null}
+              refusals={channelRefusals(problem, draft)}
+              warnings={channelWarnings}
+            />
           </fieldset>
 
           <div className="space-y-2" aria-live="polite">

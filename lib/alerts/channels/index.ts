@@ -10,8 +10,8 @@ export interface ChannelDeps {
   bus: Pick<Bus, 'publish'>;
   /** `PULSE_ALLOW_PRIVATE_WEBHOOKS`: webhooks may reach private and loopback addresses. */
   allowPrivate: boolean;
-  /** `PULSE_PUBLIC_URL`: where Slack messages link to. */
-  publicUrl?: string;
+  /** `PULSE_PUBLIC_URL`: where every outside message links to. */
+  publicUrl: string;
 }
 
 /** `config` as returned by `parseChannelConfig`. */

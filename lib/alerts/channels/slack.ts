@@ -1,13 +1,14 @@
 /**
  * Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat and others accept the
  * same `{text, blocks}`): a message a person can act on without opening anything else — what
- * moved and how far, the numbers behind it, the terms and messages that drove it, and a link
- * to the dashboard when `PULSE_PUBLIC_URL` is set. `text` is the notification and the fallback
- * for clients without blocks.
+ * moved and how far, its peak, who acknowledged or resolved it (with the note), the terms and
+ * messages that drove it, and links to the alert and its stream in the dashboard
+ * (`PULSE_PUBLIC_URL`). `text` is the notification and the fallback for clients without blocks.
  */
 import type { Alert, AlertEvent } from '../alert.ts';
 import type { AlertChannel, SlackChannelConfig } from '../channel.ts';
 import { postJson, redactUrl } from '../http.ts';
+import { alertLink } from '../link.ts';
 
 export type SlackText = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string; emoji: true };
 export type SlackBlock =
@@ -23,8 +24,8 @@ export interface SlackMessage {
 
 export interface SlackDeps {
   allowPrivate: boolean;
-  /** The dashboard's public address; without it the message carries no link. */
-  publicUrl?: string;
+  /** The dashboard's public address, which the message links to. */
+  publicUrl: string;
 }
 
 /** Shown characters of each example message; the alert keeps up to 500, a chat needs less. */
@@ -32,7 +33,13 @@ export const ExampleChars = 200;
 const headerChars = 150; // Slack's limit for a header block
 const shownTerms = 10;
 
-const eventTitle: Record<AlertEvent, string> = { opened: 'Alert', updated: 'Alert updated', resolved: 'Resolved' };
+const eventTitle: Record<AlertEvent, string> = {
+  opened: 'Alert',
+  updated: 'Alert updated',
+  escalated: 'Alert escalated',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+};
 const severityEmoji: Record<Alert['severity'], string> = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' };
 const labelGlyph = { negative: '▼', neutral: '●', positive: '▲' } as const;
 
@@ -60,6 +67,20 @@ function value(alert: Alert, n: number): string {
   return alert.kind === 'sentiment' ? signed(n, 2) : `${n.toFixed(1)} msgs/s`;
 }
 
+/** "negative surge of acme", "sentiment of acme down": what moved, in the title's words. */
+function subject(alert: Alert): string {
+  if (alert.kind === 'surge') return `${alert.label ?? alert.direction} surge on ${alert.stream}`;
+  return `${alert.kind} of ${alert.stream} ${alert.direction === 'negative' ? 'down' : 'up'}`;
+}
+
+/** Who acted on the alert, for the events people cause; null for the detector's own events. */
+function actedBy(alert: Alert, event: AlertEvent): string | null {
+  if (event === 'acknowledged') return `Acknowledged by ${alert.acknowledgedByName ?? 'someone'}`;
+  if (event !== 'resolved') return null;
+  const who = alert.resolvedBy === 'person' ? (alert.resolvedByName ?? 'someone') : 'the detector';
+  return `Resolved by ${who}${alert.resolveNote ? `: “${alert.resolveNote}”` : ''}`;
+}
+
 function seconds(from: string, to: string): string {
   const s = Math.round((Date.parse(to) - Date.parse(from)) / 1000);
   return s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`;
@@ -82,12 +103,14 @@ export function dashboardLink(publicUrl: string, alert: Alert): string {
   return `${publicUrl.replace(/\/+$/, '')}/?${params}`;
 }
 
-export function slackMessage(alert: Alert, event: AlertEvent, publicUrl?: string): SlackMessage {
-  const emoji = event === 'resolved' ? ':white_check_mark:' : severityEmoji[alert.severity];
-  const title = `${eventTitle[event]}: ${alert.kind} of ${alert.stream} ${alert.direction === 'negative' ? 'down' : 'up'}`;
+export function slackMessage(alert: Alert, event: AlertEvent, publicUrl: string, test = false): SlackMessage {
+  const emoji = event === 'resolved' ? ':white_check_mark:' : event === 'acknowledged' ? ':eyes:' : severityEmoji[alert.severity];
+  const title = `${test ? '[TEST] ' : ''}${eventTitle[event]}: ${subject(alert)}`;
   const mrkdwn = (text: string): SlackText => ({ type: 'mrkdwn', text });
+  const who = actedBy(alert, event);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`${emoji} ${title}`, headerChars), emoji: true } },
+    ...(who ? [{ type: 'section' as const, text: mrkdwn(`*${escape(who)}*`) }] : []),
     { type: 'section', text: mrkdwn(escape(alert.reason)) },
     {
       type: 'section',
@@ -98,6 +121,9 @@ export function slackMessage(alert: Alert, event: AlertEvent, publicUrl?: string
         mrkdwn(`*z-score*\n${signed(alert.z, 1)} (baseline of ${alert.baseline.minutes} min)`),
         mrkdwn(`*Volume*\n${alert.volume} messages in ${seconds(alert.window.from, alert.window.to)}`),
         mrkdwn(`*Severity*\n${alert.severity}`),
+        ...(alert.peak
+          ? [mrkdwn(`*Peak*\n${value(alert, alert.peak.current)}, z ${signed(alert.peak.z, 1)}, ${alert.peak.volume} messages at ${alert.peak.at}`)]
+          : []),
       ],
     },
   ];
@@ -111,18 +137,18 @@ export function slackMessage(alert: Alert, event: AlertEvent, publicUrl?: string
   }
   const footer = [`alert \`${escape(alert.id)}\``, `opened ${alert.openedAt}`];
   if (alert.resolvedAt) footer.push(`resolved ${alert.resolvedAt}`);
-  if (publicUrl) footer.push(`<${escape(dashboardLink(publicUrl, alert))}|Open in Pulse>`);
+  footer.push(`<${escape(alertLink(publicUrl, alert))}|Open the alert in Pulse>`, `<${escape(dashboardLink(publicUrl, alert))}|its stream>`);
   blocks.push({ type: 'context', elements: [mrkdwn(footer.join(' · '))] });
-  return { text: `${emoji} ${escape(title)}: ${escape(alert.reason)}`, blocks };
+  return { text: `${emoji} ${escape(title)}${who ? ` (${escape(who)})` : ''}: ${escape(alert.reason)}`, blocks };
 }
 
 export function slackChannel(config: SlackChannelConfig, deps: SlackDeps): AlertChannel {
   return {
     kind: 'slack',
     target: redactUrl(config.url),
-    send(alert, event, { signal }) {
+    send(alert, event, { signal, test }) {
       // Slack's webhooks have no signature or delivery header: the URL itself is the secret.
-      const body = JSON.stringify(slackMessage(alert, event, deps.publicUrl));
+      const body = JSON.stringify(slackMessage(alert, event, deps.publicUrl, test));
       return postJson(config.url, body, {}, { allowPrivate: deps.allowPrivate, signal });
     },
   };

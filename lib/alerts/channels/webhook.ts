@@ -13,6 +13,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Alert, AlertEvent } from '../alert.ts';
 import type { AlertChannel, WebhookChannelConfig } from '../channel.ts';
 import { postJson, redactUrl } from '../http.ts';
+import { alertLink } from '../link.ts';
 
 export const SignatureHeader = 'X-Pulse-Signature';
 export const TimestampHeader = 'X-Pulse-Timestamp';
@@ -24,6 +25,10 @@ export interface WebhookPayload {
   delivery: string;
   event: AlertEvent;
   alert: Alert;
+  /** The alert in the dashboard (`PULSE_PUBLIC_URL/alerts?alert=<id>`). */
+  link: string;
+  /** Present (true) only on a "send test" from the stream's form: no alert stands behind it. */
+  test?: true;
 }
 
 /** `sha256=<hex>` of `"<timestamp>.<body>"`. */
@@ -56,12 +61,13 @@ export function verifyWebhookSignature(input: VerifyInput): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export function webhookChannel(config: WebhookChannelConfig, deps: { allowPrivate: boolean }): AlertChannel {
+export function webhookChannel(config: WebhookChannelConfig, deps: { allowPrivate: boolean; publicUrl: string }): AlertChannel {
   return {
     kind: 'webhook',
     target: redactUrl(config.url),
-    send(alert, event, { deliveryId, signal }) {
-      const body = JSON.stringify({ delivery: deliveryId, event, alert } satisfies WebhookPayload);
+    send(alert, event, { deliveryId, signal, test }) {
+      const payload: WebhookPayload = { delivery: deliveryId, event, alert, link: alertLink(deps.publicUrl, alert), ...(test ? { test: true } : {}) };
+      const body = JSON.stringify(payload);
       // A fresh timestamp per attempt: a retry minutes later still passes the receiver's window.
       const timestamp = Math.floor(Date.now() / 1000);
       const headers = {
