@@ -3,8 +3,27 @@
  * see it: whether the alert channels changed (an admin's to change), and what the audit log
  * keeps of a version and of an update — never a credential.
  */
+import { DefaultChannelEvents } from '../alerts/channel.ts';
 import { changedFields } from '../audit.ts';
 import { publicStream, type PublicStream, type StreamRecord } from './stream.ts';
+
+type Channel = StreamRecord['channels'][number];
+
+/**
+ * A channel as the rules compare it: absent `events` stand for the defaults (a channel saved
+ * before events were configurable, saved again by the form, which sends them), in any order.
+ */
+function comparable(c: Channel): string {
+  if (!('url' in c)) return JSON.stringify(c);
+  return JSON.stringify({ ...withoutEvents(c), events: [...(c.events ?? DefaultChannelEvents)].sort() });
+}
+
+/** Where and how a channel sends, its credentials included: what it sends is not a credential. */
+function withoutEvents(c: Channel): Omit<Channel, 'events'> {
+  if (!('url' in c)) return c;
+  const { events: _events, ...rest } = c;
+  return rest;
+}
 
 /** The fields of an update the audit log compares, in the order it lists them. */
 const auditedFields = ['name', 'query', 'sources', 'rule', 'channels'] as const;
@@ -17,7 +36,7 @@ export function auditedStream(s: StreamRecord): Omit<PublicStream, 'detectorRule
 
 /** Whether the webhook and Slack channels differ in any way, credentials included (the dashboard is always on). */
 export function channelsChanged(before: Pick<StreamRecord, 'channels'> | undefined, after: Pick<StreamRecord, 'channels'>): boolean {
-  const external = (s: Pick<StreamRecord, 'channels'> | undefined) => JSON.stringify((s?.channels ?? []).filter((c) => c.kind !== 'dashboard'));
+  const external = (s: Pick<StreamRecord, 'channels'> | undefined) => (s?.channels ?? []).filter((c) => c.kind !== 'dashboard').map(comparable).join('\n');
   return external(before) !== external(after);
 }
 
@@ -25,7 +44,7 @@ export function channelsChanged(before: Pick<StreamRecord, 'channels'> | undefin
 function credentialsReplaced(before: StreamRecord, after: StreamRecord): string[] {
   return after.channels.flatMap((c) => {
     const old = before.channels.find((b) => b.id === c.id && b.kind === c.kind);
-    return old && JSON.stringify(old) !== JSON.stringify(c) ? [c.id] : [];
+    return old && JSON.stringify(withoutEvents(old)) !== JSON.stringify(withoutEvents(c)) ? [c.id] : [];
   });
 }
 

@@ -46,6 +46,22 @@ describe('stream catalog', () => {
     assert.deepEqual(Object.keys(audited[1]!.detail.changes as object), ['query']);
   });
 
+  it('lets an editor save a stream whose channel comes back with the default events spelled out', async () => {
+    const { catalog, audited } = memoryCatalog();
+    const created = await catalog.create(admin, { name: 'Acme', query: 'acme', channels: [hook] });
+    const channelId = created.channels.find((c) => c.kind === 'webhook')!.id;
+    // As the form sends it: the kept channel by id, with the events it shows (the defaults, reordered).
+    const kept = { id: channelId, kind: 'webhook', events: ['resolved', 'opened', 'acknowledged', 'escalated'] };
+    const saved = await catalog.update(editor, created.id, { name: 'Acme', query: 'acme OR widget', channels: [{ kind: 'dashboard' }, kept] }, created.version);
+    assert.equal(saved.version, 2);
+    assert.equal(audited.at(-1)!.detail.credentialsReplaced, undefined, 'no credential was replaced');
+    await assert.rejects(
+      catalog.update(editor, created.id, { name: 'Acme', query: 'acme', channels: [{ kind: 'dashboard' }, { ...kept, events: ['opened'] }] }),
+      (e) => isPulseError(e, 'FORBIDDEN'),
+      'choosing other events is changing where alerts go',
+    );
+  });
+
   it('records a replaced credential of a kept channel by the channel’s id, never its value', async () => {
     const { catalog, audited } = memoryCatalog();
     const created = await catalog.create(admin, { name: 'Acme', query: 'acme', channels: [hook] });
