@@ -8,7 +8,8 @@
  * stays, marked, once acknowledged. A webhook channel pointing at a local receiver is saved
  * with the reason it reaches inside the network beside its URL field (this server allows that:
  * PULSE_ALLOW_PRIVATE_WEBHOOKS=1, as the receiver is local; without it the save is refused with
- * the same reason, test/integration/alert-channels-api.test.ts), and "Send test" reaches it.
+ * the same reason: test/integration/alert-channels-api.test.ts, and in the browser
+ * test/e2e/webhook-refusal.test.ts), and "Send test" reaches it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,8 +1,8 @@
 /**
  * What the browser tests share: an embedded server with the dashboard (demo off, a fresh data
  * dir, the production UI build, made first if missing or stale), Debian's chromium driven by
- * playwright-core, pages that collect their errors, polling with a clear failure, and
- * screenshots into test/e2e/artifacts/.
+ * playwright-core (also on its own, for a server in a child process), pages that collect their
+ * errors, polling with a clear failure, and screenshots into test/e2e/artifacts/.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -33,8 +33,11 @@ export interface BrowserTestOptions {
   page?: BrowserContextOptions;
 }
 
-export interface BrowserTest {
-  pulse: Pulse;
+/** The options that concern the pages alone: console errors caused on purpose, context options. */
+export type PageOptions = Pick<BrowserTestOptions, 'expectedError' | 'page'>;
+
+/** Chromium with its pages: the part of a browser test that does not depend on where the server runs. */
+export interface BrowserPages {
   browser: Browser;
   /** The first page, made with the options. */
   page: Page;
@@ -42,38 +45,61 @@ export interface BrowserTest {
   pageErrors: string[];
   /** Another page in a context of its own (its own cookies: another person signed in). */
   newPage(): Promise<Page>;
+}
+
+export interface BrowserTest extends BrowserPages {
+  pulse: Pulse;
   close(): Promise<void>;
+}
+
+/**
+ * Launches Debian's chromium and its first page; every page made here collects its errors. On
+ * its own for a server this process does not hold (a child process: chdb allows one data dir per
+ * process), after {@link ensureFreshUi}; `startBrowserTest` does both around an in-process server.
+ */
+export async function launchBrowser(options: PageOptions): Promise<BrowserPages> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const pageErrors: string[] = [];
+  const newPage = async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1, ...options.page });
+    // tsx compiles the tests with esbuild's keepNames, which wraps named functions in
+    // `__name(…)`; the functions given to page.evaluate run in the page, which needs it too.
+    await page.addInitScript('window.__name = (f) => f');
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // With the address: "Failed to load resource" alone does not say which.
+    page.on('console', (msg) => msg.type() === 'error' && !options.expectedError?.(msg) && pageErrors.push(`${msg.text()} (${msg.location().url})`));
+    return page;
+  };
+  try {
+    return { browser, page: await newPage(), pageErrors, newPage };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+/** Makes the production UI build if it is missing or stale, saying which and how long it took. */
+export async function ensureFreshUi(): Promise<void> {
+  const started = Date.now();
+  const build = await ensureUiBuild();
+  console.log(`UI build: ${build} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 /** Starts the server and the browser; on a failure part-way, closes what did start. */
 export async function startBrowserTest(options: BrowserTestOptions): Promise<BrowserTest> {
-  const started = Date.now();
-  const build = await ensureUiBuild();
-  console.log(`UI build: ${build} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  await ensureFreshUi();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `pulse-e2e-${options.name}-`));
   let pulse: Pulse | undefined;
-  let browser: Browser | undefined;
+  let pages: BrowserPages | undefined;
   const close = async () => {
-    await browser?.close();
+    await pages?.browser.close();
     await pulse?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     pulse = await startPulse(loadConfig({ ...process.env, PORT: '0', PULSE_DEMO: '0', PULSE_DATA_DIR: dataDir, PULSE_UI: '1', ...options.env }));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-    const pageErrors: string[] = [];
-    const openBrowser = browser;
-    const newPage = async () => {
-      const page = await openBrowser.newPage({ viewport: { width: 1440, height: 1100 }, deviceScaleFactor: 1, ...options.page });
-      // tsx compiles the tests with esbuild's keepNames, which wraps named functions in
-      // `__name(…)`; the functions given to page.evaluate run in the page, which needs it too.
-      await page.addInitScript('window.__name = (f) => f');
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      // With the address: "Failed to load resource" alone does not say which.
-      page.on('console', (msg) => msg.type() === 'error' && !options.expectedError?.(msg) && pageErrors.push(`${msg.text()} (${msg.location().url})`));
-      return page;
-    };
-    return { pulse, browser, page: await newPage(), pageErrors, newPage, close };
+    pages = await launchBrowser(options);
+    return { ...pages, pulse, close };
   } catch (err) {
     await close();
     throw err;

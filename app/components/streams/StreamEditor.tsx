@@ -40,7 +40,10 @@ function channelRefusals(problem: Problem | null, draft: Draft): Map<string, str
 /** The server's message, with `channels.N` said as the channel the person sees. */
 function problemText(problem: Problem, draft: Draft): string {
   const text = errorText(problem.error);
-  return text.replace(/channels\.(\d+)/g, (_, n: string) => channelName(draft, Number(n)));
+  // "channels.0.url: …" → "Webhook #1 (new) URL: …": the field in words, not its path.
+  return text.replace(/channels\.(\d+)(?:\.(\w+))?/g, (_, n: string, field?: string) =>
+    `${channelName(draft, Number(n))}${field ? ` ${field === 'url' ? 'URL' : field}` : ''}`,
+  );
 }
 
 interface Props {
