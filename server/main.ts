@@ -16,9 +16,12 @@ keyword streams (/api/streams, /api/streams/preview), alerts (/api/alerts) and /
 Embedded runtime (default, nothing to install): in-process bus, embedded ClickHouse (chdb)
 under PULSE_DATA_DIR (default ./data), classifiers and the anomaly detector in this process,
 and a demo replay of real labelled tweets (PULSE_DEMO=0 turns it off, PULSE_DEMO_RATE sets
-msgs/s). Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers then run as
-separate processes (npm run worker:classifier), scaled by count, and the detector as one
-process (npm run worker:detector).
+msgs/s). The in-process classifier members follow the lag: one more when it stays above
+PULSE_SCALE_LAG (1000) for PULSE_SCALE_UP_AFTER_MS, one fewer after PULSE_SCALE_COOLDOWN_MS at or
+under it, between PULSE_EMBEDDED_CLASSIFIERS and PULSE_EMBEDDED_CLASSIFIERS_MAX (PULSE_SCALE=0: a
+fixed set). Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers then run as
+separate processes (npm run worker:classifier, or npm run workers -- --autoscale to follow the
+lag on one host, or KEDA: deploy/), and the detector as one process (npm run worker:detector).
 
 SIGTERM / SIGINT stop it gracefully within PULSE_SHUTDOWN_GRACE_MS (ingest answers 503
 SHUTTING_DOWN meanwhile; in-flight work finishes; what is queued is processed after the next
