@@ -27,7 +27,8 @@ Synthetic streams (Poisson arrivals, ${pct(baseMix.positive)} positive / ${pct(b
   2. median / p90 delay against shift size (0.1 … 0.5) and volume (5, 20, 50, 200 msgs/s),
      medium preset, with false alerts per 24 h at each volume;
   3. scenarios (bench/detector-scenarios.ts), medium preset, at 2 and 50 msgs/s: negative
-     storms, a pure volume spike, a gradual drift, a positive viral spike, an outage, a new
+     storms, a pure volume spike, a gradual drift (after 86 min of history: a new stream gets no
+     drift alert before its reference hour has filled), a positive viral spike, an outage, a new
      stream's first minutes, late seconds — each with its expected outcome, detected or not,
      kind, direction, severity, delay and pass/fail; false alerts (every kind) per stream-day
      of the stationary stream at both rates.

@@ -110,11 +110,19 @@ export interface Location {
  */
 export function robustLocation(values: SortedWindow): Location {
   const center = values.median();
-  const mad = values.medianAbsDeviation(center);
-  const spread = mad > 0 ? mad * madToSd : values.meanAbsDeviation(center) * meanAbsToSd;
+  const spread = bulkSpread(values, center);
   const n = values.size;
   if (n === 0) return { center, upper: NaN, lower: NaN };
   const low = values.at(Math.floor(tail * (n - 1)));
   const high = values.at(Math.ceil((1 - tail) * (n - 1)));
   return { center, upper: Math.max(spread, (high - center) / tailToSd), lower: Math.max(spread, (center - low) / tailToSd) };
+}
+
+/**
+ * The spread of the bulk of the values around `center`: the scaled MAD, or the scaled mean
+ * absolute deviation when more than half the values are equal (see robustLocation).
+ */
+export function bulkSpread(values: SortedWindow, center: number): number {
+  const mad = values.medianAbsDeviation(center);
+  return mad > 0 ? mad * madToSd : values.meanAbsDeviation(center) * meanAbsToSd;
 }

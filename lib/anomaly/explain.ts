@@ -46,13 +46,15 @@ type ExplainStore = Pick<SignalRepository, 'termCounts' | 'exampleMessages'>;
 /**
  * The explanation of a raise or escalation, from the store. Terms compare the last 30 s with the
  * baseline before them, as the detector does: the deciding window may be a few seconds of a
- * shift that began earlier, and those earlier seconds must not count as "usual".
+ * shift that began earlier, and those earlier seconds must not count as "usual". A drift's
+ * terms compare its window with the reference hour before it.
  */
 export async function explain(store: ExplainStore, decision: Decision): Promise<Omit<AlertExplanation, 'streamName'>> {
   const { reading: r } = decision;
   const windowFrom = new Date(r.window.from);
   const windowTo = new Date(r.window.to);
-  const termsFrom = r.window.to - maxWindowSeconds * 1000;
+  // A drift's window is its whole story (ten minutes of a slide), and its baseline the hour before.
+  const termsFrom = r.drift ? r.window.from : r.window.to - maxWindowSeconds * 1000;
   // A sentiment shift and a surge are about one label's messages; a volume spike is about all.
   const byLabel = r.kind !== 'volume';
   const [counts, examples] = await Promise.all([

@@ -10,13 +10,16 @@
  * worth of history the loop feeds first). Silent seconds before it are not part of any
  * baseline, so a new stream is compared with what it has done, not with the empty minutes
  * before it existed; each signal tests nothing until it has `minBaselineSeconds` of baseline
- * behind its longest window, i.e. about 3 minutes after the first message.
+ * behind its longest window, i.e. about 3 minutes after the first message. The drift view of
+ * the sentiment (drift.ts) needs its own, longer history: a new stream gets no drift alert
+ * before its reference hour has filled, 71 minutes after the first message ({@link historySeconds}).
  *
  * The same class runs in the detector worker, in `bench:detector` and in the tests.
  */
 import { createHash } from 'node:crypto';
 import type { AlertKinds, Severity } from '../alerts/alert.ts';
 import { PulseError } from '../errors.ts';
+import { DriftSignal, type DriftOptions, type DriftReading } from './drift.ts';
 import { AlertEpisodes, type Direction, type EpisodeEvent, type EpisodeRules } from './episode.ts';
 import { LabelSurgeSignal, type LabelSurgeReading } from './label-surge.ts';
 import { MeanShiftSignal, type MeanShiftReading } from './mean-shift.ts';
@@ -47,6 +50,11 @@ export interface Reading {
   volume: number;
   /** For a surge: the label's messages in the window (`current` is their rate). */
   labelCount?: number;
+  /**
+   * A sentiment reading of the drift view: the median of the last minutes' per-minute means
+   * against the hour before them (drift.ts), not a 1–30 s window against the baseline.
+   */
+  drift?: true;
 }
 
 /** The deciding numbers at one moment of an episode (epoch ms): its opening, or its peak. */
@@ -88,6 +96,21 @@ const minVolumeWindowSeconds = 5;
 export const minBaselineSeconds = 120;
 /** A new peak is told (an `update`) once its |z| is this much above the last one told. */
 const peakStep = 1.25;
+/**
+ * The drift view of the sentiment: per-minute means, the last 10 minutes against the hour
+ * before them. Ten minutes is long enough for a slide of a few hundredths to stand out of a
+ * 2 msgs/s stream's noise and short enough to report a 30-minute drift half-way through; an
+ * hour is several times the 10-minute baseline, which a slower change hides in.
+ */
+export const DriftView: Omit<DriftOptions, 'minWeight' | 'holdOutZ'> = { bucket: 60, window: 10, reference: 60, quarantine: 30 };
+
+/**
+ * Seconds of history a detector needs to test everything it tests: the baseline and its
+ * longest window, or the drift's window and reference hour if longer (the loop's backfill).
+ */
+export function historySeconds(rules: Pick<DetectorRules, 'baselineMinutes'>): number {
+  return Math.max(rules.baselineMinutes * 60 + maxWindowSeconds, DriftSignal.historyTicks(DriftView));
+}
 
 /** The labels whose surges are watched; the alert's direction is the label. */
 const SurgeLabels = ['negative', 'positive'] as const;
@@ -100,12 +123,13 @@ interface Signal {
   episodes: AlertEpisodes;
   /** The last reading of this signal (for a resolve at a tick where nothing deviates). */
   last: Reading | null;
-  /** The open episode's opening and peak, and the peak's |z| last told. */
-  story: { opening: Figures; peak: Figures; toldZ: number } | null;
+  /** The open episode's opening and peak, the peak's |z| last told, and whether a drift opened it. */
+  story: { opening: Figures; peak: Figures; toldZ: number; drift: boolean } | null;
 }
 
 export class StreamDetector {
   private readonly sentiment: MeanShiftSignal;
+  private readonly drift: DriftSignal;
   private readonly volume: VolumeSignal;
   private readonly surges: Record<SurgeLabel, LabelSurgeSignal>;
   private readonly signals: { sentiment: Signal; volume: Signal; surge: Record<SurgeLabel, Signal> };
@@ -129,6 +153,7 @@ export class StreamDetector {
       bounded: true,
       quarantine: this.horizon / 2,
     });
+    this.drift = new DriftSignal({ ...DriftView, minWeight: rules.minVolume, holdOutZ: rules.resolveZ });
     const counted = {
       horizon: this.horizon,
       minWindow: minVolumeWindowSeconds,
@@ -196,6 +221,7 @@ export class StreamDetector {
 
   private restart(): void {
     this.sentiment.reset();
+    this.drift.reset();
     this.volume.reset();
     for (const label of SurgeLabels) this.surges[label].reset();
     this.started = false;
@@ -216,8 +242,29 @@ export class StreamDetector {
         window: window(r.ticks),
         volume: r.weight,
       };
+    const driftReading = (r: DriftReading | null): Reading | null =>
+      r && {
+        kind: 'sentiment',
+        z: r.z,
+        direction: r.z < 0 ? 'negative' : 'positive',
+        current: r.level,
+        baseline: { center: r.center, spread: r.spread, minutes: (DriftView.reference * DriftView.bucket) / 60 },
+        window: { from: to - (r.age + r.ticks) * 1000, to: to - r.age * 1000 },
+        volume: r.weight,
+        drift: true,
+      };
+    // One sentiment episode over both views, on the stronger: a step and a slow slide are the
+    // same news ("sentiment fell"), never two alerts. The drift holds its own window out of its
+    // reference (drift.ts); the short windows are held out of the baseline as before.
     const s = this.sentiment.observe(count, sum);
-    this.decide(this.signals.sentiment, tick, sentimentReading(s.best), sentimentReading(s.full), (n) => this.sentiment.flagNewest(n), out);
+    const shift = sentimentReading(s.best);
+    const slide = driftReading(this.drift.observe(tick, count, sum));
+    const best = slide && (!shift || Math.abs(slide.z) > Math.abs(shift.z)) ? slide : shift;
+    const full = this.signals.sentiment.story?.drift ? slide : sentimentReading(s.full);
+    const flagShift = (deviation: Reading) => {
+      if (shift && shift.direction === deviation.direction && Math.abs(shift.z) >= this.rules.resolveZ) this.sentiment.flagNewest(s.best!.ticks);
+    };
+    this.decide(this.signals.sentiment, tick, best, full, flagShift, out);
 
     for (const label of SurgeLabels) {
       const surgeReading = (r: LabelSurgeReading | null): Reading | null =>
@@ -234,7 +281,7 @@ export class StreamDetector {
         };
       const signal = this.surges[label];
       const g = signal.observe(count, label === 'negative' ? negative : positive);
-      this.decide(this.signals.surge[label], tick, surgeReading(g.best), surgeReading(g.full), (n) => signal.flagNewest(n), out);
+      this.decide(this.signals.surge[label], tick, surgeReading(g.best), surgeReading(g.full), (r) => signal.flagNewest(ticksOf(r)), out);
     }
 
     if (!this.rules.volume.enabled) return;
@@ -249,7 +296,7 @@ export class StreamDetector {
         volume: r.count,
       };
     const v = this.volume.observe(count);
-    this.decide(this.signals.volume, tick, volumeReading(v.best), volumeReading(v.full), (n) => this.volume.flagNewest(n), out);
+    this.decide(this.signals.volume, tick, volumeReading(v.best), volumeReading(v.full), (r) => this.volume.flagNewest(ticksOf(r)), out);
   }
 
   /**
@@ -257,18 +304,18 @@ export class StreamDetector {
    * (the signal as it is now) rather than the deviation that has just ended, with the opening
    * and the peak of the episode.
    */
-  private decide(signal: Signal, tick: number, best: Reading | null, full: Reading | null, flag: (ticks: number) => void, out: Decision[]): void {
+  private decide(signal: Signal, tick: number, best: Reading | null, full: Reading | null, flag: (deviation: Reading) => void, out: Decision[]): void {
     // A surge's z is a rise of its label's rate: the episode sees it signed the label's way.
     const episodeZ = best === null ? null : signal.label === 'negative' ? -best.z : best.z;
     const step = signal.episodes.step(tick, episodeZ);
-    if (step.deviating && best) flag((best.window.to - best.window.from) / 1000);
+    if (step.deviating && best) flag(best);
     const reading = step.event?.type === 'resolve' ? (full ?? best ?? signal.last) : (best ?? signal.last);
     if (best) signal.last = best;
     if (!reading) return;
     const open = signal.episodes.openAlert;
     if (step.event?.type === 'raise') {
       const figures = figuresOf(reading);
-      signal.story = { opening: figures, peak: figures, toldZ: Math.abs(figures.z) };
+      signal.story = { opening: figures, peak: figures, toldZ: Math.abs(figures.z), drift: reading.drift === true };
     }
     const story = signal.story;
     if (!story) return;
@@ -309,6 +356,10 @@ export class StreamDetector {
         return { ...base, type: 'resolve', resolvedAt: (tick + 1) * 1000 };
     }
   }
+}
+
+function ticksOf(r: Reading): number {
+  return (r.window.to - r.window.from) / 1000;
 }
 
 function figuresOf(r: Reading): Figures {

@@ -18,6 +18,8 @@ export interface AlertExplanation {
 const signed = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(2)}`;
 const oneDecimal = (x: number) => x.toFixed(1).replace('-', '−');
 const capitalised = (label: string) => label[0]!.toUpperCase() + label.slice(1);
+/** A drift's spans are whole minutes or hours: "10 min", "1 h". */
+const span = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h` : `${Math.round(seconds / 60)} min`);
 
 /**
  * One sentence a person can act on. A raise says what moved and which way; a resolve says the
@@ -33,6 +35,9 @@ export function alertReason(decision: Decision, streamName: string): string {
     // The baseline may have taken in a lasting shift (the new normal): say so with its spread.
     switch (r.kind) {
       case 'sentiment':
+        if (r.drift) {
+          return `Sentiment of '${streamName}' is back within its usual range: ${signed(r.current)} over the last ${span(seconds)} against ${signed(r.baseline.center)} ± ${r.baseline.spread.toFixed(2)} over the ${span(r.baseline.minutes * 60)} before (${z}), ${messages} messages`;
+        }
         return `Sentiment of '${streamName}' is back within its usual range: ${signed(r.current)} over the last ${seconds} s against a baseline of ${signed(r.baseline.center)} ± ${r.baseline.spread.toFixed(2)} (${z}), ${messages} messages`;
       case 'volume':
         return `Volume of '${streamName}' is back within its usual range: ${r.current.toFixed(1)} msgs/s over the last ${seconds} s against a baseline of ${r.baseline.center.toFixed(1)} ± ${r.baseline.spread.toFixed(1)} msgs/s (${z})`;
@@ -42,6 +47,8 @@ export function alertReason(decision: Decision, streamName: string): string {
   }
   switch (r.kind) {
     case 'sentiment': {
+      // A slide over minutes against the hour before, not a change over seconds.
+      if (r.drift) return `Sentiment of '${streamName}' drifted from ${signed(r.baseline.center)} to ${signed(r.current)} over the last ${span(seconds)} (${z}), ${messages} messages`;
       const verb = r.direction === 'negative' ? 'fell' : 'rose';
       return `Sentiment of '${streamName}' ${verb} from ${signed(r.baseline.center)} to ${signed(r.current)} (${z}) over ${seconds} s, ${messages} messages`;
     }

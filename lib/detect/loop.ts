@@ -6,9 +6,10 @@
  *
  * - A second is read once it is `settleMs` old, so messages still in flight land in it first.
  * - A stream seen for the first time (a start, a new stream, a changed alert rule) is fed the
- *   last baseline's worth of history first, so a restart does not blind the detector for
- *   minutes. Only the last decision per alert of that history counts, and an alert already
- *   stored is not announced again: restarts neither lose nor repeat alerts (alert ids derive
+ *   history its detector needs first (the drift's reference hour and window, 71 minutes, see
+ *   `historySeconds`), read in its own query, so a restart does not blind the detector. Only
+ *   the last decision per alert of that history counts, and an alert already stored is not
+ *   announced again: restarts neither lose nor repeat alerts (alert ids derive
  *   from the episode, so a re-raised episode has the id it had).
  * - A raise is `opened`, a severity that rose `escalated`, a new peak `updated`, the end
  *   `resolved`; every version carries the episode's opening and peak (lib/anomaly/stream-detector.ts).
@@ -21,7 +22,7 @@ import { explain } from '../anomaly/explain.ts';
 import { parseAlertRule, ruleDefaults, type AlertRuleInput } from '../anomaly/rules.ts';
 import type { StreamSecond } from '../anomaly/signals.ts';
 import { replaySeconds } from '../anomaly/replay.ts';
-import { StreamDetector, type Decision } from '../anomaly/stream-detector.ts';
+import { historySeconds, StreamDetector, type Decision } from '../anomaly/stream-detector.ts';
 import { toAlert } from '../anomaly/to-alert.ts';
 import { log } from '../log.ts';
 import type { AlertRepository } from '../store/alerts.ts';
@@ -85,13 +86,17 @@ export class DetectorLoop {
     this.sync(end);
     const due = [...this.watched.values()].filter((w) => w.next < end);
     if (!due.length) return;
-    const from = Math.min(...due.map((w) => w.next));
-    const rows = await this.deps.signals.streamSeconds(due.map((w) => w.stream.id), new Date(from * 1000), new Date(end * 1000));
+    // Streams fed their history are read apart from the others: one new stream's 71 minutes
+    // must not make the tick read 71 minutes of every stream.
     const byStream = new Map<string, StreamSecond[]>();
-    for (const r of rows) {
-      const list = byStream.get(r.stream);
-      if (list) list.push(r);
-      else byStream.set(r.stream, [r]);
+    for (const group of [due.filter((w) => w.backfill), due.filter((w) => !w.backfill)]) {
+      if (!group.length) continue;
+      const from = Math.min(...group.map((w) => w.next));
+      for (const r of await this.deps.signals.streamSeconds(group.map((w) => w.stream.id), new Date(from * 1000), new Date(end * 1000))) {
+        const list = byStream.get(r.stream);
+        if (list) list.push(r);
+        else byStream.set(r.stream, [r]);
+      }
     }
     for (const w of due) {
       const decisions = this.feed(w, byStream.get(w.stream.id) ?? [], end);
@@ -121,8 +126,8 @@ export class DetectorLoop {
         this.watched.delete(stream.id);
         continue;
       }
-      // The baseline plus the longest window tested (30 s).
-      const history = rules.baselineMinutes * 60 + 30;
+      // Everything the detector tests needs its history: the drift's reference hour is the longest.
+      const history = historySeconds(rules);
       this.watched.set(stream.id, { stream, ruleKey, detector: new StreamDetector(stream.id, rules), next: end - history, backfill: true });
     }
   }

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Alert, AlertEvent } from '../../lib/alerts/alert.ts';
 import { DetectorLoop, watchedStreams, type DetectorLoopDeps } from '../../lib/detect/loop.ts';
+import { historySeconds } from '../../lib/anomaly/stream-detector.ts';
+import { parseAlertRule } from '../../lib/anomaly/rules.ts';
 import { Rng } from '../../harness/anomaly/rng.ts';
 import { baseMix, shiftedMix, syntheticSecond } from '../../harness/anomaly/synthetic.ts';
 import type { StreamSecond } from '../../lib/anomaly/signals.ts';
@@ -14,6 +16,8 @@ import type { StreamRecord } from '../../lib/streams/stream.ts';
 const t0 = Date.parse('2026-05-01T12:00:00Z');
 const stepAt = t0 + 900_000; // 15 minutes of the usual first
 const backAt = stepAt + 120_000;
+/** Seconds of history a new detector is fed (medium rules). */
+const history = historySeconds(parseAlertRule({}));
 
 /** 50 msgs/s; the mean score drops by 0.3 for two minutes at `stepAt`. */
 function series(): StreamSecond[] {
@@ -74,8 +78,9 @@ describe('detector loop', () => {
     const events: Array<[AlertEvent, Alert]> = [];
     const detector = loop(store, clock, events);
     await detector.tick();
-    // The first read reaches back the baseline (10 min) and the longest window (30 s).
-    assert.deepEqual(store.reads[0], [t0 + 699_000 - 630_000, t0 + 699_000]);
+    // The first read reaches back the history the detector needs: the drift's window and reference hour.
+    assert.equal(history, 4260);
+    assert.deepEqual(store.reads[0], [t0 + 699_000 - history * 1000, t0 + 699_000]);
     await run(detector, clock, backAt + 400_000);
     // The step lowers the mean and doubles the negative messages: a sentiment alert and a
     // negative surge. Escalations (info → warning → critical) are `escalated` versions of the
@@ -165,10 +170,24 @@ describe('detector loop', () => {
     streams = [{ ...stream, version: 2, rule: { sensitivity: 'low' } }];
     const before = store.reads.length;
     await detector.tick();
-    assert.equal(store.reads[before]![0], clock.now - 1000 - 630_000, 'rebuilt with a backfill');
+    assert.equal(store.reads[before]![0], clock.now - 1000 - history * 1000, 'rebuilt with a backfill');
     streams = [];
     await detector.tick();
     assert.equal(detector.size, 0);
     assert.equal(store.reads.length, before + 1, 'nothing to read');
+  });
+
+  it('reads a new stream\'s history apart: the streams already watched are read from where they are', async () => {
+    const other = { ...stream, id: 'other', name: 'Other' };
+    const store = new MemoryStore(series());
+    const clock = { now: t0 + 700_000 };
+    let streams = [stream];
+    const detector = loop(store, clock, [], () => streams);
+    await run(detector, clock, t0 + 705_000);
+    streams = [stream, other];
+    const before = store.reads.length;
+    await detector.tick();
+    const end = clock.now - 1000;
+    assert.deepEqual(store.reads.slice(before).sort((a, b) => a[0] - b[0]), [[end - history * 1000, end], [end - 1000, end]]);
   });
 });
