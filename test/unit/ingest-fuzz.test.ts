@@ -2,7 +2,7 @@
  * Property tests (fast-check) of the ingest entry: whatever a client sends, the parser answers
  * items or one of its stable errors, and the ingestor accounts for every item exactly once —
  * accepted and published, or rejected with its index and dead-lettered. Never a crash, never
- * a silent loss.
+ * a silent loss; a text that decoding changes keeps what was received.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -13,6 +13,8 @@ import type { RawMessage } from '../../lib/message.ts';
 import { isPulseError } from '../../lib/errors.ts';
 import { MaxMessagesPerRequest, parseBody } from '../../lib/ingest/body.ts';
 import { Ingestor } from '../../lib/ingest/ingestor.ts';
+import { normalizeIncoming, OriginalTextKey } from '../../lib/ingest/normalize.ts';
+import { decodeText } from '../../lib/text/decode.ts';
 
 const parserErrors = ['BODY_INVALID', 'UNSUPPORTED_MEDIA_TYPE', 'TOO_MANY_MESSAGES'];
 
@@ -44,6 +46,11 @@ const messageish = fc.oneof(
   ),
   fc.jsonValue(),
 );
+
+/** Texts built from the pieces decoding looks at: references, `\u` escapes, tags, space. */
+const escapedText = fc
+  .array(fc.constantFrom('&amp;', '&lt;', 'p&gt;', '&#8217;', '&#x2019;', '&nbsp;', '&', '\\u2019', '\\ud83d', '\\ude00', '<br>', '</p>', '<b>', '<3', ' ', '\n', 'ok', 'é'), { maxLength: 20 })
+  .map((pieces) => pieces.join(''));
 
 describe('ingest under arbitrary input (fast-check)', () => {
   it('the parser answers items or a stable error for any body and content type', () => {
@@ -95,6 +102,23 @@ describe('ingest under arbitrary input (fast-check)', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('stores the decoded text, and the text as received exactly when they differ', () => {
+    fc.assert(
+      fc.property(escapedText, (sent) => {
+        const r = normalizeIncoming({ source: 's', text: sent });
+        const decoded = decodeText(sent.trim()).trim();
+        if (!r.ok) {
+          assert.ok(decoded === '' && /text is empty/.test(r.reason), r.reason);
+          return;
+        }
+        assert.equal(r.value.text, decoded);
+        assert.ok(r.value.text.length <= sent.length);
+        assert.equal(r.value.meta?.[OriginalTextKey], decoded === sent.trim() ? undefined : sent.trim());
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -6,7 +6,7 @@ import { isPulseError } from '../../lib/errors.ts';
 import { IngestAdmission } from '../../lib/ingest/admission.ts';
 import { MaxMessagesPerRequest, parseBody } from '../../lib/ingest/body.ts';
 import { Ingestor } from '../../lib/ingest/ingestor.ts';
-import { normalizeIncoming } from '../../lib/ingest/normalize.ts';
+import { normalizeIncoming, OriginalTextKey } from '../../lib/ingest/normalize.ts';
 import { MaxTextChars, type DeadLetter, type RawMessage } from '../../lib/message.ts';
 
 const now = Date.parse('2026-11-23T10:00:00.000Z');
@@ -35,6 +35,7 @@ describe('normalizeIncoming', () => {
   it('rejects with a reason naming the field', () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ source: 's', text: '   ' }, /text: text is empty/],
+      [{ source: 's', text: '&nbsp;<p></p>&#32;' }, /text: text is empty once decoded/],
       [{ source: 's', text: 'x'.repeat(MaxTextChars + 1) }, /longer than 10000/],
       [{ text: 'no source' }, /source/],
       [{ source: 's', text: 42 }, /text/],
@@ -48,6 +49,21 @@ describe('normalizeIncoming', () => {
       assert.equal(r.ok, false, JSON.stringify(input)?.slice(0, 40));
       if (!r.ok) assert.match(r.reason, reason);
     }
+  });
+
+  it('decodes the text once and keeps the text as received in meta, only when decoding changed it', () => {
+    const sent = '  It\\u2019s great &amp; fast &lt;p&gt;really&lt;/p&gt;  ';
+    const r = normalizeIncoming({ source: 's', text: sent, stars: 5, meta: { x: 1 } }, now);
+    assert.ok(r.ok);
+    assert.equal(r.value.text, 'It’s great & fast really');
+    assert.deepEqual(r.value.meta, { x: 1, stars: 5, [OriginalTextKey]: sent.trim() });
+    const plain = normalizeIncoming({ source: 's', text: '  only trimmed  ' }, now);
+    assert.ok(plain.ok);
+    assert.equal(plain.value.meta, undefined);
+    // The sender's own field of that name cannot pass for what ingest received.
+    const claimed = normalizeIncoming({ source: 's', text: 'a &amp; b', originalText: 'forged' }, now);
+    assert.ok(claimed.ok);
+    assert.equal(claimed.value.meta?.[OriginalTextKey], 'a &amp; b');
   });
 
   it('accepts exactly 10,000 characters and non-English text', () => {
@@ -87,17 +103,18 @@ describe('Ingestor', () => {
   it('publishes valid messages to the raw topic and every rejected one to the DLQ with its reason', async () => {
     const published: Array<[Topic, OutRecord<unknown>[]]> = [];
     const bus = { publish: async (topic: Topic, records: OutRecord<unknown>[]) => void published.push([topic, records]) } as unknown as Bus;
-    const items = parseBody('{"source":"s","text":"good"}\n{"source":"s","text":""}\nnot json\n', 'application/x-ndjson');
+    const items = parseBody('{"source":"s","text":"good"}\n{"source":"s","text":""}\nnot json\n{"source":"s","text":"<br>&nbsp;"}\n', 'application/x-ndjson');
     const result = await new Ingestor(bus).ingest(items);
     assert.equal(result.accepted, 1);
-    assert.deepEqual(result.rejected.map((r) => r.index), [1, 2]);
+    assert.deepEqual(result.rejected.map((r) => r.index), [1, 2, 3]);
     const raw = published.find(([t]) => t === 'pulse.messages.raw')![1];
     assert.equal((raw[0]!.value as RawMessage).text, 'good');
     assert.equal(raw[0]!.key, result.ids[0]);
     const dlq = published.find(([t]) => t === 'pulse.dlq')![1].map((r) => r.value as DeadLetter);
-    assert.deepEqual(dlq.map((d) => d.payload), [{ source: 's', text: '' }, 'not json']);
+    assert.deepEqual(dlq.map((d) => d.payload), [{ source: 's', text: '' }, 'not json', { source: 's', text: '<br>&nbsp;' }]);
     assert.match(dlq[0]!.reason, /text is empty/);
     assert.match(dlq[1]!.reason, /invalid JSON/);
+    assert.match(dlq[2]!.reason, /text is empty once decoded/);
     assert.equal(dlq[0]!.stage, 'ingest');
   });
 });
