@@ -1,10 +1,11 @@
 'use client';
 import type { Chart, ChartDataset, ScaleOptions } from 'chart.js';
-import { useMemo, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Line } from 'react-chartjs-2';
 import type { LiveAlert } from '../../lib/contracts/live.ts';
 import { useChartKeys } from '../hooks/useChartKeys.ts';
-import { alertMarkers } from '../lib/alert-markers.ts';
+import { useStreams } from '../hooks/useStreams.ts';
+import { alertMarkers, markerFont, sameLabels, type MarkerLabel } from '../lib/alert-markers.ts';
 import { timeSeriesOptions, type Point } from '../lib/charts.ts';
 
 export interface TimeChartProps {
@@ -29,7 +30,15 @@ export function TimeChart(props: TimeChartProps) {
   const chart = useRef<Chart<'line', Point[]> | undefined>(undefined);
   const alerts = useRef(props.alerts);
   alerts.current = props.alerts;
-  const plugins = useMemo(() => [alertMarkers(() => alerts.current)], []);
+  // The markers name streams; the page hands the chart alerts only, so it reads the names itself.
+  const { names: streamNames } = useStreams();
+  const names = useRef(streamNames);
+  names.current = streamNames;
+  // The markers are drawn from these refs: alerts and names that arrive after the data (a fixed window gets no ticks) need a draw.
+  useEffect(() => chart.current?.draw(), [props.alerts, streamNames]);
+  const [labels, setLabels] = useState<MarkerLabel[]>([]);
+  const showLabels = useCallback((next: MarkerLabel[]) => setLabels((shown) => (sameLabels(shown, next) ? shown : next)), []);
+  const plugins = useMemo(() => [alertMarkers(() => alerts.current, () => names.current, showLabels)], [showLabels]);
 
   const pick = (index: number) => {
     const x = chart.current?.data.datasets[0]?.data[index]?.x;
@@ -68,6 +77,19 @@ export function TimeChart(props: TimeChartProps) {
           onKeyDown={onKeyDown}
           data-testid={props.testId}
         />
+        {labels.map((label) => (
+          <span
+            key={label.ids.join(' ')}
+            title={label.tooltip}
+            data-testid="alert-marker"
+            data-alert-ids={label.ids.join(' ')}
+            className="absolute overflow-hidden text-ellipsis whitespace-nowrap border-l-2 border-[#CC79A7] bg-white/90 text-slate-900"
+            // The layout measured the text in this font with 3 px on each side (the border is 2 of the left's).
+            style={{ left: label.left, top: label.top, width: label.width, font: markerFont, lineHeight: '16px', padding: '0 3px 0 1px' }}
+          >
+            {label.text}
+          </span>
+        ))}
       </div>
     </figure>
   );

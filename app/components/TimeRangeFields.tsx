@@ -1,7 +1,8 @@
 'use client';
 import { useState } from 'react';
-import { localInput } from '../lib/format.ts';
+import { readMoment } from '../lib/local-moment.ts';
 import type { Sliding, TimeRange } from '../lib/time-range.ts';
+import { MomentFields } from './MomentFields.tsx';
 
 const sinceNames: Record<Sliding, string> = { '1h': 'in the last hour', '24h': 'in the last 24 hours', '7d': 'in the last 7 days', '30d': 'in the last 30 days' };
 type RangeMode<S extends Sliding> = S | 'any' | 'between';
@@ -20,6 +21,7 @@ interface Props<S extends Sliding> {
 /**
  * A filter form's time range: any time, a sliding range, or "between…" with From and To. The form
  * reads what was picked with `readTimeRange` on submit, so the range applies with the other filters.
+ * From and To are a date and a 24-hour time each (MomentFields); a date alone is a whole day.
  */
 export function TimeRangeFields<S extends Sliding>({ label, sinces, value }: Props<S>) {
   const [mode, setMode] = useState<RangeMode<S>>(() => rangeMode(value));
@@ -39,14 +41,8 @@ export function TimeRangeFields<S extends Sliding>({ label, sinces, value }: Pro
       </label>
       {mode === 'between' && (
         <>
-          <label className="flex flex-col">
-            From
-            <input name="from" type="datetime-local" defaultValue={between.from ? localInput(between.from) : ''} className={field} />
-          </label>
-          <label className="flex flex-col">
-            To
-            <input name="to" type="datetime-local" defaultValue={between.to ? localInput(between.to) : ''} className={field} />
-          </label>
+          <MomentFields legend="From" name="from" defaultValue={between.from} />
+          <MomentFields legend="To" name="to" defaultValue={between.to} />
         </>
       )}
     </>
@@ -55,13 +51,16 @@ export function TimeRangeFields<S extends Sliding>({ label, sinces, value }: Pro
 
 /** The range picked in `TimeRangeFields`, or why it cannot apply. */
 export function readTimeRange<S extends Sliding>(form: FormData, sinces: readonly S[]): { range: TimeRange<S> } | { error: string } {
-  const text = (name: string) => String(form.get(name) ?? '').trim() || null;
+  const text = (name: string) => String(form.get(name) ?? '');
   const mode = form.get('range');
   if (mode === 'between') {
-    const from = text('from') ? Date.parse(text('from')!) : null;
-    const to = text('to') ? Date.parse(text('to')!) : null;
-    if (from !== null && to !== null && !(from < to)) return { error: 'Pick a start before the end.' };
-    return { range: { from: from === null ? null : new Date(from).toISOString(), to: to === null ? null : new Date(to).toISOString() } };
+    const from = readMoment('From', text('from-date'), text('from-time'), 'start');
+    if ('error' in from) return from;
+    const to = readMoment('To', text('to-date'), text('to-time'), 'end');
+    if ('error' in to) return to;
+    if (from.ms !== null && to.ms !== null && !(from.ms < to.ms)) return { error: 'Pick a start before the end.' };
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return { range: { from: iso(from.ms), to: iso(to.ms) } };
   }
   return { range: sinces.includes(mode as S) ? { since: mode as S } : { from: null, to: null } };
 }

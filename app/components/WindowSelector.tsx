@@ -1,7 +1,8 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { NamedWindows, type LiveWindow, type NamedWindow } from '../../lib/contracts/live.ts';
-import { localInput } from '../lib/format.ts';
+import { readMoment } from '../lib/local-moment.ts';
+import { MomentFields } from './MomentFields.tsx';
 
 const names: Record<NamedWindow, string> = { '5m': '5 min', '1h': '1 h', '24h': '24 h' };
 
@@ -14,12 +15,15 @@ export function WindowSelector({ value, onChange }: { value: LiveWindow; onChang
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const from = Date.parse(String(form.get('from')));
-    const to = Date.parse(String(form.get('to')));
-    if (!(from < to)) return setError('Pick a start before the end.');
+    const text = (name: string) => String(form.get(name) ?? '');
+    const from = readMoment('From', text('from-date'), text('from-time'), 'start');
+    const to = readMoment('To', text('to-date'), text('to-time'), 'end');
+    if ('error' in from) return setError(from.error);
+    if ('error' in to) return setError(to.error);
+    if (from.ms === null || to.ms === null || !(from.ms < to.ms)) return setError('Pick a start before the end.');
     setError(null);
     setEditing(false);
-    onChange({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+    onChange({ from: new Date(from.ms).toISOString(), to: new Date(to.ms).toISOString() });
   };
   const now = new Date().toISOString();
   const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
@@ -50,14 +54,8 @@ export function WindowSelector({ value, onChange }: { value: LiveWindow; onChang
       </div>
       {editing && (
         <form onSubmit={apply} className="flex flex-wrap items-end gap-2" aria-label="Custom range">
-          <label className="flex flex-col">
-            From
-            <input name="from" type="datetime-local" required defaultValue={localInput(custom ? value.from : hourAgo)} className="rounded border border-slate-400 px-1" />
-          </label>
-          <label className="flex flex-col">
-            To
-            <input name="to" type="datetime-local" required defaultValue={localInput(custom ? value.to : now)} className="rounded border border-slate-400 px-1" />
-          </label>
+          <MomentFields legend="From" name="from" required defaultValue={custom ? value.from : hourAgo} />
+          <MomentFields legend="To" name="to" required defaultValue={custom ? value.to : now} />
           <button type="submit" className="rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-100">Apply</button>
           {error && <span role="alert" className="text-[#D55E00]">{error}</span>}
         </form>

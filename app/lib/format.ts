@@ -25,12 +25,6 @@ export function axisTime(ms: number, spanMs: number): string {
   return spanMs <= 86_400_000 ? hm : `${d.toLocaleDateString('en-CA', { month: '2-digit', day: '2-digit' })} ${hm}`;
 }
 
-/** `datetime-local` wants local time without a zone. */
-export function localInput(iso: string): string {
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
 /** A length of time in the largest unit that keeps it short: "45 s", "12 min", "3 h 5 min". */
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);

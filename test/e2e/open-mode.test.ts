@@ -57,12 +57,12 @@ describe('open mode in a real browser (no admin yet)', { timeout: 5 * 60_000 }, 
     // Everything is open, the admin pages included.
     for (const name of ['Keys', 'Users', 'Audit']) await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).waitFor();
     await page.getByTestId('open-mode-banner').getByRole('link', { name: /first admin/ }).click();
-    await page.waitForURL(/\/admin\/users\?first-admin=1$/);
+    await page.waitForURL(/\/admin\/users$/);
   });
 
   it('warns that the first admin turns sign-in on, then sends the person to sign in', async () => {
     const form = page.getByTestId('new-user');
-    assert.ok(await form.getByRole('radio', { name: /^admin/ }).isChecked(), 'the banner’s link picks the admin role');
+    assert.ok(await form.getByRole('radio', { name: /^admin/ }).isChecked(), 'with no admin yet, the form picks the admin role');
     const warning = form.getByTestId('first-admin-warning');
     assert.match((await warning.textContent()) ?? '', /This turns authentication on.*You will be taken to the sign-in page/);
     await screenshot(page, 'first-admin.png');

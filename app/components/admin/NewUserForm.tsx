@@ -9,22 +9,21 @@ import { TextField } from '../TextField.tsx';
 
 
 interface Props {
-  /** The server runs open: an admin created here turns authentication on. */
+  /** The server runs open (no admin yet): an admin created here turns authentication on. */
   open: boolean;
-  /** The role picked at first (admin when the open-mode banner sent the person here). */
-  initialRole: Role;
   onCreated(user: PublicUser): void;
 }
 
 /**
  * A new account: email, a first password (people cannot change their own yet: an admin sets a
  * new one on the user's row) and a role. In open mode, creating an admin ends open mode, and
- * the form says so before it is pressed.
+ * the form says so before it is pressed. Until an admin exists the role starts at admin: the
+ * first account is the one that can create the others and turn sign-in on.
  */
-export function NewUserForm({ open, initialRole, onCreated }: Props) {
+export function NewUserForm({ open, onCreated }: Props) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [role, setRole] = useState<Role>(initialRole);
+  const [role, setRole] = useState<Role>(open ? 'admin' : 'viewer');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const turnsOn = open && role === 'admin';
@@ -66,6 +65,7 @@ export function NewUserForm({ open, initialRole, onCreated }: Props) {
       </div>
       <fieldset className="space-y-1">
         <legend className="font-medium">Role</legend>
+        {open && <p className="text-slate-700" data-testid="first-user-role">No admin exists yet, so the first account is an admin unless you pick another role.</p>}
         {Roles.map((r) => (
           <label key={r} className="flex items-start gap-2">
             <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} className="mt-1" />

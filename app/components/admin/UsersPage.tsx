@@ -1,5 +1,4 @@
 'use client';
-import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { useLoaded } from '../../hooks/useLoaded.ts';
 import { useSession } from '../../hooks/useSession.ts';
@@ -17,7 +16,6 @@ import { UserList } from './UserList.tsx';
 export function UsersPage() {
   const users = useLoaded(listUsers);
   const session = useSession();
-  const params = useSearchParams();
   const [flash, setFlash] = useState<string | null>(null);
   const open = session.mode === 'open';
   const selfId = session.principal?.kind === 'user' ? session.principal.id : null;
@@ -40,7 +38,7 @@ export function UsersPage() {
         <p className="flex-1 text-sm text-slate-600">People sign in with email and password. Viewers read, editors also change streams and alerts, admins also manage keys, users and channels.</p>
       </header>
       <main className="space-y-4 p-4">
-        <NewUserForm open={open} initialRole={open && params.has('first-admin') ? 'admin' : 'viewer'} onCreated={created} />
+        <NewUserForm open={open} onCreated={created} />
         <p role="status" className="text-sm empty:hidden">{flash ?? ''}</p>
         <section aria-labelledby="users-title" className="space-y-2">
           <h2 id="users-title" className="text-lg font-semibold">Accounts{users.data ? ` (${users.data.length})` : ''}</h2>

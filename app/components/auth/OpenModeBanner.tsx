@@ -13,7 +13,7 @@ export function OpenModeBanner() {
     <aside aria-label="Authentication is off" className="border-b-2 border-[#E69F00] bg-amber-50 px-4 py-2 text-sm" data-testid="open-mode-banner">
       <strong><span aria-hidden="true">⚠ </span>Authentication is off (open mode).</strong>{' '}
       Anyone who can reach this server can read and change everything: streams, alert channels, API keys and users.{' '}
-      <Link href="/admin/users?first-admin=1" className="font-medium text-[#0072B2] underline hover:no-underline">
+      <Link href="/admin/users" className="font-medium text-[#0072B2] underline hover:no-underline">
         Create the first admin on the Users page
       </Link>{' '}
       to turn sign-in on.
