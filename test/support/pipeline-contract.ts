@@ -16,6 +16,7 @@ import { Topics } from '../../lib/bus/topics.ts';
 import { startClassifier, type ClassifierDeps } from '../../lib/classify/member.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { readDataset } from '../../lib/datasets.ts';
+import { normalizeIncoming } from '../../lib/ingest/normalize.ts';
 import type { DeadLetter } from '../../lib/message.ts';
 import type { Label } from '../../lib/sentiment.ts';
 import { noStreams } from '../../lib/streams/matcher.ts';
@@ -145,9 +146,14 @@ export function pipelineContract(name: string, runtime: Runtime): void {
       const duplicates = (await pulse.metrics.classified.get()).values.find((v) => v.labels.result === 'duplicate')?.value ?? 0;
       assert.ok(duplicates > 0, 'the batch written before the kill was delivered again and recognised');
 
-      // The stored labels are the model's labels for these texts.
+      // The stored labels are the model's labels for these texts as ingest stores them (decoded: lib/text/decode.ts).
+      const stored = good.map((m) => {
+        const normalized = normalizeIncoming(m);
+        assert.ok(normalized.ok);
+        return normalized.value.text;
+      });
       const expected = { negative: 0, neutral: 0, positive: 0 };
-      for (const p of await pool.classify(good.map((m) => m.text))) expected[p.label]++;
+      for (const p of await pool.classify(stored)) expected[p.label]++;
       assert.deepEqual({ negative: totals.negative, neutral: totals.neutral, positive: totals.positive }, expected);
 
       // Per source, and through the paginated messages API: every id once.
