@@ -26,24 +26,13 @@
 import { RobustBaseline, robustLocation } from './baseline.ts';
 import { RecentTicks } from './recent.ts';
 import { WindowScan } from './scan.ts';
+import type { VolumeOptions } from './volume-spike.ts';
 
-export interface LabelSurgeOptions {
-  /** Baseline horizon in ticks (seconds). */
-  horizon: number;
-  /** Shortest and longest windows tested, in ticks. */
-  minWindow: number;
-  maxWindow: number;
-  /** Ticks per baseline sample: counts are summed over this many seconds before the median. */
-  smoothing: number;
-  /** Windows with fewer messages in all than this are not tested. */
-  minCount: number;
-  /** The window's label rate must be at least this multiple of the label's baseline rate. */
-  minRatio: number;
-  /** Included baseline samples needed before anything is tested. */
-  minBaseline: number;
-  /** Ticks a sample of a surge stays out of the baseline (see baseline.ts). */
-  quarantine: number;
-}
+/**
+ * The knobs of a volume spike, applied to one label's rate (the stream detector hands both the
+ * same values); `minRatio` bounds the label's rate against its own baseline rate.
+ */
+export type LabelSurgeOptions = VolumeOptions;
 
 export interface LabelSurgeReading {
   /** The rate test's z once the share test passed its gate, else the smaller of the two (> 0: a rise). */

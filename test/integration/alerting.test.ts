@@ -12,16 +12,12 @@
  * in the alert's next version, and the delivery must be recorded.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyWebhookSignature, type WebhookPayload } from '../../lib/alerts/channels/index.ts';
 import { Rng } from '../../harness/anomaly/rng.ts';
-import { loadConfig } from '../../lib/config.ts';
-import { startPulse, type Pulse } from '../../server/pulse.ts';
-import { Receiver } from '../support/http-receiver.ts';
-import { startKafkaMock } from '../../harness/kafka-mock.ts';
+import type { Pulse } from '../../server/pulse.ts';
+import { AlertingServer, alertingRuntimes } from '../support/alerting-server.ts';
+import type { Receiver } from '../support/http-receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
 const secret = 'e2e-secret-0123456789';
@@ -55,57 +51,17 @@ async function post(base: string, pathname: string, body: unknown, headers: Reco
   return fetch(new URL(pathname, base), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-interface Runtime {
-  name: string;
-  /** Extra environment, and how to stop what it started. */
-  start(): Promise<{ env: Record<string, string>; stop(): Promise<void> }>;
-}
-
-const runtimes: Runtime[] = [
-  { name: 'in-process bus', start: async () => ({ env: {}, stop: async () => {} }) },
-  {
-    name: 'Kafka mock cluster',
-    start: async () => {
-      const kafka = await startKafkaMock();
-      return {
-        // With Kafka the server runs no classifier or detector unless told to: here it runs both.
-        env: {
-          KAFKA_BROKERS: kafka.brokers.join(','), PULSE_TOPIC_PARTITIONS: '4', KAFKA_SESSION_TIMEOUT_MS: '6000',
-          PULSE_EMBEDDED_CLASSIFIERS: '1', PULSE_EMBEDDED_DETECTOR: '1',
-        },
-        stop: kafka.stop,
-      };
-    },
-  },
-];
-
-for (const runtime of runtimes) describe(`alerting end to end (${runtime.name})`, { timeout: 240_000 }, () => {
-  let dataDir: string;
-  let receiver: Receiver;
+for (const runtime of alertingRuntimes) describe(`alerting end to end (${runtime.name})`, { timeout: 240_000 }, () => {
+  let server: AlertingServer | undefined;
   let pulse: Pulse | undefined;
-  let env: Record<string, string>;
-  let stopRuntime: () => Promise<void> = async () => {};
+  let receiver: Receiver;
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-alerting-'));
-    receiver = await Receiver.start();
-    const started = await runtime.start();
-    stopRuntime = started.stop;
-    env = {
-      ...process.env,
-      PORT: '0', PULSE_UI: '0', PULSE_DEMO: '0', PULSE_DATA_DIR: dataDir, PULSE_ALLOW_PRIVATE_WEBHOOKS: '1',
-      PULSE_DETECT_SETTLE_MS: '1000', PULSE_ALL_STREAM_ALERTS: 'off', PULSE_STREAMS_POLL_MS: '500',
-      ...started.env,
-    } as Record<string, string>;
-    pulse = await startPulse(loadConfig(env));
+    server = await AlertingServer.start(runtime, 'pulse-alerting-');
+    ({ pulse, receiver } = server);
   });
 
-  after(async () => {
-    await pulse?.close();
-    await receiver.close();
-    await stopRuntime();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(async () => server?.close());
 
   it('raises one signed, explained webhook alert when the stream turns negative', async () => {
     const created = await post(pulse!.url, '/api/streams', {
@@ -132,8 +88,7 @@ for (const runtime of runtimes) describe(`alerting end to end (${runtime.name})`
     }, 60_000, 250);
 
     // Restart: the detector reads the stored history as its baseline.
-    await pulse!.close();
-    pulse = await startPulse(loadConfig(env));
+    pulse = await server!.restart();
 
     // Live: 20 msgs/s, the usual for 5 s, then negative with "outage" until the alert arrives.
     const start = Date.now();

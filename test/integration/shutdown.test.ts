@@ -11,13 +11,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { repoRoot } from '../../lib/paths.ts';
 import { waitFor } from '../support/wait.ts';
+import { freePort } from '../../harness/crash/pulse-process.ts';
 
 const graceMs = 10_000;
 const batch = 50;
@@ -45,16 +45,6 @@ async function within<T>(what: string, ms: number, promise: Promise<T>, logs?: (
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(dataDir: string): Promise<Server> {
   const port = await freePort();

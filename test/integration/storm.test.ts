@@ -14,17 +14,13 @@
  * storm runs in real time, since "within 10 s" is the point.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WebhookPayload } from '../../lib/alerts/channels/index.ts';
 import type { Alert } from '../../lib/alerts/alert.ts';
 import { Rng } from '../../harness/anomaly/rng.ts';
-import { startKafkaMock } from '../../harness/kafka-mock.ts';
-import { loadConfig } from '../../lib/config.ts';
-import { startPulse, type Pulse } from '../../server/pulse.ts';
-import { Receiver } from '../support/http-receiver.ts';
+import type { Pulse } from '../../server/pulse.ts';
+import { AlertingServer, alertingRuntimes } from '../support/alerting-server.ts';
+import type { Receiver } from '../support/http-receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
 const stream = 'delta-or-united';
@@ -59,50 +55,17 @@ function traffic(from: number, to: number, rate: number, texts: readonly string[
   return Array.from({ length: n }, (_, i) => ({ source: 'storm-e2e', text: pick(texts), ts: new Date(from + ((to - from) * i) / n).toISOString() }));
 }
 
-const runtimes = [
-  { name: 'in-process bus', start: async () => ({ env: {}, stop: async () => {} }) },
-  {
-    name: 'Kafka mock cluster',
-    start: async () => {
-      const kafka = await startKafkaMock();
-      return {
-        env: {
-          KAFKA_BROKERS: kafka.brokers.join(','), PULSE_TOPIC_PARTITIONS: '4', KAFKA_SESSION_TIMEOUT_MS: '6000',
-          PULSE_EMBEDDED_CLASSIFIERS: '1', PULSE_EMBEDDED_DETECTOR: '1',
-        },
-        stop: kafka.stop,
-      };
-    },
-  },
-];
-
-for (const runtime of runtimes) describe(`a negative storm end to end (${runtime.name})`, { timeout: 240_000 }, () => {
-  let dataDir: string;
-  let receiver: Receiver;
+for (const runtime of alertingRuntimes) describe(`a negative storm end to end (${runtime.name})`, { timeout: 240_000 }, () => {
+  let server: AlertingServer | undefined;
   let pulse: Pulse | undefined;
-  let env: Record<string, string>;
-  let stopRuntime: () => Promise<void> = async () => {};
+  let receiver: Receiver;
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-storm-'));
-    receiver = await Receiver.start();
-    const started = await runtime.start();
-    stopRuntime = started.stop;
-    env = {
-      ...process.env,
-      PORT: '0', PULSE_UI: '0', PULSE_DEMO: '0', PULSE_DATA_DIR: dataDir, PULSE_ALLOW_PRIVATE_WEBHOOKS: '1',
-      PULSE_DETECT_SETTLE_MS: '1000', PULSE_ALL_STREAM_ALERTS: 'off', PULSE_STREAMS_POLL_MS: '500',
-      ...started.env,
-    } as Record<string, string>;
-    pulse = await startPulse(loadConfig(env));
+    server = await AlertingServer.start(runtime, 'pulse-storm-');
+    ({ pulse, receiver } = server);
   });
 
-  after(async () => {
-    await pulse?.close();
-    await receiver.close();
-    await stopRuntime();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(async () => server?.close());
 
   it('opens a negative alert within 10 s of a second storm, delivers its whole life, and keeps its peak', async () => {
     const created = await post(pulse!.url, '/api/streams', {
@@ -130,8 +93,7 @@ for (const runtime of runtimes) describe(`a negative storm end to end (${runtime
     }, 60_000, 250);
 
     // Restart: the detector reads the stored history (the first storm included) as its baseline.
-    await pulse!.close();
-    pulse = await startPulse(loadConfig(env));
+    pulse = await server!.restart();
 
     // Live: ~3 msgs/s mixed for 5 s, then the storm at ~30 msgs/s for 20 s, then mixed again.
     const events = () => receiver.requests.map((r) => JSON.parse(r.body) as WebhookPayload);

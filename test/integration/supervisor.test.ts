@@ -8,7 +8,6 @@
  * after the cool-down; a child killed with SIGKILL is replaced.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -21,20 +20,11 @@ import { startSupervisor, type Supervisor } from '../../lib/classify/supervisor.
 import { loadConfig } from '../../lib/config.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { waitFor } from '../support/wait.ts';
+import { freePort } from '../../harness/crash/pulse-process.ts';
 
 const scale = { lagThreshold: 300, upAfterMs: 1000, cooldownMs: 2000 };
 const bounds = { min: 1, max: 3 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The children's output, kept for the failure messages. */
 function outputSink(lines: string[]): Writable {
