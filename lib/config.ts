@@ -182,8 +182,12 @@ export interface ScaleConfig {
  */
 export const ScaledMemberWidth = 2;
 
-/** The in-process bus's partitions per topic: keep in step with `memoryPartitions` in lib/bus/index.ts. */
-const inProcessPartitions = 4;
+/**
+ * The in-process bus's partitions per topic (lib/bus/index.ts creates it with these): as many
+ * classifier batches as the embedded runtime can usefully run side by side, while keeping
+ * per-key order.
+ */
+export const InProcessPartitions = 4;
 
 export type StoreConfig =
   | { kind: 'chdb'; dataDir: string; retentionDays: number }
@@ -383,7 +387,7 @@ function localPublicUrl(host: string, port: number): string {
 function embeddedClassifiersMax(e: z.infer<typeof EnvSchema>, bus: BusConfig, embedded: number): number {
   if (!e.PULSE_SCALE || embedded === 0) return embedded;
   if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX === undefined) {
-    return bus.kind === 'kafka' ? embedded : Math.max(embedded, Math.ceil(inProcessPartitions / ScaledMemberWidth));
+    return bus.kind === 'kafka' ? embedded : Math.max(embedded, Math.ceil(InProcessPartitions / ScaledMemberWidth));
   }
   if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX < embedded) {
     throw new PulseError(

@@ -1,14 +1,8 @@
-import type { BusConfig, DurableBusConfig } from '../config.ts';
+import { InProcessPartitions, type BusConfig, type DurableBusConfig } from '../config.ts';
 import type { Bus } from './bus.ts';
 import { KafkaTransport } from './kafka.ts';
 import { MemoryTransport } from './memory.ts';
 import { TypedBus, type TypedBusOptions } from './typed-bus.ts';
-
-/**
- * In-process partitions per topic: as many classifier consumers as the embedded runtime can
- * usefully run side by side, while keeping per-key order.
- */
-const memoryPartitions = 4;
 
 /**
  * The only place that chooses the transport: Kafka when brokers are configured, else
@@ -19,7 +13,7 @@ export function createBus(config: BusConfig, options: TypedBusOptions = {}): Bus
 }
 
 function inProcessTransport(durable: DurableBusConfig | null): MemoryTransport {
-  if (!durable) return new MemoryTransport({ partitions: memoryPartitions });
+  if (!durable) return new MemoryTransport({ partitions: InProcessPartitions });
   const { dir, retentionBytes, retentionMs, minFreeBytes } = durable;
-  return new MemoryTransport({ partitions: memoryPartitions, retentionBytes, retentionMs, durable: { dir, minFreeBytes } });
+  return new MemoryTransport({ partitions: InProcessPartitions, retentionBytes, retentionMs, durable: { dir, minFreeBytes } });
 }
