@@ -14,14 +14,19 @@ export interface TimeChartProps {
   description: string;
   range: { from: number; to: number };
   datasets: ChartDataset<'line', Point[]>[];
-  /** Scales besides the shared time axis. */
+  /** Scales besides the shared time axis: one y axis, so every line reads against the same numbers. */
   yScales: Record<string, ScaleOptions<'linear'>>;
-  decimation: 'lttb' | 'min-max';
+  /** Thinning of long lines (charts.ts); without it, lines may break at null points. */
+  decimation?: 'min-max';
   alerts: readonly LiveAlert[];
   /** Called with the start (epoch ms) of the bucket that was clicked or picked by keyboard. */
   onPick(t: number): void;
   testId: string;
   legend?: ReactNode;
+  /** Controls beside the title (the trend's measure). */
+  actions?: ReactNode;
+  /** A line under the chart: what a point stands for. */
+  note?: ReactNode;
 }
 
 /** A line chart over the window's time axis with alert markers; a point opens its drill-down. */
@@ -62,6 +67,7 @@ export function TimeChart(props: TimeChartProps) {
     <figure className="rounded-lg border border-slate-200 bg-white p-3">
       <figcaption className="mb-2 flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <span className="font-semibold">{props.title}</span>
+        {props.actions}
         {props.legend}
       </figcaption>
       <div className="relative h-56">
@@ -91,6 +97,7 @@ export function TimeChart(props: TimeChartProps) {
           </span>
         ))}
       </div>
+      {props.note}
     </figure>
   );
 }

@@ -90,27 +90,3 @@ export function totals(points: readonly LivePoint[]): Totals {
   }
   return { count: t.count, negative: t.negative, neutral: t.neutral, positive: t.positive, meanScore: t.count ? t.scoreSum / t.count : null };
 }
-
-/**
- * Count-weighted mean score of the `spanMs` ending with each bucket: the 30-s moving average
- * the detector watches. Buckets of 30 s or more hold a whole span, so it is their own mean.
- */
-export function trailingMeans(points: readonly LivePoint[], bucket: Bucket, spanMs = 30_000): number[] {
-  const size = Buckets[bucket] * 1000;
-  const out: number[] = [];
-  let start = 0;
-  let count = 0;
-  let scoreSum = 0;
-  points.forEach((p, i) => {
-    count += p.count;
-    scoreSum += p.meanScore * p.count;
-    const spanStart = Date.parse(p.t) + size - spanMs;
-    while (start < i && Date.parse(points[start]!.t) < spanStart) {
-      count -= points[start]!.count;
-      scoreSum -= points[start]!.meanScore * points[start]!.count;
-      start++;
-    }
-    out.push(scoreSum / count);
-  });
-  return out;
-}
