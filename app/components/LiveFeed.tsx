@@ -8,9 +8,10 @@ import { Probabilities } from './Probabilities.tsx';
 
 /**
  * The newest messages (a sample of the subscription, newest first). Pause holds the list still
- * to read it; a message opens its probabilities.
+ * to read it; a message opens its probabilities. `filtered`: the stream or source filter is on,
+ * so an empty list is theirs to explain (the overview's empty notice), not the replay's.
  */
-export function LiveFeed({ feed, live, onTogglePause }: { feed: Feed; live: boolean; onTogglePause(): void }) {
+export function LiveFeed({ feed, live, filtered, onTogglePause }: { feed: Feed; live: boolean; filtered: boolean; onTogglePause(): void }) {
   const [open, setOpen] = useState<LiveMessage | null>(null);
   return (
     <section aria-labelledby="feed-title" className="flex max-h-[48rem] min-h-0 flex-col rounded-lg border border-slate-200 bg-white xl:sticky xl:top-4 xl:max-h-[calc(100vh-2rem)] xl:self-start">
@@ -41,9 +42,11 @@ export function LiveFeed({ feed, live, onTogglePause }: { feed: Feed; live: bool
       )}
       {feed.messages.length === 0 ? (
         <p className="p-3 text-sm text-slate-600">
-          {live
-            ? 'No messages in this view yet. New ones appear here as they are classified; is the replay running? (npm run replay -- --dataset tweeteval-val --rate 20)'
-            : 'The feed needs the live connection; it fills as soon as that is back.'}
+          {!live
+            ? 'The feed needs the live connection; it fills as soon as that is back.'
+            : filtered
+              ? 'No messages from these filters yet. New ones appear here as they are classified.'
+              : 'No messages in this view yet. New ones appear here as they are classified; is the replay running? (npm run replay -- --dataset tweeteval-val --rate 20)'}
         </p>
       ) : (
         <ol className="min-h-0 flex-1 divide-y divide-slate-100 overflow-y-auto" aria-label="Newest messages" data-testid="feed">

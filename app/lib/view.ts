@@ -12,6 +12,9 @@ export interface View {
   source: string | null;
 }
 
+/** The URL parameters the view owns; others (the trend's `trend=`) stay when it changes. */
+export const ViewParams = ['window', 'from', 'to', 'stream', 'source'] as const;
+
 const defaultView: View = { window: '5m', stream: null, source: null };
 
 const isNamed = (w: string | null): w is NamedWindow => w !== null && Object.hasOwn(NamedWindows, w);

@@ -6,6 +6,7 @@
 import type { ScoredMessage } from '../message.ts';
 import { AllStreamsId } from '../contracts/api.ts';
 import type { LivePoint, StreamNow } from '../contracts/live.ts';
+import { sourceKey } from '../source-key.ts';
 
 const secondMs = 1000;
 /** The moving average covers the messages of the last 30 s (event time). */
@@ -27,7 +28,10 @@ export interface AggregatorOptions {
 export interface LiveFilter {
   /** Stream ids; {@link AllStreamsId} is every message. */
   streams: readonly string[];
-  /** Default: all sources. */
+  /**
+   * Source keys ({@link sourceKey}, each once): sources match without regard to case, like
+   * the store's source filters. Default: all sources.
+   */
   sources?: readonly string[] | undefined;
 }
 
@@ -41,7 +45,7 @@ interface Cell {
   scoreSum: number;
 }
 
-/** second (epoch ms) → stream → source → cell. */
+/** second (epoch ms) → stream → source key → cell. */
 type Cells = Map<number, Map<string, Map<string, Cell>>>;
 
 /**
@@ -175,8 +179,9 @@ function bump(cells: Cells, second: number, stream: string, m: ScoredMessage): v
   if (!streams) cells.set(second, (streams = new Map()));
   let sources = streams.get(stream);
   if (!sources) streams.set(stream, (sources = new Map()));
-  let cell = sources.get(m.source);
-  if (!cell) sources.set(m.source, (cell = emptyCell()));
+  const key = sourceKey(m.source);
+  let cell = sources.get(key);
+  if (!cell) sources.set(key, (cell = emptyCell()));
   cell.count++;
   cell[m.label]++;
   cell.scoreSum += m.score;

@@ -7,6 +7,7 @@ import type { ScoredMessage } from '../message.ts';
 import type { LiveFilter } from './aggregator.ts';
 import { AllStreamsId } from '../contracts/api.ts';
 import { LiveTextChars, type LiveMessage } from '../contracts/live.ts';
+import { sourceKey } from '../source-key.ts';
 
 /**
  * A token bucket: `rate` per second on average, with bursts of at most a tenth of a second's
@@ -70,7 +71,7 @@ export function spread<T>(items: readonly T[], n: number): T[] {
 }
 
 export function matchesFilter(m: ScoredMessage, filter: LiveFilter): boolean {
-  if (filter.sources && !filter.sources.includes(m.source)) return false;
+  if (filter.sources && !filter.sources.includes(sourceKey(m.source))) return false;
   return filter.streams.some((s) => s === AllStreamsId || m.streams.includes(s));
 }
 

@@ -5,6 +5,7 @@
  */
 import { AllStreamsId } from '../contracts/api.ts';
 import { mergePoint, resolveWindow, type ClientEventOf, type LivePoint, type ServerEvents, type StreamSnapshot } from '../contracts/live.ts';
+import { sourceKey } from '../source-key.ts';
 import type { StatsRepository } from '../store/index.ts';
 import type { LiveAggregator, LiveFilter } from './aggregator.ts';
 import { LiveSubscription } from './subscription.ts';
@@ -23,16 +24,16 @@ export interface Snapshot {
 export async function buildSnapshot(sources: SnapshotSources, request: ClientEventOf<'subscribe'>): Promise<Snapshot> {
   const now = Date.now();
   const streams = request.streams === 'all' ? [AllStreamsId] : [...new Set(request.streams)];
-  const onlySources = request.sources ? [...new Set(request.sources)] : undefined;
+  const onlySources = request.sources ? oncePerKey(request.sources) : undefined;
   const { from, to, bucket } = resolveWindow(request.window, now);
-  const filter: LiveFilter = { streams, sources: onlySources };
+  const filter: LiveFilter = { streams, sources: onlySources?.map(sourceKey) };
   const perStream = await Promise.all(
     streams.map(async (stream): Promise<[string, StreamSnapshot]> => {
       const queries = (onlySources ?? [undefined]).map((source) =>
         sources.stats.buckets({ stream, ...(source ? { source } : {}), from: new Date(from), to: new Date(to), bucket }),
       );
       const buckets = mergeSeries((await Promise.all(queries)).flat());
-      return [stream, { buckets, ...sources.aggregator.now(stream, onlySources, Date.now()) }];
+      return [stream, { buckets, ...sources.aggregator.now(stream, filter.sources, Date.now()) }];
     }),
   );
   const live = typeof request.window === 'string' || to > now;
@@ -53,6 +54,16 @@ export async function buildSnapshot(sources: SnapshotSources, request: ClientEve
       )
     : undefined;
   return { event, subscription };
+}
+
+/**
+ * The sources asked for, one spelling per source key (the first): "Airline" and "airline" are
+ * one source, and the store's filter already finds both spellings, so counting each would count twice.
+ */
+function oncePerKey(requested: readonly string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const s of requested) if (!byKey.has(sourceKey(s))) byKey.set(sourceKey(s), s);
+  return [...byKey.values()];
 }
 
 /** One series from the per-source series of one stream: buckets with equal `t` summed. */

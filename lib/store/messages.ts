@@ -9,7 +9,7 @@ import { log } from '../log.ts';
 import type { ScoredMessage } from '../message.ts';
 import { Labels } from '../sentiment.ts';
 import { GroupCommit } from './group-commit.ts';
-import { checkDates, checkPageLimit, Filters, jsonText, pageOf, parseRows, sqlDateTimeText } from './rows.ts';
+import { checkDates, checkPageLimit, Filters, jsonText, pageOf, parseRows, sourceEquals, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
 
 export interface InsertResult {
@@ -84,7 +84,7 @@ export class MessageRepository {
     // One more than asked tells whether another page follows.
     const filters = new Filters({ limit: q.limit + 1 })
       .equal('label', q.label)
-      .equal('source', q.source)
+      .with(q.source === undefined ? undefined : sourceEquals(q.source))
       .range('ts', q.from, q.to)
       .after(q.cursor, 'ts', 'id');
     const stream = q.stream ?? AllStreamsId;

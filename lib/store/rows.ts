@@ -74,6 +74,26 @@ export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => [time: st
   return { rows: page, nextCursor: encodeCursor(...keyOf(page[limit - 1]!)) };
 }
 
+/** A condition of a WHERE clause and the parameters it binds. */
+export interface SqlCondition {
+  condition: string;
+  params: SqlParams;
+}
+
+/**
+ * "The row's source is this one, whatever its case": the condition of every source filter
+ * (stats, messages, terms), so "Airline" finds what arrived as "airline" (lib/source-key.ts).
+ * It binds `{source}`; the stored value stays as received.
+ */
+export function sourceEquals(source: string, column = 'source'): SqlCondition {
+  return { condition: `lowerUTF8(${column}) = lowerUTF8({source:String})`, params: { source } };
+}
+
+/** "The row's source is one of these, whatever its case" (a stream's sources); it binds `{sources}`. */
+export function sourceIn(sources: readonly string[], column = 'source'): SqlCondition {
+  return { condition: `has(arrayMap(s -> lowerUTF8(s), {sources:Array(String)}), lowerUTF8(${column}))`, params: { sources: [...sources] } };
+}
+
 /** A WHERE clause and its bound parameters, built one optional filter at a time (the listings' filters). */
 export class Filters {
   private readonly conditions: string[] = [];
@@ -98,6 +118,11 @@ export class Filters {
     if (cursor === undefined) return this;
     const before = beforeCursor(cursor, time, key);
     return this.add(before.condition, before.params);
+  }
+
+  /** A built condition ({@link sourceEquals}, …) when there is one. */
+  with(condition: SqlCondition | undefined): this {
+    return condition ? this.add(condition.condition, condition.params) : this;
   }
 
   add(condition: string, params: SqlParams = {}): this {

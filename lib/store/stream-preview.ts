@@ -7,13 +7,13 @@
 import { z } from 'zod';
 import type { PreviewCandidate } from '../contracts/api.ts';
 import { Labels } from '../sentiment.ts';
-import { parseRows, sqlDateTimeText } from './rows.ts';
+import { parseRows, sourceIn, sqlDateTimeText } from './rows.ts';
 import type { SqlClient, SqlParams } from './sql.ts';
 
 export interface CandidatesQuery {
   /** Normalised words of which a matching message holds at least one. */
   needles: readonly string[];
-  /** Only these sources; empty: all. */
+  /** Only these sources (without regard to case); empty: all. */
   sources: readonly string[];
   from: Date;
   to: Date;
@@ -45,8 +45,9 @@ export class PreviewRepository {
       params.needles = q.needles;
     }
     if (q.sources.length) {
-      where.push('source IN {sources:Array(String)}');
-      params.sources = q.sources;
+      const sources = sourceIn(q.sources);
+      where.push(sources.condition);
+      Object.assign(params, sources.params);
     }
     const rows = await this.sql.query(
       `SELECT id, ts, source, text, toString(label) AS label, score FROM messages FINAL

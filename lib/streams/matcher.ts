@@ -8,6 +8,7 @@
  */
 import { PulseError } from '../errors.ts';
 import type { RawMessage } from '../message.ts';
+import { sourceKey } from '../source-key.ts';
 import { compileQuery, type CompiledQuery } from './compile.ts';
 import { parseQuery, StreamQueryError } from './query.ts';
 import { analyze } from './text.ts';
@@ -24,7 +25,7 @@ export interface StreamDefinition {
   /** Bumped whenever the query changes: a compiled query is reused for as long as it stays. */
   version: number;
   query: string;
-  /** Only messages from these sources (exact names); absent or empty: every source. */
+  /** Only messages from these sources (without regard to case); absent or empty: every source. */
   sources?: readonly string[];
 }
 
@@ -41,6 +42,7 @@ interface Entry {
   order: number;
   id: string;
   query: CompiledQuery;
+  /** Source keys ({@link sourceKey}). */
   sources: ReadonlySet<string> | null;
 }
 
@@ -69,7 +71,7 @@ class IndexedMatcher implements StreamMatcher {
         // A stream with several triggers in one message is evaluated once.
         if (tried.has(e)) continue;
         tried.add(e);
-        if ((!e.sources || e.sources.has(message.source)) && e.query.test(words)) hits.push(e);
+        if ((!e.sources || e.sources.has(sourceKey(message.source))) && e.query.test(words)) hits.push(e);
       }
     }
     return hits.length > 1 ? hits.sort((a, b) => a.order - b.order).map((e) => e.id) : hits.map((e) => e.id);
@@ -105,7 +107,7 @@ export class StreamCompiler {
         compiled.push(def.id);
       }
       cache.set(def.id, cached);
-      const sources = def.sources?.length ? new Set(def.sources) : null;
+      const sources = def.sources?.length ? new Set(def.sources.map(sourceKey)) : null;
       entries.push({ order: entries.length, id: def.id, query: cached.query, sources });
     }
     // Streams no longer defined drop out of the cache here.

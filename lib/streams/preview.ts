@@ -15,6 +15,7 @@ import { alertReason } from '../anomaly/to-alert.ts';
 import type { PreviewCandidate } from '../contracts/api.ts';
 import { PulseError } from '../errors.ts';
 import type { Label } from '../sentiment.ts';
+import { sourceKey } from '../source-key.ts';
 import type { PreviewRepository } from '../store/stream-preview.ts';
 import { compileQuery } from './compile.ts';
 import { parseQuery } from './query.ts';
@@ -84,8 +85,9 @@ export async function previewStream(previews: Pick<PreviewRepository, 'candidate
     limit: maxCandidates,
   });
   const truncated = candidates.length >= maxCandidates;
-  const source = new Set(sources);
-  const matched = candidates.filter((c) => (!source.size || source.has(c.source)) && compiled.test(analyze(c.text)));
+  // Sources match without regard to case, as the live matcher (matcher.ts) tags them.
+  const source = new Set(sources.map(sourceKey));
+  const matched = candidates.filter((c) => (!source.size || source.has(sourceKey(c.source))) && compiled.test(analyze(c.text)));
 
   const labels: Record<Label, number> = { negative: 0, neutral: 0, positive: 0 };
   const hours = new Map<number, { count: number; sum: number }>();

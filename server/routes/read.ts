@@ -1,13 +1,14 @@
-/** The read API the dashboard and checks use: `/api/stats`, `/api/messages` and `/api/dlq`. */
+/** The read API the dashboard and checks use: `/api/stats`, `/api/messages`, `/api/sources` and `/api/dlq`. */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { Buckets, MaxBuckets, type Bucket } from '../../lib/contracts/api.ts';
+import { Buckets, MaxBuckets, MaxPageSize, type Bucket, type SourcesResponse } from '../../lib/contracts/api.ts';
 import { PulseError } from '../../lib/errors.ts';
 import { Labels } from '../../lib/sentiment.ts';
-import type { DeadLetterRepository, MessageRepository, StatsRepository } from '../../lib/store/index.ts';
+import type { DeadLetterRepository, MessageRepository, SourceRepository, StatsRepository } from '../../lib/store/index.ts';
 import { parseQuery, sendJson, TimeParam } from '../respond.ts';
 
 const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
 
 const StatsQuery = z.object({
   stream: z.string().min(1).max(128).optional(),
@@ -51,6 +52,22 @@ const MessagesQuery = z.object({
 export async function messagesRoute(messages: Pick<MessageRepository, 'list'>, search: URLSearchParams, res: ServerResponse): Promise<void> {
   const q = parseQuery(MessagesQuery, search);
   sendJson(res, 200, await messages.list(q));
+}
+
+const SourcesQuery = z.object({
+  stream: z.string().min(1).max(128).optional(),
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+  limit: z.coerce.number().int().min(1).max(MaxPageSize).default(100),
+});
+
+/** The stored sources of a stream, most messages first; the range defaults to the last 24 hours. */
+export async function sourcesRoute(sources: Pick<SourceRepository, 'top'>, search: URLSearchParams, res: ServerResponse): Promise<void> {
+  const q = parseQuery(SourcesQuery, search);
+  const to = q.to ?? new Date();
+  const from = q.from ?? new Date(to.getTime() - dayMs);
+  if (from >= to) throw new PulseError('QUERY_INVALID', 'from must be before to');
+  sendJson(res, 200, { sources: await sources.top({ ...(q.stream ? { stream: q.stream } : {}), from, to, limit: q.limit }) } satisfies SourcesResponse);
 }
 
 const DeadLettersQuery = z.object({
