@@ -17,7 +17,7 @@ const fileTime = (ms: number) => new Date(ms).toISOString().replaceAll(':', '').
  * source and text, page by page; the selection exports as CSV.
  */
 export function DrillDown({ view, selection, onClose }: { view: View; selection: Selection; onClose(): void }) {
-  const [filters, setFilters] = useState<DrillFilters>({ label: selection.label, source: view.source, q: null });
+  const [filters, setFilters] = useState<DrillFilters>({ label: selection.label, source: view.source, q: selection.q ?? null });
   const query = messagesQuery(view, selection, filters);
   const list = useMessages(query);
   const [exporting, setExporting] = useState<string | null>(null);
@@ -78,7 +78,7 @@ export function DrillDown({ view, selection, onClose }: { view: View; selection:
         </label>
         <label className="flex flex-col">
           Text contains
-          <input name="q" type="search" maxLength={200} defaultValue="" className="w-48 rounded border border-slate-400 px-1 py-0.5" />
+          <input name="q" type="search" maxLength={200} defaultValue={filters.q ?? ''} className="w-48 rounded border border-slate-400 px-1 py-0.5" />
         </label>
         <button type="submit" className="rounded border border-slate-400 px-2 py-0.5 hover:bg-slate-100">Apply</button>
       </form>

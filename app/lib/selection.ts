@@ -10,6 +10,8 @@ export interface Selection {
   from: number;
   to: number;
   label: Label | null;
+  /** Text the messages hold (a clicked term); the panel's text filter starts with it. */
+  q?: string;
 }
 
 /** Narrowing the analyst adds in the panel; `source` starts as the view's. */
