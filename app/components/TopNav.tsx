@@ -7,6 +7,7 @@ import { SignedInAs } from './auth/SignedInAs.tsx';
 const pages = [
   { href: '/', name: 'Overview', admin: false },
   { href: '/streams', name: 'Streams', admin: false },
+  { href: '/compare', name: 'Compare', admin: false },
   { href: '/alerts', name: 'Alerts', admin: false },
   // Only for whoever may use them (admins, and everybody in open mode): a link to a refusal helps nobody.
   { href: '/admin/keys', name: 'Keys', admin: true },

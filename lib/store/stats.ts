@@ -2,10 +2,17 @@
 import { z } from 'zod';
 import { AllStreamsId, Buckets, MaxBuckets, type StatsPoint, type StatsQuery } from '../contracts/api.ts';
 import { PulseError } from '../errors.ts';
-import { checkDates, parseRows, sqlDateTimeText } from './rows.ts';
+import { checkDates, parseRows, sourceEquals, sqlDateTimeText } from './rows.ts';
 import type { SqlClient, SqlParams } from './sql.ts';
 
-const StatsRow = z.object({
+/**
+ * The sums of `sentiment_1s` per bucket of `{step:UInt32}` seconds, as the stats and the share of
+ * voice (share.ts) read them, with their row and the point they make.
+ */
+export const bucketSumsSql = `toStartOfInterval(second, toIntervalSecond({step:UInt32})) AS t,
+         sum(count) AS n, sum(negative) AS neg, sum(neutral) AS neu, sum(positive) AS pos, sum(score_sum) AS score_total`;
+
+export const BucketSumsRow = z.object({
   t: sqlDateTimeText,
   n: z.number(),
   neg: z.number(),
@@ -13,6 +20,15 @@ const StatsRow = z.object({
   pos: z.number(),
   score_total: z.number(),
 });
+export type BucketSumsRow = z.infer<typeof BucketSumsRow>;
+
+/**
+ * A bucket's point. A second can sum to 0 once a retag took its messages out of a stream
+ * (lib/store/retag.ts): the queries leave such buckets out (`HAVING n > 0`), so none divides by 0.
+ */
+export function bucketPoint(r: BucketSumsRow): StatsPoint {
+  return { t: r.t, count: r.n, negative: r.neg, neutral: r.neu, positive: r.pos, meanScore: r.score_total / r.n };
+}
 
 export class StatsRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -35,31 +51,19 @@ export class StatsRepository {
     };
     const where = ['stream = {stream:String}', "second >= {from:DateTime64(3, 'UTC')}", "second < {to:DateTime64(3, 'UTC')}"];
     if (q.source !== undefined) {
-      where.push('source = {source:String}');
-      params.source = q.source;
+      const source = sourceEquals(q.source);
+      where.push(source.condition);
+      Object.assign(params, source.params);
     }
     const rows = await this.sql.query(
-      `SELECT
-         toStartOfInterval(second, toIntervalSecond({step:UInt32})) AS t,
-         sum(count) AS n,
-         sum(negative) AS neg,
-         sum(neutral) AS neu,
-         sum(positive) AS pos,
-         sum(score_sum) AS score_total
+      `SELECT ${bucketSumsSql}
        FROM sentiment_1s
        WHERE ${where.join(' AND ')}
        GROUP BY t
+       HAVING n > 0
        ORDER BY t`,
       params,
     );
-    // Every stored second counted at least one message, so no bucket is empty or divides by 0.
-    return parseRows(StatsRow, rows).map((r) => ({
-      t: r.t,
-      count: r.n,
-      negative: r.neg,
-      neutral: r.neu,
-      positive: r.pos,
-      meanScore: r.score_total / r.n,
-    }));
+    return parseRows(BucketSumsRow, rows).map(bucketPoint);
   }
 }
