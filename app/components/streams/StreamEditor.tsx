@@ -4,6 +4,7 @@ import { useStreamPreview } from '../../hooks/useStreamPreview.ts';
 import { ApiError, errorText } from '../../lib/api.ts';
 import { channelMessages, channelName, draftOf, emptyDraft, inputOf, previewInputOf, rebase, type Draft } from '../../lib/stream-draft.ts';
 import { createStream, deleteStream, getStream, updateStream, type PublicStream } from '../../lib/streams-api.ts';
+import { BackfillProgress } from './BackfillProgress.tsx';
 import { Notice } from '../Notice.tsx';
 import { ChannelsEditor } from './ChannelsEditor.tsx';
 import { PreviewPanel } from './PreviewPanel.tsx';
@@ -189,6 +190,7 @@ export function StreamEditor({ id, canEdit, canChangeChannels, onSaved, onDelete
         {base && <StreamLinks stream={base} />}
         <button type="button" onClick={onClose} className="ml-auto rounded px-2 py-0.5 text-sm hover:bg-slate-100">✕ Close</button>
       </div>
+      {base && <BackfillProgress streamId={base.id} backfill={base.backfill} />}
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_30rem]">
         <form onSubmit={save} aria-labelledby="editor-title" className="min-w-0 space-y-3 rounded-lg border border-slate-200 bg-white p-3">

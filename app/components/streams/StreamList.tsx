@@ -2,6 +2,8 @@ import { DataTable, type Column } from '../DataTable.tsx';
 import Link from 'next/link';
 import { clock } from '../../lib/format.ts';
 import type { PublicStream } from '../../lib/streams-api.ts';
+import { BackfillProgress } from './BackfillProgress.tsx';
+import { ExampleBadge } from './RemoveExamples.tsx';
 import { StreamLinks } from './StreamLinks.tsx';
 
 /** A channel as the list shows it: its kind, and where it goes (host only; the API keeps the rest). */
@@ -30,9 +32,13 @@ export function StreamList({ streams, canEdit }: { streams: readonly PublicStrea
         <tr key={s.id} className="align-top" data-stream-id={s.id}>
           <th scope="row" className="py-2 pr-3 pl-3 font-medium">
             {s.name}
+            {s.example && <ExampleBadge />}
             <code className="block text-xs font-normal text-slate-600">{s.id}</code>
           </th>
-          <td className="max-w-md py-2 pr-3"><code className="break-words">{s.query}</code></td>
+          <td className="max-w-md py-2 pr-3">
+            <code className="break-words">{s.query}</code>
+            <BackfillProgress streamId={s.id} backfill={s.backfill} />
+          </td>
           <td className="py-2 pr-3">{s.sources.length ? s.sources.join(', ') : <span className="text-slate-600">all</span>}</td>
           <td className="py-2 pr-3">
             {s.rule.sensitivity ?? 'medium'}
