@@ -22,6 +22,9 @@ export interface Actor {
  */
 export const localActor: Actor = { principal: { kind: 'local' }, ip: '' };
 
+/** Pulse itself, acting on no one's request: the demo's example streams on a first run. */
+export const systemActor: Actor = { principal: { kind: 'system' }, ip: '' };
+
 export class Audit {
   constructor(private readonly entries: Pick<AuditRepository, 'insert'>) {}
 

@@ -120,7 +120,15 @@ const EnvSchema = z.object({
 
   /** Demo replay inside `npm start`; default: on with the in-process bus, off with Kafka. */
   PULSE_DEMO: switchFromEnv.optional(),
+  /** Messages per second of the demo in all: three quarters TweetEval tweets, a quarter airline support tweets. */
   PULSE_DEMO_RATE: z.coerce.number().positive().max(100_000).default(20),
+  /**
+   * The demo's scripted incident (lib/demo/incident.ts), a negative storm in an example stream:
+   * first this many seconds after the start, then every PULSE_DEMO_INCIDENT_EVERY seconds
+   * (0: the first only). PULSE_DEMO_INCIDENT_AFTER=0: none.
+   */
+  PULSE_DEMO_INCIDENT_AFTER: intFromEnv(0, 86_400).default(90),
+  PULSE_DEMO_INCIDENT_EVERY: intFromEnv(0, 86_400).default(600),
   /** Sampled `message` events per second per dashboard client (0 = none); a list stays legible at ~20/s. */
   PULSE_LIVE_MESSAGE_RATE: z.coerce.number().min(0).max(1000).default(20),
 
@@ -211,7 +219,7 @@ export interface Config {
   detector: DetectorConfig;
   server: { host: string; port: number };
   metricsPort: number;
-  demo: { enabled: boolean; rate: number };
+  demo: DemoConfig;
   live: { messageRate: number };
   ui: UiMode;
   alerts: AlertsConfig;
@@ -219,6 +227,14 @@ export interface Config {
   limits: LimitsConfig;
   /** The graceful stop (lib/shutdown.ts). */
   shutdown: { graceMs: number };
+}
+
+export interface DemoConfig {
+  enabled: boolean;
+  /** Messages per second, all sources together. */
+  rate: number;
+  /** The scripted incident's schedule (lib/demo/incident.ts): `afterMs` 0 is none, `everyMs` 0 no repeat. */
+  incident: { afterMs: number; everyMs: number };
 }
 
 export interface AuthConfig {
@@ -334,7 +350,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     server: { host: e.HOST, port: e.PORT },
     metricsPort: e.PULSE_METRICS_PORT,
     shutdown: { graceMs: e.PULSE_SHUTDOWN_GRACE_MS },
-    demo: { enabled: e.PULSE_DEMO ?? inProcess, rate: e.PULSE_DEMO_RATE },
+    demo: {
+      enabled: e.PULSE_DEMO ?? inProcess,
+      rate: e.PULSE_DEMO_RATE,
+      incident: { afterMs: e.PULSE_DEMO_INCIDENT_AFTER * 1000, everyMs: e.PULSE_DEMO_INCIDENT_EVERY * 1000 },
+    },
     live: { messageRate: e.PULSE_LIVE_MESSAGE_RATE },
     ui: e.PULSE_UI === 'dev' ? 'dev' : e.PULSE_UI ? 'production' : 'off',
     auth: {

@@ -122,17 +122,28 @@ function stagesOf(runtime: Runtime): { members: number; maxMembers: number; dete
   }
 }
 
+export interface StageOptions {
+  /**
+   * The detector starts once this settles: the server's demo holds it back while a first run's
+   * history is being stored (lib/demo/seed.ts), because the detector reads a stream's past only
+   * when it first sees the stream.
+   */
+  detectorAfter?: Promise<unknown>;
+}
+
 /**
  * Starts the stages this process runs on its runtime: classify members
  * (`PULSE_EMBEDDED_CLASSIFIERS` in the server, up to `PULSE_EMBEDDED_CLASSIFIERS_MAX` as the lag asks), the detector (`PULSE_EMBEDDED_DETECTOR`) and,
  * in the server, the recorder that copies `pulse.dlq` into the store.
  */
-export async function startInProcessStages(runtime: Runtime): Promise<InProcessStages> {
+export async function startInProcessStages(runtime: Runtime, options: StageOptions = {}): Promise<InProcessStages> {
   const plan = stagesOf(runtime);
   let classifiers: ClassifierService | undefined;
   let detector: DetectorService | undefined;
   let recorder: Subscription | undefined;
+  let stopping = false;
   const stop = async ({ graceMs = 0 } = {}) => {
+    stopping = true;
     const deadline = new Deadline(graceMs);
     // Side by side: webhook retries must not take the classifiers' grace.
     await Promise.all([
@@ -149,7 +160,11 @@ export async function startInProcessStages(runtime: Runtime): Promise<InProcessS
       const scaling = plan.maxMembers > plan.members ? { ...runtime.config.classifier.scale, max: plan.maxMembers, readings: runtime.lag } : undefined;
       classifiers = await startClassifierService(runtime, plan.members, scaling);
     }
-    if (plan.detector) detector = startDetectorService(runtime);
+    if (plan.detector && options.detectorAfter) {
+      void options.detectorAfter.catch(() => undefined).then(() => {
+        if (!stopping) detector = startDetectorService(runtime);
+      });
+    } else if (plan.detector) detector = startDetectorService(runtime);
     if (plan.deadLetters) recorder = await startDeadLetterRecorder(runtime.bus, runtime.store.deadLetters);
   } catch (err) {
     await stop();

@@ -16,10 +16,16 @@ keyword streams (/api/streams, /api/streams/preview), alerts (/api/alerts) and /
 Embedded runtime (default, nothing to install): in-process bus, embedded ClickHouse (chdb)
 under PULSE_DATA_DIR (default ./data), classifiers and the anomaly detector in this process,
 and a demo replay of real labelled tweets (PULSE_DEMO=0 turns it off, PULSE_DEMO_RATE sets
-msgs/s). The in-process classifier members follow the lag: one more when it stays above
-PULSE_SCALE_LAG (1000) for PULSE_SCALE_UP_AFTER_MS, one fewer after PULSE_SCALE_COOLDOWN_MS at or
-under it, between PULSE_EMBEDDED_CLASSIFIERS and PULSE_EMBEDDED_CLASSIFIERS_MAX (PULSE_SCALE=0: a
-fixed set). Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers then run as
+msgs/s: three quarters TweetEval, a quarter airline support tweets). A store's first run with the
+demo gets three example keyword streams (removable in one click on the Streams page) and 15
+minutes of history, and a scripted incident, a negative storm in the "United Airlines" example,
+comes PULSE_DEMO_INCIDENT_AFTER seconds after the start (90; 0: none), then every
+PULSE_DEMO_INCIDENT_EVERY seconds (600; 0: once).
+
+The in-process classifier members follow the lag: one more when it stays above PULSE_SCALE_LAG
+(1000) for PULSE_SCALE_UP_AFTER_MS, one fewer after PULSE_SCALE_COOLDOWN_MS at or under it,
+between PULSE_EMBEDDED_CLASSIFIERS and PULSE_EMBEDDED_CLASSIFIERS_MAX (PULSE_SCALE=0: a fixed
+set). Distributed runtime: set KAFKA_BROKERS and CLICKHOUSE_URL; classifiers then run as
 separate processes (npm run worker:classifier, or npm run workers -- --autoscale to follow the
 lag on one host, or KEDA: deploy/), and the detector as one process (npm run worker:detector).
 

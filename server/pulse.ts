@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Bus } from '../lib/bus/bus.ts';
 import type { Config } from '../lib/config.ts';
-import { PulseError, isPulseError } from '../lib/errors.ts';
+import { PulseError } from '../lib/errors.ts';
+import { startDemo, type Demo } from '../lib/demo/demo.ts';
 import { AccessControl } from '../lib/auth/access.ts';
 import { Audit } from '../lib/audit.ts';
 import { IngestAdmission } from '../lib/ingest/admission.ts';
 import { Ingestor } from '../lib/ingest/ingestor.ts';
-import { loadReplayRows, runReplay, type ReplayRow } from '../lib/ingest/replay.ts';
 import { ConnectionLimiter, TokenBuckets } from '../lib/limits.ts';
 import { RequestAuth } from './auth.ts';
 import { guardUpgrades } from './upgrade.ts';
@@ -23,6 +23,7 @@ import { openRuntime, startInProcessStages } from '../lib/runtime.ts';
 import { Deadline, Drain } from '../lib/shutdown.ts';
 import type { Store } from '../lib/store/index.ts';
 import { AlertNotifier } from '../lib/alerts/notifier.ts';
+import { StreamBackfills, defaultBackfillTuning, type BackfillOptions } from '../lib/streams/backfill/service.ts';
 import { StreamCatalog } from '../lib/streams/catalog.ts';
 import { channelTargetCheck } from '../lib/streams/channel-targets.ts';
 import type { StreamRegistry } from '../lib/streams/registry.ts';
@@ -48,26 +49,6 @@ export interface Pulse {
   close(): Promise<void>;
 }
 
-/** Used when ../shared/datasets is not beside the checkout, so a fresh clone still shows data. */
-const builtinDemo: ReplayRow[] = [
-  ['I absolutely love the new update, everything is faster!', 'positive'],
-  ['Flight delayed three hours and nobody tells us anything. Awful.', 'negative'],
-  ['The store opens at 9am on Saturdays.', 'neutral'],
-  ['Best customer service I have had in years, thank you!', 'positive'],
-  ['My order arrived broken and support never answered.', 'negative'],
-  ['New version 2.4 is out today.', 'neutral'],
-].map(([text, label]) => ({ text: text!, label: label!, source: 'builtin' }));
-
-function demoRows(config: Config): { rows: ReplayRow[]; dataset: string } {
-  try {
-    return { rows: loadReplayRows(config.datasetsDir, 'tweeteval-val'), dataset: 'tweeteval-val' };
-  } catch (err) {
-    if (!isPulseError(err, 'DATASET_NOT_FOUND')) throw err;
-    log.warn({ datasetsDir: config.datasetsDir }, 'datasets not found; the demo replays built-in examples');
-    return { rows: builtinDemo, dataset: 'builtin' };
-  }
-}
-
 /** A looked-up session is trusted this long: a logout elsewhere applies within it. */
 const sessionCacheMs = 2_000;
 /** Login attempts per address: 10 at once, then one every 5 s. */
@@ -89,7 +70,13 @@ function checkExposure(config: Config, access: AccessControl): void {
   log.warn({ host: config.server.host }, 'authentication is OFF (open mode): anyone who reaches this server may read, ingest and reconfigure it; create an admin to turn it on');
 }
 
-export async function startPulse(config: Config): Promise<Pulse> {
+/** What tests set beyond the configuration. */
+export interface PulseOptions {
+  /** The stream backfill's waits and chunks (defaults: `defaultBackfillTuning`). */
+  backfill?: Partial<typeof defaultBackfillTuning>;
+}
+
+export async function startPulse(config: Config, options: PulseOptions = {}): Promise<Pulse> {
   const runtime = await openRuntime(config);
   const { bus, store, streams, metrics } = runtime;
   const audit = new Audit(store.audit);
@@ -106,7 +93,11 @@ export async function startPulse(config: Config): Promise<Pulse> {
     await runtime.close();
     throw err;
   }
-  const stages = await startInProcessStages(runtime);
+  // With the demo on, the detector waits for a first run's history (lib/demo/seed.ts): it reads
+  // a stream's past only when it first sees the stream. The demo starts once the server listens.
+  let demoHistoryStored: (stored: Promise<void>) => void = () => undefined;
+  const demoHistory = new Promise<void>((resolve) => (demoHistoryStored = (stored) => void stored.then(resolve)));
+  const stages = await startInProcessStages(runtime, config.demo.enabled ? { detectorAfter: demoHistory } : {});
   const { classifiers } = stages;
   const auth = new RequestAuth(access, config.auth, config.alerts.publicUrl?.startsWith('https:') ?? false);
   const drain = new Drain();
@@ -120,7 +111,16 @@ export async function startPulse(config: Config): Promise<Pulse> {
   // People's acknowledgements and resolutions reach the stream's channels like the detector's events.
   const notifier = new AlertNotifier({ bus, deliveries: store.deliveries, metrics, alerts: config.alerts });
   // PULSE_ALLOW_PRIVATE_WEBHOOKS: inside URLs are saved, with a warning (server/routes/streams.ts), instead of refused.
-  const catalog = new StreamCatalog(store.streams, audit, config.alerts.allowPrivateWebhooks ? {} : { checkTargets: channelTargetCheck() });
+  // A stream created or changed is brought into the stored past in the background; unfinished jobs go on.
+  const backfills = new StreamBackfills({ jobs: store.backfills, retag: store.retag, streams: store.streams }, {
+    ...defaultBackfillTuning, ...options.backfill, now: Date.now,
+    registryPollMs: config.streams.pollMs, windowMs: Math.min(24, config.store.retentionDays * 24) * 3_600_000,
+  } satisfies BackfillOptions);
+  await backfills.resume();
+  const catalog = new StreamCatalog(store.streams, audit, {
+    ...(config.alerts.allowPrivateWebhooks ? {} : { checkTargets: channelTargetCheck() }),
+    onSaved: (stream, previous) => backfills.saved(stream, previous),
+  });
   const channelsOf = (stream: string) => catalog.get(stream).then((s) => s.channels, () => []);
   const ui: Ui | undefined = config.ui === 'off'
     ? undefined
@@ -158,15 +158,17 @@ export async function startPulse(config: Config): Promise<Pulse> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
 
-  const demo = new AbortController();
-  let demoDone: Promise<unknown> = Promise.resolve();
+  let demo: Demo | undefined;
   if (config.demo.enabled) {
-    const { rows, dataset } = demoRows(config);
-    demoDone = runReplay({
-      rows, dataset, rate: config.demo.rate, loop: true, signal: demo.signal,
-      send: (messages) => ingestor.ingest(messages.map((value) => ({ ok: true, value })), 'demo').then(() => undefined),
-    });
-    log.info({ dataset, rate: config.demo.rate }, 'demo replay running (PULSE_DEMO=0 turns it off)');
+    try {
+      demo = await startDemo({
+        config, streams: store.streams, catalog, registry: streams, seconds: store.signals, backlog: () => runtime.lag.backlog,
+        send: (messages) => ingestor.ingest(messages.map((value) => ({ ok: true, value })), 'demo').then(() => undefined),
+      });
+    } finally {
+      // A demo that failed to start must not keep the detector waiting.
+      demoHistoryStored(demo?.historyStored ?? Promise.resolve());
+    }
   }
   log.info({ url, bus: bus.kind, store: store.kind, classifiers: classifiers?.members ?? 0 }, 'pulse server listening');
 
@@ -178,14 +180,14 @@ export async function startPulse(config: Config): Promise<Pulse> {
       //    late sender or a load balancer's probe gets 503 SHUTTING_DOWN / draining with
       //    Retry-After rather than a refused connection it cannot tell from a crash.
       drain.begin('the server is shutting down');
-      demo.abort();
+      const demoStopped = demo?.stop();
       const socketsAnswered = wsIngest.drain();
       // 2. What ingest admitted before finishes: its publish completes and it gets its 202.
-      if (!(await deadline.wait(Promise.all([demoDone, drain.idle(), socketsAnswered])))) {
+      if (!(await deadline.wait(Promise.all([demoStopped, drain.idle(), socketsAnswered])))) {
         log.warn({ inFlight: drain.inFlight }, 'shutdown grace spent before in-flight ingest finished; its senders get no answer');
       }
       // 3. The stages, then the live feed, finish their in-flight batches with what is left.
-      await stages.stop({ graceMs: deadline.left() });
+      await Promise.all([stages.stop({ graceMs: deadline.left() }), backfills.stop()]);
       await notifier.drain(deadline.left());
       await deadline.stop('live feed', { stop: (options) => live.close(options) });
       // 4. The transports, then the store (chdb flushes) and the bus.

@@ -41,6 +41,8 @@ export function actorText(actor: AuditEntry['actor']): string {
       return 'anyone (open mode)';
     case 'local':
       return 'the command line on the server';
+    case 'system':
+      return 'Pulse (first-run examples)';
     default:
       return 'nobody signed in';
   }

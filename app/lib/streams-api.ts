@@ -5,7 +5,7 @@
  * channel can be sent a test alert.
  */
 import type { AlertEvent } from '../../lib/contracts/alerts.ts';
-import type { AlertRuleInput, PreviewResult, PublicStream } from '../../lib/contracts/streams.ts';
+import type { AlertRuleInput, PreviewResult, PublicStream, RemovedExamples } from '../../lib/contracts/streams.ts';
 import { requestJson } from './api.ts';
 
 export type { PreviewResult, PublicStream };
@@ -94,6 +94,11 @@ export async function testChannel(id: string, channel: string): Promise<ChannelT
 
 export async function deleteStream(id: string, version: number): Promise<PublicStream> {
   return (await requestJson<One>(path(id), { method: 'DELETE', headers: ifMatch(version) })).body.stream;
+}
+
+/** Deletes every example stream (a first run's, made by Pulse for the demo) in one request. */
+export async function removeExampleStreams(): Promise<RemovedExamples['removed']> {
+  return (await requestJson<RemovedExamples>('/api/streams?example=true', { method: 'DELETE' })).body.removed;
 }
 
 /** Every version of the stream, newest first. */

@@ -41,13 +41,15 @@ export type Grantee = { kind: 'user'; role: Role } | { kind: 'key'; scopes: read
 
 /**
  * Who did something, for the audit log: a Principal is one; `local` is a command run on the
- * server's host (`npm run admin:create`), which reaches the store without the API.
+ * server's host (`npm run admin:create`), which reaches the store without the API; `system` is
+ * Pulse itself (the demo's example streams, lib/demo/examples.ts).
  */
 export type Identity =
   | { kind: 'user'; id: string; email: string }
   | { kind: 'key'; id: string; name: string }
   | { kind: 'open' }
-  | { kind: 'local' };
+  | { kind: 'local' }
+  | { kind: 'system' };
 
 function permissionsOf(p: Grantee): ReadonlySet<Permission> {
   switch (p.kind) {
@@ -75,5 +77,7 @@ export function describePrincipal(p: Identity): { kind: Identity['kind']; id: st
       return { kind: 'key', id: p.id, name: p.name };
     case 'local':
       return { kind: 'local', id: '', name: 'command line on the server' };
+    case 'system':
+      return { kind: 'system', id: '', name: 'Pulse' };
   }
 }

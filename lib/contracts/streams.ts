@@ -7,3 +7,9 @@
 export { AlertRuleSchema, Sensitivities, type AlertRuleInput, type DetectorRules, type Sensitivity } from '../anomaly/rules.ts';
 export type { PreviewAlert, PreviewResult } from '../streams/preview.ts';
 export type { PublicChannel, PublicStream } from '../streams/stream.ts';
+export type { BackfillState, StreamBackfill } from '../streams/backfill/job.ts';
+
+/** What `DELETE /api/streams?example=true` answers: the example streams it removed, each with the version that marks the deletion. */
+export interface RemovedExamples {
+  removed: Array<{ id: string; version: number }>;
+}

@@ -15,6 +15,8 @@ export interface ReplayRow {
   text: string;
   label?: string;
   source?: string;
+  /** Its `meta.dataset`, where rows of several datasets are replayed together (the demo); default: the replay's. */
+  dataset?: string;
 }
 
 export interface OutgoingMessage {
@@ -88,7 +90,7 @@ export async function runReplay(o: ReplayOptions): Promise<number> {
         return {
           source: o.source ?? row.source ?? o.dataset,
           text: row.text,
-          meta: { dataset: o.dataset, ...(row.label !== undefined ? { label: row.label } : {}) },
+          meta: { dataset: row.dataset ?? o.dataset, ...(row.label !== undefined ? { label: row.label } : {}) },
         };
       });
       try {

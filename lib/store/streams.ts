@@ -22,6 +22,7 @@ const StreamRow = z.object({
   channels: jsonText.pipe(z.array(z.unknown())),
   created_at: sqlDateTimeText,
   deleted: z.number().int(),
+  example: z.number().int(),
 });
 type StreamRow = z.infer<typeof StreamRow>;
 const columns = Object.keys(StreamRow.shape).join(', ');
@@ -42,6 +43,7 @@ function fromRow(r: StreamRow): StreamRecord {
     }),
     updatedAt: r.created_at,
     deleted: r.deleted === 1,
+    ...(r.example === 1 ? { example: true as const } : {}),
   };
 }
 
@@ -60,6 +62,7 @@ export class StreamRepository {
       channels: JSON.stringify(s.channels),
       created_at: sqlDateTime(new Date(s.updatedAt)),
       deleted: s.deleted ? 1 : 0,
+      example: s.example ? 1 : 0,
     } satisfies Record<keyof StreamRow, unknown>;
     await this.sql.insert('streams', [row]);
   }
@@ -76,6 +79,16 @@ export class StreamRepository {
     const rows = await this.sql.query(`SELECT ${columns} FROM streams FINAL WHERE id = {id:String}`, { id });
     const [row] = parseRows(StreamRow, rows);
     return row && fromRow(row);
+  }
+
+  /**
+   * Whether the table has ever held a stream, deleted ones included (a delete is a version, and
+   * versions are never dropped): a store somebody has configured, or that was offered the demo's
+   * examples already (lib/demo/examples.ts).
+   */
+  async everHeld(): Promise<boolean> {
+    const [row] = parseRows(z.object({ n: z.number() }), await this.sql.query('SELECT count() AS n FROM streams'));
+    return (row?.n ?? 0) > 0;
   }
 
   /** Every version of one stream, newest first. */

@@ -6,9 +6,9 @@
  * rules; where alerts are sent (channels) is an admin's to change, and a webhook or Slack URL
  * that reaches inside the network is refused when it is saved (`channel-targets.ts`).
  */
-import type { Actor, Audit } from '../audit.ts';
+import { systemActor, type Actor, type Audit } from '../audit.ts';
 import { can, type Principal } from '../auth/roles.ts';
-import { PulseError } from '../errors.ts';
+import { isPulseError, PulseError } from '../errors.ts';
 import type { StreamRepository } from '../store/streams.ts';
 import { auditedStream, channelsChanged, updateDetail } from './changes.ts';
 import type { ChannelTargetCheck } from './channel-targets.ts';
@@ -23,6 +23,11 @@ export interface StreamCatalogOptions {
   now?: () => Date;
   /** The save-time URL check (the server's: `channelTargetCheck`); absent, URLs are checked only when sent to. */
   checkTargets?: ChannelTargetCheck;
+  /**
+   * After a version is stored, with the one it replaced (none for a new stream): the server
+   * starts a backfill of the past there (lib/streams/backfill/). Must not throw.
+   */
+  onSaved?: (stream: StreamRecord, previous: StreamRecord | undefined) => Promise<void>;
 }
 
 export class StreamCatalog {
@@ -66,6 +71,7 @@ export class StreamCatalog {
     await this.options.checkTargets?.(next.channels, []);
     const stream = await this.write(next);
     await this.audit.record(by, 'stream.create', { kind: 'stream', id }, { stream: auditedStream(stream) });
+    await this.options.onSaved?.(stream, undefined);
     return stream;
   }
 
@@ -73,11 +79,12 @@ export class StreamCatalog {
     const current = await this.current(id, ifVersion);
     const checked = checkStream(input, current);
     if (checked.id !== undefined && checked.id !== id) throw new PulseError('BODY_INVALID', 'a stream id cannot change');
-    const next = { ...checked, id, version: current.version + 1, deleted: false };
+    const next = { ...checked, id, version: current.version + 1, deleted: false, ...(current.example ? { example: true as const } : {}) };
     checkChannels(by, current, next);
     await this.options.checkTargets?.(next.channels, current.channels);
     const stream = await this.write(next);
     await this.audit.record(by, 'stream.update', { kind: 'stream', id }, updateDetail(current, stream));
+    await this.options.onSaved?.(stream, current);
     return stream;
   }
 
@@ -86,7 +93,40 @@ export class StreamCatalog {
     const current = await this.current(id, ifVersion);
     const stream = await this.write({ ...current, version: current.version + 1, deleted: true });
     await this.audit.record(by, 'stream.delete', { kind: 'stream', id }, { version: stream.version });
+    await this.options.onSaved?.(stream, current);
     return stream;
+  }
+
+  /**
+   * The demo's example streams (lib/demo/examples.ts), written by Pulse itself: the audit names
+   * the system. Checked like any stream; an id ever used is left alone, not replaced.
+   */
+  async createExamples(inputs: readonly unknown[]): Promise<StreamRecord[]> {
+    const created: StreamRecord[] = [];
+    for (const input of inputs) {
+      const checked = checkStream(input);
+      const id = checked.id ?? streamIdFromName(checked.name);
+      if (await this.store.get(id)) continue;
+      const stream = await this.write({ ...checked, id, version: 1, deleted: false, example: true });
+      await this.audit.record(systemActor, 'stream.create', { kind: 'stream', id }, { stream: auditedStream(stream) });
+      await this.options.onSaved?.(stream, undefined);
+      created.push(stream);
+    }
+    return created;
+  }
+
+  /** Deletes every example stream (the Streams page's one click), each audited as `by`'s delete. */
+  async removeExamples(by: StreamEditor): Promise<StreamRecord[]> {
+    const removed: StreamRecord[] = [];
+    for (const example of (await this.store.list()).filter((s) => s.example)) {
+      try {
+        removed.push(await this.remove(by, example.id));
+      } catch (err) {
+        // Somebody removed it meanwhile: what was asked for is done.
+        if (!isPulseError(err, 'NOT_FOUND')) throw err;
+      }
+    }
+    return removed;
   }
 
   private async current(id: string, ifVersion: number | undefined): Promise<StreamRecord> {

@@ -13,6 +13,7 @@ import { DefaultChannelEvents, parseChannelConfig, type ChannelConfig } from '..
 import { redactUrl } from '../alerts/http.ts';
 import { parseAlertRule, type AlertRuleInput, type DetectorRules } from '../anomaly/rules.ts';
 import { PulseError } from '../errors.ts';
+import type { StreamBackfill } from './backfill/job.ts';
 import { parseQuery } from './query.ts';
 
 /**
@@ -69,6 +70,12 @@ export interface StreamRecord {
   /** When this version was written. */
   updatedAt: string;
   deleted: boolean;
+  /**
+   * Created by Pulse on a first run with the demo on (lib/demo/examples.ts), not by a person:
+   * badged on the Streams page and removed together by `DELETE /api/streams?example=true`. Kept
+   * through edits: it says where the stream came from.
+   */
+  example?: true;
 }
 
 /**
@@ -78,10 +85,15 @@ export interface StreamRecord {
 export type PublicChannel = { id: string; kind: ChannelConfig['kind']; target?: string; events?: AlertEvent[] };
 
 /** A stream as the API shows it; `detectorRules` are the rule's effective numbers (preset + overrides). */
-export type PublicStream = Omit<StreamRecord, 'channels' | 'deleted'> & { channels: PublicChannel[]; detectorRules: DetectorRules };
+export type PublicStream = Omit<StreamRecord, 'channels' | 'deleted'> & {
+  channels: PublicChannel[];
+  detectorRules: DetectorRules;
+  /** The latest pass over the stored past (lib/streams/backfill/), on `GET /api/streams` and `GET /api/streams/:id`. */
+  backfill?: StreamBackfill;
+};
 
 /** Everything a new version needs, checked: query syntax, rule and channels. */
-type CheckedStream = Omit<StreamRecord, 'version' | 'updatedAt' | 'deleted' | 'id'> & { id?: string };
+type CheckedStream = Omit<StreamRecord, 'version' | 'updatedAt' | 'deleted' | 'id' | 'example'> & { id?: string };
 
 /**
  * Validates a submitted stream against the version it replaces (if any). Errors:

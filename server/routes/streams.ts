@@ -15,16 +15,23 @@ import { PulseError } from '../../lib/errors.ts';
 import type { StreamCatalog } from '../../lib/streams/catalog.ts';
 import { previewStream } from '../../lib/streams/preview.ts';
 import { publicStream, type StreamRecord } from '../../lib/streams/stream.ts';
-import type { PreviewRepository } from '../../lib/store/index.ts';
+import type { BackfillRepository, PreviewRepository } from '../../lib/store/index.ts';
+import { publicBackfill, type BackfillJob } from '../../lib/streams/backfill/job.ts';
+import type { RemovedExamples } from '../../lib/contracts/streams.ts';
 import type { Call } from '../route.ts';
 import { readJson, sendJson } from '../respond.ts';
 
 /** A stream's JSON is small; a preview body is one stream. */
 const maxBodyBytes = 64 * 1024;
 
-function sendStream(res: ServerResponse, status: number, stream: StreamRecord, warnings?: readonly { field: string; message: string }[]): void {
+/** A stream as the API shows it, with its latest backfill job (when it has one). */
+function shown(stream: StreamRecord, job: BackfillJob | undefined) {
+  return { ...publicStream(stream), ...(job ? { backfill: publicBackfill(job) } : {}) };
+}
+
+function sendStream(res: ServerResponse, status: number, stream: StreamRecord, job?: BackfillJob, warnings?: readonly { field: string; message: string }[]): void {
   res.setHeader('etag', `"${stream.version}"`);
-  sendJson(res, status, { stream: publicStream(stream), ...(warnings?.length ? { warnings } : {}) });
+  sendJson(res, status, { stream: shown(stream, job), ...(warnings?.length ? { warnings } : {}) });
 }
 
 function ifMatch({ req }: Call): number | undefined {
@@ -35,11 +42,17 @@ function ifMatch({ req }: Call): number | undefined {
   return Number(version);
 }
 
+/**
+ * `DELETE /api/streams` removes a group of streams, and the one group there is is the examples
+ * (`?example=true`): without the parameter it would read as "delete every stream".
+ */
+const RemoveManyQuery = z.strictObject({ example: z.literal('true') });
+
 /** Which stored channel to test: its `id` as `GET /api/streams/:id` shows it. */
 const TestChannelBody = z.strictObject({ channel: z.string().min(1).max(64) });
 
 /** `reads` (the store) is looked into per request: the route table can be listed without one (the role tests do). */
-export function streamRoutes(catalog: StreamCatalog, reads: { previews: Pick<PreviewRepository, 'candidates'> }, channelDeps: ChannelDeps, resolveAfterMs: number) {
+export function streamRoutes(catalog: StreamCatalog, reads: { previews: Pick<PreviewRepository, 'candidates'>; backfills: Pick<BackfillRepository, 'latest'> }, channelDeps: ChannelDeps, resolveAfterMs: number) {
   // With PULSE_ALLOW_PRIVATE_WEBHOOKS the catalog saves inside URLs; the answer says which (without it, the catalog refuses them).
   const warnings = async (stream: StreamRecord) =>
     channelDeps.allowPrivate
@@ -47,20 +60,31 @@ export function streamRoutes(catalog: StreamCatalog, reads: { previews: Pick<Pre
       : [];
   return {
     list: async ({ res }: Call) => {
-      sendJson(res, 200, { streams: (await catalog.list()).map(publicStream) });
+      const [streams, jobs] = await Promise.all([catalog.list(), reads.backfills.latest()]);
+      sendJson(res, 200, { streams: streams.map((s) => shown(s, jobs.get(s.id))) });
     },
     create: async (call: Call) => {
       const stream = await catalog.create(call.ctx, await readJson(call.req, maxBodyBytes));
       call.res.setHeader('location', `/api/streams/${stream.id}`);
-      sendStream(call.res, 201, stream, await warnings(stream));
+      sendStream(call.res, 201, stream, (await reads.backfills.latest()).get(stream.id), await warnings(stream));
     },
-    get: async ({ res, param }: Call) => sendStream(res, 200, await catalog.get(param)),
+    get: async ({ res, param }: Call) => {
+      const [stream, jobs] = await Promise.all([catalog.get(param), reads.backfills.latest()]);
+      sendStream(res, 200, stream, jobs.get(stream.id));
+    },
     update: async (call: Call) => {
       const stream = await catalog.update(call.ctx, call.param, await readJson(call.req, maxBodyBytes), ifMatch(call));
-      sendStream(call.res, 200, stream, await warnings(stream));
+      sendStream(call.res, 200, stream, (await reads.backfills.latest()).get(stream.id), await warnings(stream));
     },
     remove: async (call: Call) => {
       sendStream(call.res, 200, await catalog.remove(call.ctx, call.param, ifMatch(call)));
+    },
+    /** The demo's example streams, all at once: `{removed: [{id, version}]}`, each version the deletion. */
+    removeExamples: async (call: Call) => {
+      const query = RemoveManyQuery.safeParse(Object.fromEntries(call.url.searchParams));
+      if (!query.success) throw new PulseError('QUERY_INVALID', 'DELETE /api/streams removes the example streams only: add ?example=true (one stream: DELETE /api/streams/:id)');
+      const removed = await catalog.removeExamples(call.ctx);
+      sendJson(call.res, 200, { removed: removed.map((s) => ({ id: s.id, version: s.version })) } satisfies RemovedExamples);
     },
     versions: async ({ res, param }: Call) => {
       // A delete is a version too: the history says which one it was.

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
   it('lets explicit settings win over the runtime defaults', () => {
     const c = loadConfig({ KAFKA_BROKERS: 'k:9092', PULSE_EMBEDDED_CLASSIFIERS: '2', PULSE_DEMO: '1', PULSE_DEMO_RATE: '5' });
     assert.equal(c.classifier.embedded, 2);
-    assert.deepEqual(c.demo, { enabled: true, rate: 5 });
+    assert.deepEqual(c.demo, { enabled: true, rate: 5, incident: { afterMs: 90_000, everyMs: 600_000 } });
     assert.equal(loadConfig({ PULSE_DEMO: 'no' }).demo.enabled, false);
   });
 

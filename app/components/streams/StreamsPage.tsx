@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useSession } from '../../hooks/useSession.ts';
 import { useStreams } from '../../hooks/useStreams.ts';
 import { Notice } from '../Notice.tsx';
+import { RemoveExamples } from './RemoveExamples.tsx';
 import { StreamEditor } from './StreamEditor.tsx';
 import { StreamList } from './StreamList.tsx';
 
@@ -67,7 +68,12 @@ export function StreamsPage() {
           />
         )}
         <section aria-labelledby="list-title" className="space-y-2">
-          <h2 id="list-title" className="text-lg font-semibold">Saved streams{streams ? ` (${streams.length})` : ''}</h2>
+          <div className="flex flex-wrap items-center gap-x-4">
+            <h2 id="list-title" className="text-lg font-semibold">Saved streams{streams ? ` (${streams.length})` : ''}</h2>
+            {canEdit && streams?.some((s) => s.example) && (
+              <RemoveExamples count={streams.filter((s) => s.example).length} onRemoved={(text) => { setFlash({ text, page }); reload(); }} />
+            )}
+          </div>
           {error ? (
             <Notice kind="error" title="The streams could not be loaded">
               {error}{' '}
