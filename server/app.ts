@@ -21,8 +21,10 @@ import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoute, type HealthRouteDeps } from './routes/health.ts';
 import { ingestRoute } from './routes/ingest.ts';
-import { deadLettersRoute, messagesRoute, statsRoute } from './routes/read.ts';
+import { deadLettersRoute, messagesRoute, sourcesRoute, statsRoute } from './routes/read.ts';
+import { shareRoute } from './routes/share.ts';
 import { streamRoutes } from './routes/streams.ts';
+import { termsRoute } from './routes/terms.ts';
 
 export interface AppDeps extends HealthRouteDeps {
   store: Store;
@@ -58,9 +60,13 @@ export function routeTable(deps: AppDeps): Route[] {
     route('POST', '/api/ingest', 'ingest', (c) => ingestRoute(deps.ingestor, deps.admission, c)),
     route('GET', '/api/stats', 'read', (c) => statsRoute(deps.store.stats, c.url.searchParams, c.res)),
     route('GET', '/api/messages', 'read', (c) => messagesRoute(deps.store.messages, c.url.searchParams, c.res)),
+    route('GET', '/api/sources', 'read', (c) => sourcesRoute(deps.store.sources, c.url.searchParams, c.res)),
+    route('GET', '/api/share', 'read', (c) => shareRoute(deps.store.share, deps.streams, c.url.searchParams, c.res)),
+    route('GET', '/api/terms', 'read', (c) => termsRoute(deps.store.terms, c.url.searchParams, c.res)),
     route('GET', '/api/dlq', 'read', (c) => deadLettersRoute(deps.store.deadLetters, c.url.searchParams, c.res)),
     route('GET', '/api/streams', 'read', streams.list),
     route('POST', '/api/streams', 'edit', streams.create),
+    route('DELETE', '/api/streams', 'edit', streams.removeExamples),
     route('POST', '/api/streams/preview', 'read', streams.preview),
     route('GET', '/api/streams/:id', 'read', streams.get),
     route('PUT', '/api/streams/:id', 'edit', streams.update),

@@ -10,23 +10,26 @@ import { clock } from '../lib/format.ts';
 import { labelStyles } from '../lib/palette.ts';
 import type { Selection } from '../lib/selection.ts';
 import { totals } from '../lib/series.ts';
-import { parseView, viewQuery, windowTitle } from '../lib/view.ts';
+import { parseView, ViewParams, viewQuery, windowTitle } from '../lib/view.ts';
 import { AlertBanner } from './AlertBanner.tsx';
 import { AlertList } from './AlertList.tsx';
+import { CompareLink } from './compare/CompareLink.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { DistributionChart } from './DistributionChart.tsx';
 import { DrillDown } from './DrillDown.tsx';
+import { EmptyNotice } from './EmptyNotice.tsx';
 import { FilterForm } from './FilterForm.tsx';
 import { Kpis } from './Kpis.tsx';
 import { LiveFeed } from './LiveFeed.tsx';
 import { Notice } from './Notice.tsx';
+import { TermsPanel } from './TermsPanel.tsx';
 import { TrendChart } from './TrendChart.tsx';
 import { VolumeChart } from './VolumeChart.tsx';
 import { WindowSelector } from './WindowSelector.tsx';
 
 /** The overview page: view controls, open alerts, counters, charts, live feed and the drill-down. */
 export function Dashboard() {
-  const [view, setView] = useUrlState(parseView, viewQuery);
+  const [view, setView] = useUrlState(parseView, viewQuery, ViewParams);
   const { overview, togglePause, reload, applyAlert } = useOverview(view);
   const { streams, names } = useStreams();
   const { can } = useSession();
@@ -72,24 +75,12 @@ export function Dashboard() {
               </button>
             </Notice>
           )}
-          <Kpis series={series} throughput={overview.status?.throughput ?? null} lag={overview.lag} classifiers={overview.status?.classifiers ?? null} />
+          <Kpis view={view} series={series} throughput={overview.status?.throughput ?? null} lag={overview.lag} classifiers={overview.status?.classifiers ?? null} />
+          {!view.stream && <CompareLink view={view} />}
           {!series ? (
             !error && <p role="status" className="text-sm text-slate-600">Loading the {windowTitle(view.window)}…</p>
           ) : sums.count === 0 ? (
-            <Notice
-              kind="empty"
-              title={filtered ? 'No messages match these filters in this window' : series.live ? 'No data yet — is the replay running?' : 'No messages in this range'}
-            >
-              {filtered ? (
-                <>Clear the stream or source filter, or choose a longer window.</>
-              ) : (
-                <>
-                  Nothing was classified in the {windowTitle(view.window)}. Start a replay with{' '}
-                  <code>npm run replay -- --dataset tweeteval-val --rate 20</code> or POST messages to <code>/api/ingest</code>;
-                  {series.live ? ' this page updates by itself.' : ' or pick a live window.'}
-                </>
-              )}
-            </Notice>
+            <EmptyNotice view={view} series={series} names={names} onChange={setView} />
           ) : (
             <>
               <div className="grid gap-4 lg:grid-cols-[16rem_minmax(0,1fr)]">
@@ -99,6 +90,7 @@ export function Dashboard() {
               <VolumeChart series={series} alerts={overview.alerts} onPick={pickTime} />
             </>
           )}
+          <TermsPanel view={view} onPick={select} />
           <AlertList alerts={marked} names={names} />
           {drill ? (
             <DrillDown key={JSON.stringify(drill)} view={view} selection={drill} onClose={() => setSelection(null)} />
@@ -106,7 +98,7 @@ export function Dashboard() {
             series && sums.count > 0 && <p className="text-sm text-slate-600">Click a slice, a legend entry or a point in time (or focus a chart and press Enter) to list the messages behind it.</p>
           )}
         </div>
-        <LiveFeed feed={overview.feed} live={overview.connection.state === 'open'} onTogglePause={togglePause} />
+        <LiveFeed feed={overview.feed} live={overview.connection.state === 'open'} filtered={filtered} onTogglePause={togglePause} />
       </main>
     </>
   );

@@ -27,7 +27,7 @@ export const MaxPageSize = 1000;
 export interface StatsQuery {
   /** Default {@link AllStreamsId}. */
   stream?: string;
-  /** Default: summed over all sources. */
+  /** Default: summed over all sources. Matched without regard to case, like every source filter. */
   source?: string;
   /** Seconds in [from, to): `from` counts from the start of its second. */
   from: Date;
@@ -39,10 +39,53 @@ export interface StatsQuery {
 /** A stats bucket: `t` is its ISO start, `meanScore` the mean of p_positive − p_negative. */
 export type StatsPoint = SentimentPoint;
 
+/** `/api/share` compares at most this many streams at once (more lines on one chart are unreadable). */
+export const MaxSharedStreams = 20;
+
+/** Share of voice (`GET /api/share`): streams side by side over [from, to) and the period of the same length before it. */
+export interface ShareQuery {
+  /** Stream ids, 1 … {@link MaxSharedStreams}. */
+  streams: string[];
+  /** Default: summed over all sources; matched without regard to case. */
+  source?: string;
+  from: Date;
+  to: Date;
+  bucket: Bucket;
+}
+
+/** A stream's sums over a period; `meanScore` is null without messages. */
+export interface ShareTotals {
+  count: number;
+  negative: number;
+  neutral: number;
+  positive: number;
+  meanScore: number | null;
+}
+
+export interface StreamShare {
+  stream: string;
+  totals: ShareTotals;
+  /** The same sums over [from − (to − from), from). */
+  previous: ShareTotals;
+  /** Non-empty buckets of [from, to) in time order, as `/api/stats` gives them. */
+  buckets: StatsPoint[];
+}
+
+export interface ShareResponse {
+  from: string;
+  to: string;
+  /** Start of the previous period (it ends at `from`). */
+  previousFrom: string;
+  bucket: Bucket;
+  /** In the order asked for (every stream: by name); a stream without messages has zero totals. */
+  streams: StreamShare[];
+}
+
 export interface MessagesQuery {
   /** Default {@link AllStreamsId}. */
   stream?: string;
   label?: Label;
+  /** Matched without regard to case. */
   source?: string;
   /** Case-insensitive substring of the text. */
   q?: string;
@@ -60,6 +103,30 @@ export interface MessagesPage {
   messages: ScoredMessage[];
   /** Present when there are more messages after this page. */
   nextCursor?: string;
+}
+
+/** The stored sources of a stream over [from, to) (`GET /api/sources`): what the source filter offers. */
+export interface SourcesQuery {
+  /** Default {@link AllStreamsId}. */
+  stream?: string;
+  from: Date;
+  to: Date;
+  /** 1 … {@link MaxPageSize}. */
+  limit: number;
+}
+
+/**
+ * A source and its messages in the range. Filters match sources without regard to case, so
+ * spellings that differ only in case are one entry, named by its most frequent spelling.
+ */
+export interface SourceCount {
+  source: string;
+  count: number;
+}
+
+export interface SourcesResponse {
+  /** Most messages first. */
+  sources: SourceCount[];
 }
 
 /** A dead letter with its place on the bus (partition/offset), which identifies it. */
@@ -160,4 +227,58 @@ export interface PreviewCandidate {
   text: string;
   label: Label;
   score: number;
+}
+
+/** What a term of `/api/terms` is: a word, a `#hashtag` or an `@mention`. */
+export const TermKinds = ['term', 'hashtag', 'mention'] as const;
+export type TermKind = (typeof TermKinds)[number];
+
+/** `/api/terms` answers at most this many terms of each kind. */
+export const MaxTermsPerKind = 100;
+
+/** Top terms (`GET /api/terms`) over [from, to) against the period of the same length before it. */
+export interface TermsQuery {
+  /** Default {@link AllStreamsId}. */
+  stream?: string;
+  /** Matched without regard to case. */
+  source?: string;
+  from: Date;
+  to: Date;
+  /** Default: every kind. */
+  kind?: TermKind;
+  /** Terms of each kind, 1 … {@link MaxTermsPerKind}. */
+  limit: number;
+}
+
+export interface TermStat {
+  /** Lower case; a hashtag keeps its `#`, a mention its `@`. */
+  term: string;
+  kind: TermKind;
+  /** Messages of the period holding the term (each message counts once), by label below. */
+  count: number;
+  negative: number;
+  neutral: number;
+  positive: number;
+  /**
+   * The term's share of messages now over its share in the previous period, smoothed by half a
+   * message on both sides: ((count + 0.5) / (messages + 1)) / ((before + 0.5) / (previousMessages + 1)).
+   * A term absent before gets a large finite lift; null when the previous period has no messages.
+   */
+  lift: number | null;
+}
+
+export interface TermsResponse {
+  /**
+   * The period counted: whole minutes (the aggregate's grain), from the minute `from` falls in
+   * to the end of the minute before `to` (or of the minute `to` falls in, when not on a minute).
+   */
+  from: string;
+  to: string;
+  /** Start of the previous period, of the same length; it ends at `from`. */
+  previousFrom: string;
+  /** Messages of the period and of the previous one (the shares' denominators). */
+  messages: number;
+  previousMessages: number;
+  /** Each kind's top `limit` by count, all together by count (ties by term). */
+  terms: TermStat[];
 }

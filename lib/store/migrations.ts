@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
+import { TermCountsBuffer, termRows } from './term-tokens.ts';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ const retained = {
   alerts: 'toDateTime(created_at)',
   dead_letters: 'toDateTime(at)',
   alert_deliveries: 'toDateTime(at)',
+  term_counts: 'bucket',
 } as const;
 type RetainedTable = keyof typeof retained;
 
@@ -256,6 +258,82 @@ export const migrations: readonly Migration[] = [
       // People's actions and escalations are delivered to the channels too. Adding enum values
       // at the end changes only the table's metadata, no row is rewritten.
       `ALTER TABLE alert_deliveries MODIFY COLUMN event Enum8('opened' = 1, 'updated' = 2, 'resolved' = 3, 'escalated' = 4, 'acknowledged' = 5)`,
+    ],
+  },
+  {
+    version: 7,
+    name: 'top terms per minute and hour',
+    statements: ({ retentionDays }) => [
+      // Messages holding a term (word, #hashtag or @mention: lib/store/term-tokens.ts) per
+      // minute, ten minutes and hour, stream ('*' = all), source and label. The grains share one
+      // table, so an insert into messages writes one part for all of them: on the write path the
+      // part, not the rows in it, is what costs (bench:terms). The coarse grains let a day's top
+      // terms read ~24 rows per term instead of 1,440. Counts are signed: a stream created or
+      // changed later adds or takes away its messages' terms (StreamAggregate). Readers sum().
+      `CREATE TABLE IF NOT EXISTS term_counts (
+        grain Enum8('minute' = 1, 'ten_minutes' = 2, 'hour' = 3),
+        bucket DateTime('UTC') COMMENT 'start of the minute, ten minutes or hour',
+        stream LowCardinality(String) COMMENT '* = all messages',
+        source LowCardinality(String),
+        kind Enum8('term' = 1, 'hashtag' = 2, 'mention' = 3),
+        term String,
+        negative Int32,
+        neutral Int32,
+        positive Int32
+      )
+      ENGINE = SummingMergeTree
+      PARTITION BY toDate(bucket)
+      ORDER BY (grain, stream, bucket, source, kind, term)
+      ${ttl('term_counts', retentionDays)}`,
+      // The view writes here, and the buffer writes a part of term_counts every 10 s: a part per
+      // classified batch would double the insert's CPU (bench:terms). Readers read through it.
+      // In memory: a process killed with chdb loses up to 10 s of term counts (Store.close flushes).
+      `CREATE TABLE IF NOT EXISTS ${TermCountsBuffer} AS term_counts
+      ENGINE = Buffer(currentDatabase(), term_counts, 1, 10, 10, 0, 1000000, 0, 100000000)`,
+      // Like sentiment_1s_mv, it sees inserts only: messages stored before this migration are
+      // not counted (a backfill of all of them would stall the start of a large store).
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS term_counts_mv TO ${TermCountsBuffer} AS ${termRows({ kind: 'view' })}`,
+    ],
+  },
+  {
+    version: 8,
+    name: 'stream backfill jobs',
+    statements: () => [
+      // One job per stream version whose query or sources changed: it brings the stored messages
+      // of the past (ts >= range_from, classified before cutoff) in line with that version
+      // (lib/streams/backfill/). A job is rewritten as it goes; the highest revision wins. The
+      // query and sources are the version's own, so a resumed job needs nothing else.
+      `CREATE TABLE IF NOT EXISTS stream_backfills (
+        stream String,
+        version UInt64,
+        revision UInt64 COMMENT 'bumped on every write of the job',
+        query String,
+        sources Array(String),
+        state Enum8('waiting' = 1, 'running' = 2, 'finished' = 3, 'failed' = 4, 'superseded' = 5),
+        range_from DateTime64(3, 'UTC'),
+        cutoff DateTime64(3, 'UTC') COMMENT 'messages classified from here on were tagged live',
+        cursor DateTime64(3, 'UTC') COMMENT 'messages with ts before it are done',
+        total UInt64 COMMENT 'messages to check, counted when the job starts running',
+        scanned UInt64,
+        added UInt64,
+        removed UInt64,
+        matched UInt64 COMMENT 'messages of the range in the stream, counted when finished',
+        started_at DateTime64(3, 'UTC'),
+        updated_at DateTime64(3, 'UTC'),
+        finished_at Nullable(DateTime64(3, 'UTC')),
+        error Nullable(String)
+      )
+      ENGINE = ReplacingMergeTree(revision)
+      ORDER BY (stream, version)`,
+    ],
+  },
+  {
+    version: 9,
+    name: 'example streams',
+    statements: () => [
+      // Set on the streams Pulse creates on a first run with the demo on (lib/demo/examples.ts),
+      // so the dashboard can badge them and remove them all in one click.
+      `ALTER TABLE streams ADD COLUMN IF NOT EXISTS example UInt8 DEFAULT 0`,
     ],
   },
 ];

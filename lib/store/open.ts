@@ -10,6 +10,7 @@ import { repairSentimentAggregate } from './aggregate-repair.ts';
 import { AlertRepository } from './alerts.ts';
 import { DeliveryRepository } from './alert-deliveries.ts';
 import { AuditRepository } from './audit.ts';
+import { BackfillRepository } from './backfills.ts';
 import { ChdbClient } from './chdb.ts';
 import { ServerClient } from './clickhouse.ts';
 import { DeadLetterRepository } from './dead-letters.ts';
@@ -17,11 +18,15 @@ import { KeyRepository } from './keys.ts';
 import { MessageRepository } from './messages.ts';
 import { migrate } from './migrations.ts';
 import { SessionRepository } from './sessions.ts';
+import { ShareRepository } from './share.ts';
 import { SignalRepository } from './signals.ts';
+import { SourceRepository } from './sources.ts';
 import type { SqlClient } from './sql.ts';
 import { StatsRepository } from './stats.ts';
+import { RetagRepository } from './retag.ts';
 import { PreviewRepository } from './stream-preview.ts';
 import { StreamRepository } from './streams.ts';
+import { TermsRepository } from './terms.ts';
 import { UserRepository } from './users.ts';
 
 export interface Store {
@@ -29,10 +34,14 @@ export interface Store {
   readonly kind: SqlClient['kind'];
   /** Resolves when the backend answers a query; STORE_UNAVAILABLE when it does not. */
   ping(): Promise<void>;
-  /** Waits for the running insert of messages, then closes the client. */
+  /** Waits for the running insert of messages, writes the buffered term counts, then closes the client. */
   close(): Promise<void>;
   readonly messages: MessageRepository;
   readonly stats: StatsRepository;
+  /** The stored sources, for the source filter. */
+  readonly sources: SourceRepository;
+  /** Share of voice: streams side by side, with the previous period. */
+  readonly share: ShareRepository;
   readonly deadLetters: DeadLetterRepository;
   readonly deliveries: DeliveryRepository;
   readonly streams: StreamRepository;
@@ -45,6 +54,11 @@ export interface Store {
   readonly signals: SignalRepository;
   /** The stream preview's candidate messages. */
   readonly previews: PreviewRepository;
+  /** Stream backfill jobs (lib/streams/backfill/) and the changes they make to stored messages. */
+  readonly backfills: BackfillRepository;
+  readonly retag: RetagRepository;
+  /** Top terms, hashtags and mentions of a period (the term aggregate). */
+  readonly terms: TermsRepository;
 }
 
 /** Opens the configured backend and brings its schema and retention up to date. */
@@ -72,6 +86,7 @@ export async function storeOnClient(client: SqlClient, retentionDays: number): P
 
 function repositoriesOn(sql: SqlClient): Store {
   const messages = new MessageRepository(sql);
+  const terms = new TermsRepository(sql);
   return {
     kind: sql.kind,
     async ping() {
@@ -83,10 +98,13 @@ function repositoriesOn(sql: SqlClient): Store {
     },
     async close() {
       await messages.settled();
+      await terms.flush().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'store: the term counts of the last seconds were not flushed'));
       await sql.close();
     },
     messages,
     stats: new StatsRepository(sql),
+    sources: new SourceRepository(sql),
+    share: new ShareRepository(sql),
     deadLetters: new DeadLetterRepository(sql),
     deliveries: new DeliveryRepository(sql),
     streams: new StreamRepository(sql),
@@ -97,5 +115,8 @@ function repositoriesOn(sql: SqlClient): Store {
     audit: new AuditRepository(sql),
     signals: new SignalRepository(sql),
     previews: new PreviewRepository(sql),
+    backfills: new BackfillRepository(sql),
+    retag: new RetagRepository(sql),
+    terms,
   };
 }
