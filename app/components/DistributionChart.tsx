@@ -4,7 +4,7 @@ import { useMemo, useRef } from 'react';
 import { Doughnut } from 'react-chartjs-2';
 import { Labels, type Label } from '../../lib/contracts/messages.ts';
 import { useChartKeys } from '../hooks/useChartKeys.ts';
-import '../lib/charts.ts';
+import { ink } from '../lib/charts.ts';
 import { count, percent } from '../lib/format.ts';
 import { labelStyles } from '../lib/palette.ts';
 import { labelFill } from '../lib/patterns.ts';
@@ -25,7 +25,7 @@ export function DistributionChart({ totals, onPick }: { totals: Totals; onPick: 
         {
           data: Labels.map((l) => totals[l]),
           backgroundColor: (ctx: { chart: Chart; dataIndex: number }) => labelFill(ctx.chart.ctx, Labels[ctx.dataIndex]!),
-          borderColor: '#ffffff',
+          borderColor: ink.surface,
           borderWidth: 2,
         },
       ],

@@ -3,14 +3,14 @@ import type { ChartDataset, ScaleOptions } from 'chart.js';
 import { useMemo } from 'react';
 import { Buckets } from '../../lib/contracts/api.ts';
 import type { LiveAlert } from '../../lib/contracts/live.ts';
-import type { Point } from '../lib/charts.ts';
+import { ink, type Point } from '../lib/charts.ts';
 import { clock, count } from '../lib/format.ts';
 import { seriesColours } from '../lib/palette.ts';
 import type { Series } from '../lib/series.ts';
 import { TimeChart } from './TimeChart.tsx';
 
 const yScales: Record<string, ScaleOptions<'linear'>> = {
-  y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'msgs/s' }, grid: { color: '#e2e8f0' } },
+  y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'msgs/s' }, grid: { color: ink.grid } },
 };
 
 /**

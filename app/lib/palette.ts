@@ -29,7 +29,8 @@ export const labelStyles: Record<Label, LabelStyle> = {
 
 /** Series that are not a label. */
 export const seriesColours = {
-  meanScore: '#000000',
+  /** Bluish green rather than black: it reads on the dark theme's background too. */
+  meanScore: '#009E73',
   movingAverage: '#E69F00',
   volume: '#56B4E9',
   alert: '#CC79A7',

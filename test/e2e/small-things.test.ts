@@ -3,7 +3,8 @@
  * mode, demo off, a fresh data dir, the production UI build), with a US-English page so a
  * locale-following picker would show AM/PM: the range pickers write and show 24-hour times, two
  * alerts seconds apart on one stream get two labels on the charts that name the stream and do
- * not overlap, and with no admin yet the new-user form starts at the admin role.
+ * not overlap, with no admin yet the new-user form starts at the admin role, and the page turns
+ * dark when the system's colour scheme does.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -121,7 +122,36 @@ describe('small things: 24-hour pickers, alert markers, the first user', { timeo
     await screenshot(page, 'alert-markers.png');
     assert.deepEqual(test.pageErrors, [], 'no errors in the pages');
   });
+
+  it('follows the system into a dark theme and back', async () => {
+    // The page of the test before: alerts on the banner, counters, charts, the feed.
+    const lightness = async (selector: string, property: 'backgroundColor' | 'color') =>
+      lightnessOf(await page.locator(selector).first().evaluate((el, p) => getComputedStyle(el)[p], property));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    assert.ok((await lightness('body', 'backgroundColor')) < 0.25, 'the page is dark');
+    assert.ok((await lightness('body', 'color')) > 0.8, 'its text is light');
+    const card = '[aria-label="Counters for the selected window"] > div';
+    assert.ok((await lightness(card, 'backgroundColor')) < 0.3, 'a card is dark');
+    assert.ok((await lightness(card, 'backgroundColor')) > (await lightness('body', 'backgroundColor')), 'a card stands above the page');
+    assert.ok((await lightness('[aria-label="Pages"]', 'color')) > 0.8, 'the navigation keeps light text');
+    await screenshot(page, 'dark-overview.png');
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.ok((await lightness('body', 'backgroundColor')) > 0.9, 'light again');
+    assert.deepEqual(test.pageErrors, [], 'no errors in the pages');
+  });
 });
+
+/**
+ * A computed colour's lightness, 0 (black) to 1 (white): Chromium reports the theme's colours as
+ * `oklch(L% …)` and others as `rgb(r, g, b)` (then the mean of the channels is close enough).
+ */
+function lightnessOf(colour: string): number {
+  const oklch = /^oklch\(([\d.]+)(%?)/.exec(colour);
+  if (oklch) return Number(oklch[1]) / (oklch[2] ? 100 : 1);
+  const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(colour);
+  if (!rgb) throw new Error(`unexpected colour ${colour}`);
+  return (Number(rgb[1]) + Number(rgb[2]) + Number(rgb[3])) / 3 / 255;
+}
 
 /** Whether the element's text fits its box (an ellipsis would mean it was cut). */
 function isReadable(marker: Locator): Promise<boolean> {
