@@ -143,11 +143,14 @@ describe('small things: 24-hour pickers, alert markers, the first user', { timeo
 
 /**
  * A computed colour's lightness, 0 (black) to 1 (white): Chromium reports the theme's colours as
- * `oklch(L% …)` and others as `rgb(r, g, b)` (then the mean of the channels is close enough).
+ * `oklch(L% …)` or `lab(L …)` (L of 100) and others as `rgb(r, g, b)` (then the mean of the
+ * channels is close enough).
  */
 function lightnessOf(colour: string): number {
   const oklch = /^oklch\(([\d.]+)(%?)/.exec(colour);
   if (oklch) return Number(oklch[1]) / (oklch[2] ? 100 : 1);
+  const lab = /^lab\(([\d.]+)/.exec(colour);
+  if (lab) return Number(lab[1]) / 100;
   const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(colour);
   if (!rgb) throw new Error(`unexpected colour ${colour}`);
   return (Number(rgb[1]) + Number(rgb[2]) + Number(rgb[3])) / 3 / 255;
