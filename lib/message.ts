@@ -33,6 +33,15 @@ export interface ScoredMessage extends RawMessage, Prediction {
   classifiedAt: string;
 }
 
+/**
+ * A stored message as every listing shows it (`/api/messages`, the drill-down, the CSV, the live
+ * feed's detail): the model's `label`, which never changes, and beside it the latest label a
+ * person gave it (lib/store/labels.ts), null when nobody labelled it.
+ */
+export interface StoredMessage extends ScoredMessage {
+  humanLabel: Label | null;
+}
+
 const probability = z.number().min(0).max(1);
 
 /** What `pulse.messages.scored` carries: the classifiers publish these, the live hub reads them. */

@@ -3,13 +3,14 @@ import { useState } from 'react';
 import type { LiveMessage } from '../../lib/contracts/live.ts';
 import { clock } from '../lib/format.ts';
 import type { Feed } from '../lib/overview.ts';
+import { FeedMessageDetail } from './FeedMessageDetail.tsx';
 import { LabelBadge } from './LabelBadge.tsx';
-import { Probabilities } from './Probabilities.tsx';
 
 /**
  * The newest messages (a sample of the subscription, newest first). Pause holds the list still
- * to read it; a message opens its probabilities. `filtered`: the stream or source filter is on,
- * so an empty list is theirs to explain (the overview's empty notice), not the replay's.
+ * to read it; a message opens its detail (probabilities, people's label). `filtered`: the stream
+ * or source filter is on, so an empty list is theirs to explain (the overview's empty notice),
+ * not the replay's.
  */
 export function LiveFeed({ feed, live, filtered, onTogglePause }: { feed: Feed; live: boolean; filtered: boolean; onTogglePause(): void }) {
   const [open, setOpen] = useState<LiveMessage | null>(null);
@@ -26,20 +27,7 @@ export function LiveFeed({ feed, live, filtered, onTogglePause }: { feed: Feed; 
           {feed.paused ? `▶ Resume${feed.held ? ` (${feed.held} new)` : ''}` : '❚❚ Pause'}
         </button>
       </div>
-      {open && (
-        <div className="border-b border-slate-200 bg-slate-50 p-3" data-testid="message-detail">
-          <div className="mb-2 flex items-start gap-2">
-            <p className="flex-1 text-sm">{open.text}{open.truncated ? '…' : ''}</p>
-            <button type="button" onClick={() => setOpen(null)} className="rounded px-1 text-sm hover:bg-slate-200" aria-label="Close the message">
-              ✕
-            </button>
-          </div>
-          <Probabilities probs={open.probs} />
-          <p className="mt-1 text-xs text-slate-600">
-            {open.source} · {clock(Date.parse(open.ts), true)} · id <code>{open.id}</code>
-          </p>
-        </div>
-      )}
+      {open && <FeedMessageDetail key={open.id} message={open} onClose={() => setOpen(null)} />}
       {feed.messages.length === 0 ? (
         <p className="p-3 text-sm text-slate-600">
           {!live

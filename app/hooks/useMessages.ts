@@ -1,12 +1,12 @@
 /** One drill-down listing: the first page of `/api/messages` for a query, then "load more" pages. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ScoredMessage } from '../../lib/contracts/messages.ts';
+import type { StoredMessage } from '../../lib/contracts/messages.ts';
 import { ApiError, fetchMessages, type MessagesQuery } from '../lib/api.ts';
 
 const pageSize = 50;
 
 export interface MessagesList {
-  messages: ScoredMessage[];
+  messages: StoredMessage[];
   loading: boolean;
   error: string | null;
   more: boolean;
@@ -15,13 +15,13 @@ export interface MessagesList {
 
 export function useMessages(query: MessagesQuery): MessagesList {
   const key = JSON.stringify(query);
-  const [state, setState] = useState<{ key: string; messages: ScoredMessage[]; cursor?: string; loading: boolean; error: string | null }>({
+  const [state, setState] = useState<{ key: string; messages: StoredMessage[]; cursor?: string; loading: boolean; error: string | null }>({
     key, messages: [], loading: true, error: null,
   });
   const abort = useRef<AbortController | null>(null);
 
   const load = useCallback(
-    (cursor: string | undefined, previous: ScoredMessage[]) => {
+    (cursor: string | undefined, previous: StoredMessage[]) => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;

@@ -1,7 +1,10 @@
-/** The drill-down's CSV export: one row per message, RFC 4180 quoting. */
-import type { ScoredMessage } from '../../lib/contracts/messages.ts';
+/**
+ * The drill-down's CSV export: one row per message, RFC 4180 quoting. `human_label` is people's
+ * latest label beside the model's `label` (empty when nobody labelled the message).
+ */
+import type { StoredMessage } from '../../lib/contracts/messages.ts';
 
-const csvColumns = ['id', 'ts', 'source', 'label', 'confidence', 'p_negative', 'p_neutral', 'p_positive', 'text'] as const;
+const csvColumns = ['id', 'ts', 'source', 'label', 'human_label', 'confidence', 'p_negative', 'p_neutral', 'p_positive', 'text'] as const;
 
 /**
  * Quotes a field when it holds a quote, comma or line break. Texts come from the public, and a
@@ -14,9 +17,9 @@ function field(value: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-export function toCsv(messages: readonly ScoredMessage[]): string {
+export function toCsv(messages: readonly StoredMessage[]): string {
   const rows = messages.map((m) =>
-    [m.id, m.ts, m.source, m.label, m.confidence, m.probs.negative, m.probs.neutral, m.probs.positive, m.text].map(field).join(','),
+    [m.id, m.ts, m.source, m.label, m.humanLabel ?? '', m.confidence, m.probs.negative, m.probs.neutral, m.probs.positive, m.text].map(field).join(','),
   );
   return [csvColumns.join(','), ...rows].join('\r\n') + '\r\n';
 }

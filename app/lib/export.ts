@@ -1,5 +1,5 @@
 /** Exports a drill-down selection as CSV: every page of `/api/messages`, up to a cap. */
-import type { ScoredMessage } from '../../lib/contracts/messages.ts';
+import type { StoredMessage } from '../../lib/contracts/messages.ts';
 import { fetchMessages, type MessagesQuery } from './api.ts';
 import { toCsv } from './csv.ts';
 
@@ -8,7 +8,7 @@ export const maxExportRows = 20_000;
 const pageSize = 500;
 
 export async function selectionCsv(query: MessagesQuery, signal?: AbortSignal): Promise<{ csv: string; rows: number; capped: boolean }> {
-  const messages: ScoredMessage[] = [];
+  const messages: StoredMessage[] = [];
   let cursor: string | undefined;
   do {
     const page = await fetchMessages({ ...query, limit: pageSize, ...(cursor ? { cursor } : {}) }, signal);

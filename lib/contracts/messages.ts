@@ -4,4 +4,4 @@
  * message module uses node-only code, so only its types come in. Browser code imports this module.
  */
 export { Labels, type Label, type Probs } from '../sentiment.ts';
-export type { ScoredMessage } from '../message.ts';
+export type { ScoredMessage, StoredMessage } from '../message.ts';

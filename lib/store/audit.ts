@@ -21,13 +21,15 @@ const AuditRow = z.object({
 export class AuditRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  async insert(e: AuditEntry): Promise<void> {
-    await this.sql.insert('audit_log', [
-      {
+  /** Several entries (a bulk label's) are one insert, so one request writes one part. */
+  async insert(...entries: AuditEntry[]): Promise<void> {
+    await this.sql.insert(
+      'audit_log',
+      entries.map((e) => ({
         at: sqlDateTime(new Date(e.at)), id: e.id ?? randomUUID(), actor_kind: e.actor.kind, actor_id: e.actor.id, actor_name: e.actor.name,
         action: e.action, target_kind: e.target.kind, target_id: e.target.id, ip: e.ip, detail: JSON.stringify(e.detail),
-      },
-    ]);
+      })),
+    );
   }
 
   /** The audit log, newest first. */

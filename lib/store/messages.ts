@@ -1,14 +1,16 @@
 /**
- * The `messages` table: what the classifier writes (idempotently, with a group commit) and the
- * message list of the dashboard reads, newest first.
+ * The `messages` table: what the classifier writes (idempotently, with a group commit), the
+ * message list of the dashboard reads, newest first, and the messages people label, by id.
+ * What it answers carries people's latest label beside the model's (lib/store/labels.ts).
  */
 import { z } from 'zod';
 import { AllStreamsId, type MessagesPage, type MessagesQuery } from '../contracts/api.ts';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
-import type { ScoredMessage } from '../message.ts';
+import type { ScoredMessage, StoredMessage } from '../message.ts';
 import { Labels } from '../sentiment.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { LabelRepository } from './labels.ts';
 import { checkDates, checkPageLimit, Filters, jsonText, pageOf, parseRows, sourceEquals, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
 
@@ -50,7 +52,10 @@ const messageColumns = Object.keys(MessageRow.shape).join(', ');
 export class MessageRepository {
   private readonly writes = new GroupCommit((batches: ReadonlyArray<readonly ScoredMessage[]>) => this.insertNew(batches));
 
-  constructor(private readonly sql: SqlClient) {}
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly labels: Pick<LabelRepository, 'latestOf'>,
+  ) {}
 
   /**
    * Stores a batch of scored messages with one insert, idempotently by message id: ids already
@@ -100,7 +105,32 @@ export class MessageRepository {
       filters.params,
     );
     const page = pageOf(parseRows(MessageRow, rows).map(fromRow), q.limit, (m) => [m.ts, m.id]);
-    return { messages: page.rows, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return { messages: await this.withHumanLabels(page.rows), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  /**
+   * The stored messages of these ids (at most {@link lookupChunk}), in no particular order; an
+   * unknown id is left out. By id alone: the id's skip index (migration 10) spares most of the
+   * table. Without FINAL, which would turn the index off: of a message not yet collapsed by the
+   * ReplacingMergeTree, its latest classification is taken, as FINAL would.
+   */
+  async find(ids: readonly string[]): Promise<StoredMessage[]> {
+    if (!ids.length) return [];
+    if (ids.length > lookupChunk) throw new PulseError('QUERY_INVALID', `at most ${lookupChunk} ids at once`);
+    const rows = await this.sql.query(
+      `SELECT ${messageColumns}
+       FROM messages
+       WHERE id IN {ids:Array(String)}
+       ORDER BY classified_at DESC
+       LIMIT 1 BY id`,
+      { ids: [...ids] },
+    );
+    return this.withHumanLabels(parseRows(MessageRow, rows).map(fromRow));
+  }
+
+  private async withHumanLabels(messages: ScoredMessage[]): Promise<StoredMessage[]> {
+    const latest = await this.labels.latestOf(messages);
+    return messages.map((m) => ({ ...m, humanLabel: latest.get(m.id) ?? null }));
   }
 
   /** One lookup and one insert for several batches; each batch learns what was new in it. */
