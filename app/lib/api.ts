@@ -70,6 +70,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is (an uploaded file), with the content type it is given here; instead of `body`. */
+  file?: { data: Blob; type: string };
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
 }
@@ -125,13 +127,15 @@ async function send<T>(path: string, options: RequestOptions, retried: boolean):
   const { method = 'GET', body, signal } = options;
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (options.file) headers['content-type'] = options.file.type;
   if (method !== 'GET') {
     const token = await csrfToken();
     if (token) headers['x-csrf-token'] = token;
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, signal: signal ?? null, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const sent = options.file ? { body: options.file.data } : body !== undefined ? { body: JSON.stringify(body) } : {};
+    res = await fetch(path, { method, headers, signal: signal ?? null, ...sent });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'NETWORK', 'the Pulse server does not answer');

@@ -1,0 +1,65 @@
+'use client';
+import { useState } from 'react';
+import { useLoaded } from '../../hooks/useLoaded.ts';
+import { useSession } from '../../hooks/useSession.ts';
+import { listTrainingSets, type TrainingSet, type TrainingSetUploaded } from '../../lib/models-api.ts';
+import { Notice } from '../Notice.tsx';
+import { CurrentModelPanel } from './CurrentModelPanel.tsx';
+import { RefusedRows } from './RefusedRows.tsx';
+import { TrainingSetList } from './TrainingSetList.tsx';
+import { TrainingSetUpload } from './TrainingSetUpload.tsx';
+
+/**
+ * The Models page: the model that labels messages now, and the labelled sets uploaded for a
+ * domain. Training on them is the next step (issue 16); the page says so rather than offering a
+ * button that does nothing.
+ */
+export function ModelsPage() {
+  const editor = useSession().can('edit');
+  const sets = useLoaded(listTrainingSets);
+  const [uploaded, setUploaded] = useState<TrainingSetUploaded | null>(null);
+  const remove = (set: TrainingSet) => sets.update((list) => list.filter((s) => s.id !== set.id));
+
+  return (
+    <>
+      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-3">
+        <h1 className="text-xl font-bold">Models</h1>
+        <p className="flex-1 text-sm text-slate-600">The model that labels every message, and labelled sets of your domain to teach the next one.</p>
+      </header>
+      <main className="space-y-4 p-4">
+        <CurrentModelPanel />
+        <section aria-labelledby="sets-title" className="space-y-3">
+          <h2 id="sets-title" className="text-lg font-semibold">Training sets{sets.data ? ` (${sets.data.length})` : ''}</h2>
+          <p className="max-w-3xl text-sm text-slate-700">
+            A training set is texts of one domain with the label people gave them: a CSV with the header <code>text,label</code> or JSONL with one{' '}
+            <code>{'{"text": …, "label": …}'}</code> a line, labels <code>negative</code>, <code>neutral</code> or <code>positive</code>. Every row is checked; the ones
+            refused are listed with their line and why. <strong>Training a model from these sets comes next</strong>: for now they are stored, ready for it.
+          </p>
+          {editor && (
+            <TrainingSetUpload
+              onUploaded={(answer) => {
+                setUploaded(answer);
+                sets.update((list) => [answer.set, ...list]);
+              }}
+            />
+          )}
+          {uploaded && <RefusedRows uploaded={uploaded} />}
+          {sets.error ? (
+            <Notice kind="error" title="The training sets could not be loaded">
+              {sets.error}{' '}
+              <button type="button" onClick={sets.reload} className="ml-1 rounded border border-slate-500 px-2 py-0.5 hover:bg-white">Retry</button>
+            </Notice>
+          ) : !sets.data ? (
+            <p role="status" className="text-sm text-slate-600">Loading the training sets…</p>
+          ) : sets.data.length === 0 ? (
+            <Notice kind="empty" title="No training sets yet">
+              {editor ? 'Upload one above.' : 'An editor can upload one.'}
+            </Notice>
+          ) : (
+            <TrainingSetList sets={sets.data} canDelete={editor} onDeleted={remove} />
+          )}
+        </section>
+      </main>
+    </>
+  );
+}
