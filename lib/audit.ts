@@ -29,13 +29,20 @@ export class Audit {
   constructor(private readonly entries: Pick<AuditRepository, 'insert'>) {}
 
   async record(actor: Actor, action: AuditAction, target: { kind: AuditTargetKind; id: string }, detail: Record<string, unknown> = {}): Promise<void> {
+    await this.recordEach(actor, action, [{ target, detail }]);
+  }
+
+  /** One action on several targets (a bulk label), one entry each, written together. */
+  async recordEach(actor: Actor, action: AuditAction, items: ReadonlyArray<{ target: { kind: AuditTargetKind; id: string }; detail?: Record<string, unknown> }>): Promise<void> {
+    if (!items.length) return;
     const who: { kind: AuditActorKind; id: string; name: string } = actor.principal
       ? describePrincipal(actor.principal)
       : { kind: 'anonymous', id: '', name: 'anonymous' };
+    const at = new Date().toISOString();
     try {
-      await this.entries.insert({ at: new Date().toISOString(), actor: who, action, target, ip: actor.ip, detail });
+      await this.entries.insert(...items.map(({ target, detail = {} }) => ({ at, actor: who, action, target, ip: actor.ip, detail })));
     } catch (err) {
-      log.error({ action, target, actor: who.id, err: (err as Error).message }, 'audit record not written');
+      log.error({ action, target: items[0]!.target, targets: items.length, actor: who.id, err: (err as Error).message }, 'audit record not written');
     }
   }
 }

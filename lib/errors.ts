@@ -33,6 +33,8 @@ export const ErrorCodes = [
   'ALERT_DELIVERY_FAILED',
   'ALERT_DELIVERY_TIMEOUT',
   'ALERT_RULE_INVALID',
+  /** A person's label of a message that is not one of the sentiment labels (or a bulk label's ids are wrong). */
+  'LABEL_INVALID',
   'CONFLICT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -42,6 +44,8 @@ export const ErrorCodes = [
   'INGEST_OVERLOADED',
   'SHUTTING_DOWN',
   'INSECURE_BIND',
+  /** An uploaded training set with no row to keep, or no header to read it by (lib/training/). */
+  'TRAINING_SET_INVALID',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];
 

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertActionDeps } from '../lib/alerts/actions.ts';
 import type { ChannelDeps } from '../lib/alerts/channels/index.ts';
+import type { Audit } from '../lib/audit.ts';
 import { PulseError } from '../lib/errors.ts';
 import type { IngestAdmission } from '../lib/ingest/admission.ts';
 import type { Ingestor } from '../lib/ingest/ingestor.ts';
@@ -21,10 +22,13 @@ import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoute, type HealthRouteDeps } from './routes/health.ts';
 import { ingestRoute } from './routes/ingest.ts';
+import { currentModelRoute } from './routes/models.ts';
+import { labelRoutes } from './routes/labels.ts';
 import { deadLettersRoute, messagesRoute, sourcesRoute, statsRoute } from './routes/read.ts';
 import { shareRoute } from './routes/share.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { termsRoute } from './routes/terms.ts';
+import { trainingSetRoutes } from './routes/training-sets.ts';
 
 export interface AppDeps extends HealthRouteDeps {
   store: Store;
@@ -35,8 +39,12 @@ export interface AppDeps extends HealthRouteDeps {
   streams: StreamCatalog;
   /** Acknowledge and resolve, delivered to the dashboard and the stream's channels. */
   alertActions: AlertActionDeps;
+  /** The audit log's writer, for what routes record themselves (people's labels). */
+  audit: Pick<Audit, 'recordEach'>;
   /** What a "send test" to a stream's channel needs (webhook reach, the link's address). */
   alertChannels: ChannelDeps;
+  /** The configured model folder (MODEL_DIR): what `GET /api/models/current` describes. */
+  modelDir: string;
   /** The deployment's default resolve hold: the preview's backtest resolves as the live detector does. */
   resolveAfterMs: number;
   auth: RequestAuth;
@@ -55,11 +63,17 @@ export function routeTable(deps: AppDeps): Route[] {
   const alerts = alertRoutes(deps.store, deps.alertActions);
   const auth = authRoutes(deps.auth, deps.limits.login);
   const admin = adminRoutes(deps.auth.access, deps.store);
+  const trainingSets = trainingSetRoutes(deps.store);
+  const labels = labelRoutes(deps.store, deps.audit);
   const route = (method: string, path: string, need: Need, run: (c: Call) => Promise<void>): Route => ({ method, path, need, run });
   const routes: Route[] = [
     route('POST', '/api/ingest', 'ingest', (c) => ingestRoute(deps.ingestor, deps.admission, c)),
     route('GET', '/api/stats', 'read', (c) => statsRoute(deps.store.stats, c.url.searchParams, c.res)),
     route('GET', '/api/messages', 'read', (c) => messagesRoute(deps.store.messages, c.url.searchParams, c.res)),
+    route('POST', '/api/messages/labels', 'edit', labels.labelMany),
+    route('GET', '/api/messages/:id', 'read', labels.get),
+    route('POST', '/api/messages/:id/label', 'edit', labels.label),
+    route('GET', '/api/labels/agreement', 'read', labels.agreement),
     route('GET', '/api/sources', 'read', (c) => sourcesRoute(deps.store.sources, c.url.searchParams, c.res)),
     route('GET', '/api/share', 'read', (c) => shareRoute(deps.store.share, deps.streams, c.url.searchParams, c.res)),
     route('GET', '/api/terms', 'read', (c) => termsRoute(deps.store.terms, c.url.searchParams, c.res)),
@@ -81,6 +95,11 @@ export function routeTable(deps: AppDeps): Route[] {
     route('POST', '/api/auth/logout', 'public', auth.logout),
     route('GET', '/api/auth/me', 'public', auth.me),
     route('PUT', '/api/auth/password', 'person', auth.password),
+    route('GET', '/api/models/current', 'read', (c) => currentModelRoute(deps.modelDir, c)),
+    route('GET', '/api/training-sets', 'read', trainingSets.list),
+    route('POST', '/api/training-sets', 'edit', trainingSets.upload),
+    route('GET', '/api/training-sets/:id', 'read', trainingSets.get),
+    route('DELETE', '/api/training-sets/:id', 'edit', trainingSets.remove),
     route('GET', '/api/keys', 'admin', admin.listKeys),
     route('POST', '/api/keys', 'admin', admin.createKey),
     route('DELETE', '/api/keys/:id', 'admin', admin.revokeKey),

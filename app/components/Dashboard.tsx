@@ -20,6 +20,7 @@ import { DrillDown } from './DrillDown.tsx';
 import { EmptyNotice } from './EmptyNotice.tsx';
 import { FilterForm } from './FilterForm.tsx';
 import { Kpis } from './Kpis.tsx';
+import { LabelAgreement } from './LabelAgreement.tsx';
 import { LiveFeed } from './LiveFeed.tsx';
 import { Notice } from './Notice.tsx';
 import { TermsPanel } from './TermsPanel.tsx';
@@ -77,6 +78,7 @@ export function Dashboard() {
           )}
           <Kpis view={view} series={series} throughput={overview.status?.throughput ?? null} lag={overview.lag} classifiers={overview.status?.classifiers ?? null} />
           {!view.stream && <CompareLink view={view} />}
+          <LabelAgreement view={view} />
           {!series ? (
             !error && <p role="status" className="text-sm text-slate-600">Loading the {windowTitle(view.window)}…</p>
           ) : sums.count === 0 ? (

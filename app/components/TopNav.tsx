@@ -9,6 +9,7 @@ const pages = [
   { href: '/streams', name: 'Streams', admin: false },
   { href: '/compare', name: 'Compare', admin: false },
   { href: '/alerts', name: 'Alerts', admin: false },
+  { href: '/models', name: 'Models', admin: false },
   // Only for whoever may use them (admins, and everybody in open mode): a link to a refusal helps nobody.
   { href: '/admin/keys', name: 'Keys', admin: true },
   { href: '/admin/users', name: 'Users', admin: true },

@@ -12,6 +12,9 @@ export const auditActionWords = {
   'stream.delete': 'Deleted a stream',
   'alert.acknowledge': 'Acknowledged an alert',
   'alert.resolve': 'Resolved an alert',
+  'message.label': 'Labelled a message',
+  'training-set.create': 'Uploaded a training set',
+  'training-set.delete': 'Deleted a training set',
   'key.create': 'Created an API key',
   'key.revoke': 'Revoked an API key',
   'user.create': 'Created a user',
@@ -21,7 +24,7 @@ export const auditActionWords = {
   'login.failed': 'Failed to sign in',
 } as const satisfies Record<AuditAction, string>;
 
-export const auditTargetKindWords = { stream: 'Stream', alert: 'Alert', key: 'API key', user: 'User' } as const satisfies Record<AuditTargetKind, string>;
+export const auditTargetKindWords = { stream: 'Stream', alert: 'Alert', message: 'Message', 'training-set': 'Training set', key: 'API key', user: 'User' } as const satisfies Record<AuditTargetKind, string>;
 
 // The log holds what older versions recorded too, so any stored string is shown, as itself if unknown.
 export const actionName = (action: string): string => (auditActionWords as Record<string, string>)[action] ?? action;

@@ -5,7 +5,7 @@
  */
 import type { Alert, AlertEvent, AlertKinds, AlertStatuses, Severities } from '../alerts/alert.ts';
 import type { ChannelKind } from '../alerts/channel.ts';
-import type { DeadLetter, ScoredMessage } from '../message.ts';
+import type { DeadLetter, StoredMessage } from '../message.ts';
 import type { Label, SentimentPoint } from '../sentiment.ts';
 
 /** Bucket lengths in seconds: what `/api/stats` and the live snapshots aggregate by. */
@@ -99,8 +99,8 @@ export interface MessagesQuery {
 }
 
 export interface MessagesPage {
-  /** Newest first. */
-  messages: ScoredMessage[];
+  /** Newest first, each with people's latest label (`humanLabel`). */
+  messages: StoredMessage[];
   /** Present when there are more messages after this page. */
   nextCursor?: string;
 }

@@ -13,6 +13,11 @@ export const AuditActions = [
   'stream.delete',
   'alert.acknowledge',
   'alert.resolve',
+  /** A person's label of a message's sentiment (one entry per message, a bulk label's too). */
+  'message.label',
+  /** A labelled set uploaded for training (detail: name, domain, rows kept and refused), or deleted. */
+  'training-set.create',
+  'training-set.delete',
   'key.create',
   'key.revoke',
   /** By an admin (`POST /api/users`), or on the server's host (`npm run admin:create`, the first admin from PULSE_ADMIN_EMAIL; actor `local`). */
@@ -26,7 +31,7 @@ export const AuditActions = [
 export type AuditAction = (typeof AuditActions)[number];
 
 /** What an action was done to. */
-export const AuditTargetKinds = ['stream', 'alert', 'key', 'user'] as const;
+export const AuditTargetKinds = ['stream', 'alert', 'message', 'training-set', 'key', 'user'] as const;
 export type AuditTargetKind = (typeof AuditTargetKinds)[number];
 
 /** Who did it: a principal, a command run on the server's host (`local`), or nobody signed in (a failed sign-in). */

@@ -336,6 +336,67 @@ export const migrations: readonly Migration[] = [
       `ALTER TABLE streams ADD COLUMN IF NOT EXISTS example UInt8 DEFAULT 0`,
     ],
   },
+  {
+    version: 10,
+    name: 'people\'s labels',
+    statements: () => [
+      // Append-only: every label a person gives is a row, the latest per message wins (argMax on
+      // `at`). Ordered by the message's (ts, id) like `messages`, so the labels of a listed page
+      // or of a window are read by range. The text is kept with the label so it stays a whole
+      // training example (text, label) after the message itself is past its retention; like
+      // the audit log, people's work has no TTL.
+      `CREATE TABLE IF NOT EXISTS message_labels (
+        message_id String,
+        ts DateTime64(3, 'UTC') COMMENT 'the message''s event time',
+        at DateTime64(3, 'UTC') COMMENT 'when the person labelled it',
+        label Enum8('negative' = 1, 'neutral' = 2, 'positive' = 3),
+        model_label Enum8('negative' = 1, 'neutral' = 2, 'positive' = 3) COMMENT 'the stored message''s label then',
+        model LowCardinality(String) COMMENT 'the model that gave model_label',
+        text String,
+        by_kind LowCardinality(String),
+        by_id String,
+        by_name String COMMENT 'email, key name, or someone (open mode)'
+      )
+      ENGINE = MergeTree
+      ORDER BY (ts, message_id, at)`,
+      // Labelling finds messages by id alone (the API has no time); the skip index lets that
+      // lookup read only the granules that may hold the ids. Parts written before it have no
+      // index and are read whole until retention removes them.
+      `ALTER TABLE messages ADD INDEX IF NOT EXISTS message_id_bloom id TYPE bloom_filter(0.01) GRANULARITY 1`,
+    ],
+  },
+  {
+    version: 11,
+    name: 'labelled training sets',
+    statements: () => [
+      // One row per set, rewritten once when it is deleted (the highest revision wins). The
+      // first refused rows are kept with it, so the set's page can still say why later. Like
+      // people's labels, uploaded sets have no TTL: they are data to train on, not traffic.
+      `CREATE TABLE IF NOT EXISTS training_sets (
+        id String,
+        revision UInt32,
+        name String,
+        domain String,
+        format Enum8('csv' = 1, 'jsonl' = 2),
+        rows UInt32 COMMENT 'accepted rows, in training_set_rows',
+        refused UInt32 COMMENT 'refused rows, all of them',
+        refusals String COMMENT 'JSON [{line, reason}]: the first refused rows',
+        created_by String,
+        created_at DateTime64(3, 'UTC'),
+        deleted UInt8
+      )
+      ENGINE = ReplacingMergeTree(revision)
+      ORDER BY id`,
+      `CREATE TABLE IF NOT EXISTS training_set_rows (
+        set_id String,
+        line UInt32 COMMENT 'the row''s line in the uploaded file',
+        text String,
+        label Enum8('negative' = 1, 'neutral' = 2, 'positive' = 3)
+      )
+      ENGINE = MergeTree
+      ORDER BY (set_id, line)`,
+    ],
+  },
 ];
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

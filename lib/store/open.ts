@@ -15,6 +15,7 @@ import { ChdbClient } from './chdb.ts';
 import { ServerClient } from './clickhouse.ts';
 import { DeadLetterRepository } from './dead-letters.ts';
 import { KeyRepository } from './keys.ts';
+import { LabelRepository } from './labels.ts';
 import { MessageRepository } from './messages.ts';
 import { migrate } from './migrations.ts';
 import { SessionRepository } from './sessions.ts';
@@ -27,6 +28,7 @@ import { RetagRepository } from './retag.ts';
 import { PreviewRepository } from './stream-preview.ts';
 import { StreamRepository } from './streams.ts';
 import { TermsRepository } from './terms.ts';
+import { TrainingSetRepository } from './training-sets.ts';
 import { UserRepository } from './users.ts';
 
 export interface Store {
@@ -37,6 +39,8 @@ export interface Store {
   /** Waits for the running insert of messages, writes the buffered term counts, then closes the client. */
   close(): Promise<void>;
   readonly messages: MessageRepository;
+  /** People's labels of messages (append-only; the latest per message wins). */
+  readonly labels: LabelRepository;
   readonly stats: StatsRepository;
   /** The stored sources, for the source filter. */
   readonly sources: SourceRepository;
@@ -59,6 +63,8 @@ export interface Store {
   readonly retag: RetagRepository;
   /** Top terms, hashtags and mentions of a period (the term aggregate). */
   readonly terms: TermsRepository;
+  /** Labelled sets uploaded for training (lib/training/). */
+  readonly trainingSets: TrainingSetRepository;
 }
 
 /** Opens the configured backend and brings its schema and retention up to date. */
@@ -85,7 +91,8 @@ export async function storeOnClient(client: SqlClient, retentionDays: number): P
 }
 
 function repositoriesOn(sql: SqlClient): Store {
-  const messages = new MessageRepository(sql);
+  const labels = new LabelRepository(sql);
+  const messages = new MessageRepository(sql, labels);
   const terms = new TermsRepository(sql);
   return {
     kind: sql.kind,
@@ -102,6 +109,7 @@ function repositoriesOn(sql: SqlClient): Store {
       await sql.close();
     },
     messages,
+    labels,
     stats: new StatsRepository(sql),
     sources: new SourceRepository(sql),
     share: new ShareRepository(sql),
@@ -118,5 +126,6 @@ function repositoriesOn(sql: SqlClient): Store {
     backfills: new BackfillRepository(sql),
     retag: new RetagRepository(sql),
     terms,
+    trainingSets: new TrainingSetRepository(sql),
   };
 }
