@@ -10,6 +10,9 @@ COPY . .
 RUN npm run build:ui && rm -rf .next/cache
 
 FROM node:20-bookworm-slim
+# Training jobs (the Models page, POST /api/models/train) run a child process of the server with
+# Debian's Python, PyTorch and ONNX (lib/training/job-process.ts, models/train/finetune.py).
+RUN apt-get update && apt-get install -y --no-install-recommends python3-torch python3-onnx && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # Dev dependencies are only for tests, type-checking and the UI build; sources run through tsx.
