@@ -31,7 +31,7 @@ export function runWorkerProcess(spec: WorkerSpec): void {
       throw err;
     });
     const metricsServer = await serveMetrics(runtime.metrics.registry, '0.0.0.0', config.metricsPort);
-    const model = stages.classifiers?.pool.info;
+    const model = stages.classifiers?.model.info;
     log.info({ ...(model ? { model: model.model, provider: model.provider } : {}), metricsPort: config.metricsPort }, `${spec.stage} worker running`);
     exitOnStopSignals(`${spec.stage} worker`, async () => {
       await stages.stop({ graceMs: config.shutdown.graceMs });

@@ -18,11 +18,12 @@ export function FeedMessageDetail({ message, onClose }: { message: LiveMessage; 
   const { can } = useSession();
   const labelling = useLabelling();
   // The live message carries no person's label: the stored one does (null until it answered, or when it failed).
-  const [stored, setStored] = useState<{ id: string; humanLabel: Label | null } | null>(null);
+  // The stored row also names the model that scored it (name@version), which the live message does not carry.
+  const [stored, setStored] = useState<{ id: string; humanLabel: Label | null; model: string } | null>(null);
   useEffect(() => {
     const abort = new AbortController();
     fetchMessage(message.id, abort.signal).then(
-      (m) => setStored({ id: m.id, humanLabel: m.humanLabel }),
+      (m) => setStored({ id: m.id, humanLabel: m.humanLabel, model: m.model }),
       () => undefined, // without it the detail still shows what the feed has, and labelling still works
     );
     return () => abort.abort();
@@ -40,6 +41,11 @@ export function FeedMessageDetail({ message, onClose }: { message: LiveMessage; 
       <Probabilities probs={message.probs} />
       <p className="mt-1 text-xs text-slate-600">
         {message.source} · {clock(Date.parse(message.ts), true)} · id <code>{message.id}</code>
+        {stored?.id === message.id && (
+          <>
+            {' '}· scored by <code data-testid="scored-by">{stored.model}</code>
+          </>
+        )}
       </p>
       <div className="mt-2 flex flex-wrap items-center gap-2">
         {can('edit') && <LabelButtons current={human} busy={labelling.busy} onLabel={(l) => void labelling.label([message.id], l)} />}

@@ -21,10 +21,20 @@ export interface SentimentModel {
   classify(texts: readonly string[]): Promise<Prediction[]>;
 }
 
+/**
+ * A model that may change between batches (lib/classify/champion-model.ts): each batch leases
+ * one and scores all of its texts with it, so a batch is never split between two models.
+ */
+export interface SwappableModel {
+  acquire(): { readonly model: SentimentModel; release(): void };
+}
+
 export interface ClassifierDeps {
   bus: Bus;
   messages: Pick<MessageRepository, 'insert'>;
-  model: SentimentModel;
+  model: SentimentModel | SwappableModel;
+  /** The challenger in shadow (lib/classify/shadow.ts): shown each stored batch, never awaited. */
+  shadow?: { observe(rows: readonly ScoredMessage[]): void };
   matcher: StreamMatcher;
   metrics: Metrics;
   batchMax: number;
@@ -56,21 +66,31 @@ async function classifyIsolating(model: SentimentModel, texts: string[]): Promis
 }
 
 export async function processBatch(deps: ClassifierDeps, records: InRecord<typeof Topics.raw>[]): Promise<{ stored: number; duplicates: number; dead: number }> {
+  const lease = 'acquire' in deps.model ? deps.model.acquire() : { model: deps.model, release: () => {} };
+  try {
+    return await processWith(lease.model, deps, records);
+  } finally {
+    lease.release();
+  }
+}
+
+async function processWith(model: SentimentModel, deps: ClassifierDeps, records: InRecord<typeof Topics.raw>[]): Promise<{ stored: number; duplicates: number; dead: number }> {
   const dead: DeadLetter[] = [];
   const messages = records.map((r) => r.value);
-  const outcomes = messages.length ? await classifyIsolating(deps.model, messages.map((m) => m.text)) : [];
+  const outcomes = messages.length ? await classifyIsolating(model, messages.map((m) => m.text)) : [];
   const rows: ScoredMessage[] = [];
   const now = Date.now();
   const classifiedAt = new Date(now).toISOString();
   outcomes.forEach((o, i) => {
     const message = messages[i]!;
-    if (o.ok) rows.push(scored(message, o.prediction, deps.model.info.model, deps.matcher.match(message), classifiedAt));
+    if (o.ok) rows.push(scored(message, o.prediction, model.info.model, deps.matcher.match(message), classifiedAt));
     else dead.push(deadLetter('classifier', o.reason, message, message.id));
   });
   const { inserted, duplicates } = rows.length ? await deps.messages.insert(rows) : { inserted: 0, duplicates: 0 };
   // Published after the write, so whoever sees a scored message can also find its row.
   await deps.bus.publish(Topics.scored, rows.map((m) => ({ key: m.id, value: m })));
   if (dead.length) await deps.bus.publish(Topics.dlq, dead.map((d, i) => ({ key: d.id ?? `classifier-${now}-${i}`, value: d })));
+  deps.shadow?.observe(rows);
   return { stored: inserted, duplicates, dead: dead.length };
 }
 

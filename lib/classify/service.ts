@@ -7,7 +7,8 @@
  * In the server the members may follow the lag (PULSE_EMBEDDED_CLASSIFIERS up to
  * PULSE_EMBEDDED_CLASSIFIERS_MAX, lib/classify/autoscale.ts): a step adds a member, or removes
  * the newest one gracefully (it finishes and commits its batches in flight, then leaves the
- * group and the others take its partitions). All members share the one model pool.
+ * group and the others take its partitions). All members share the one model, which follows
+ * the registry's champion (a promotion swaps it between batches: lib/classify/model-follower.ts).
  */
 import type { Bus, StopOptions, Subscription } from '../bus/bus.ts';
 import { ScaledMemberWidth, type Config, type ScaleConfig } from '../config.ts';
@@ -16,14 +17,17 @@ import { log } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store } from '../store/index.ts';
 import type { StreamMatcher } from '../streams/matcher.ts';
-import { ModelPool } from '../../models/runtime/pool.ts';
 import { ScalePolicy } from './autoscale.ts';
+import type { ChampionModel } from './champion-model.ts';
 import type { LagReading } from './lag.ts';
 import { startClassifier } from './member.ts';
+import { defaultModelFollowerOptions, ModelFollower, type ModelFollowerOptions } from './model-follower.ts';
 import { LagFollower } from './scaler.ts';
+import { ShadowRunner } from './shadow.ts';
 
 export interface ClassifierService {
-  pool: ModelPool;
+  /** The model serving now: the registry's champion, followed while the process runs (lib/classify/model-follower.ts). */
+  model: ChampionModel;
   /** Members now (it changes while they autoscale). */
   readonly members: number;
   /** Members and the latest scale step, for the live status. */
@@ -31,7 +35,7 @@ export interface ClassifierService {
   /**
    * Scaling first (a step under way settles, and no member is added after this), then the
    * members: each finishes and commits its in-flight batches within `graceMs` (default 0: left
-   * uncommitted, redelivered); then the pool closes.
+   * uncommitted, redelivered); then the models close.
    */
   stop(options?: StopOptions): Promise<void>;
 }
@@ -40,7 +44,7 @@ export interface ClassifierService {
 export interface ClassifierServiceDeps {
   config: Pick<Config, 'model' | 'classifier' | 'shutdown'>;
   bus: Bus;
-  store: Pick<Store, 'messages'>;
+  store: Pick<Store, 'messages' | 'models'>;
   metrics: Metrics;
   /** The keyword streams each scored message is matched against. */
   streams: StreamMatcher;
@@ -60,15 +64,22 @@ function exitOnFatal(error: Error): void {
   process.exit(1);
 }
 
-export async function startClassifierService(deps: ClassifierServiceDeps, members: number, scaling?: ServiceScaling): Promise<ClassifierService> {
+export async function startClassifierService(
+  deps: ClassifierServiceDeps,
+  members: number,
+  scaling?: ServiceScaling,
+  following: ModelFollowerOptions = defaultModelFollowerOptions,
+): Promise<ClassifierService> {
   const { config, bus, store, metrics, streams } = deps;
-  const pool = await ModelPool.start(config.model);
+  const shadow = new ShadowRunner(config.model, store.models);
+  const models = await ModelFollower.start(store.models, config.model, shadow, following);
+  const model = models.model;
   // A fixed set keeps the bus's default width (a batch in flight on every partition it owns):
   // there is nothing to add to it, and a narrower member would only cap what it can do.
   const concurrency = scaling ? { concurrency: ScaledMemberWidth } : {};
   const join = () =>
     startClassifier({
-      bus, messages: store.messages, model: pool, matcher: streams, metrics, onFatal: exitOnFatal,
+      bus, messages: store.messages, model, shadow, matcher: streams, metrics, onFatal: exitOnFatal,
       batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs, ...concurrency,
     });
   // Members join together: one rebalance instead of one per member.
@@ -78,7 +89,7 @@ export async function startClassifierService(deps: ClassifierServiceDeps, member
   const failed = joined.find((r) => r.status === 'rejected');
   if (failed) {
     await Promise.all(subscriptions.map((s) => s.stop()));
-    await pool.close();
+    await models.stop();
     throw failed.reason;
   }
   metrics.members.set(subscriptions.length);
@@ -118,12 +129,12 @@ export async function startClassifierService(deps: ClassifierServiceDeps, member
   if (scaling) log.info({ min: members, max: scaling.max, lagThreshold: scaling.lagThreshold, upAfterMs: scaling.upAfterMs, cooldownMs: scaling.cooldownMs }, 'classifier members follow the lag');
 
   return {
-    pool,
+    model,
     get members() {
       return subscriptions.length;
     },
     status: () => ({ members: subscriptions.length, lastScale: follower?.lastScale ?? null }),
-    // Members first: an in-flight batch finishes (or is left uncommitted) before the pool goes.
+    // Members first: an in-flight batch finishes (or is left uncommitted) before the models go.
     // A member being removed by a step down is already leaving with its own grace; the stop
     // waits for it beside the others.
     stop: async ({ graceMs = 0 } = {}) => {
@@ -131,7 +142,7 @@ export async function startClassifierService(deps: ClassifierServiceDeps, member
       const leaving: Subscription[] = subscriptions.splice(0);
       await Promise.all([follower?.stop(), ...leaving.map((s) => s.stop({ graceMs }))]);
       metrics.members.set(0);
-      await pool.close();
+      await models.stop();
     },
   };
 }

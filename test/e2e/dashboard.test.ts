@@ -212,11 +212,11 @@ describe('dashboard in a real browser (embedded runtime)', { timeout: 15 * 60_00
     const [download] = await Promise.all([page.waitForEvent('download'), drill.getByRole('button', { name: /Export CSV/ }).click()]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     const [header, ...rows] = parse(csv) as string[][];
-    assert.deepEqual(header, ['id', 'ts', 'source', 'label', 'human_label', 'confidence', 'p_negative', 'p_neutral', 'p_positive', 'text']);
+    assert.deepEqual(header, ['id', 'ts', 'source', 'label', 'human_label', 'confidence', 'p_negative', 'p_neutral', 'p_positive', 'text', 'model']);
     assert.deepEqual(rows.map((r) => r[0]).sort(), fromB);
-    for (const [id, ts, source, label, humanLabel, confidence, pNeg, pNeu, pPos, body] of rows) {
+    for (const [id, ts, source, label, humanLabel, confidence, pNeg, pNeu, pPos, body, model] of rows) {
       const m = stored.get(id!)!;
-      assert.deepEqual([ts, source, label, humanLabel, body], [m.ts, m.source, m.label, '', m.text]);
+      assert.deepEqual([ts, source, label, humanLabel, body, model], [m.ts, m.source, m.label, '', m.text, m.model]);
       assert.deepEqual([confidence, pNeg, pNeu, pPos].map(Number), [m.confidence, m.probs.negative, m.probs.neutral, m.probs.positive]);
     }
     assert.ok(rows.some((r) => r[9] === trickyText), 'quotes, comma and line break survive the CSV round trip');

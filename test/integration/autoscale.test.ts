@@ -134,7 +134,11 @@ describe('a stop during a scale step', { timeout: 60_000 }, () => {
     const metrics = createMetrics();
     const config = loadConfig({ ...process.env, PULSE_MODEL_THREADS: '1' });
     // Nothing is published here: the members never get a batch to insert.
-    const store = { messages: { insert: async () => ({ inserted: 0, duplicates: 0 }) } } as unknown as Pick<Store, 'messages'>;
+    // No champion promoted, no shadow: the configured model serves.
+    const store = {
+      messages: { insert: async () => ({ inserted: 0, duplicates: 0 }) },
+      models: { championVersion: async () => null, shadow: async () => null },
+    } as unknown as Pick<Store, 'messages' | 'models'>;
     const service = await startClassifierService(
       { config, bus, store, metrics, streams: noStreams },
       1,
