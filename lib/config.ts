@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   /** Two-label (SST-2 style) models answer neutral below this confidence. */
   PULSE_NEUTRAL_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.7),
   DATASETS_DIR: z.string().min(1).default(path.resolve(repoRoot, '..', 'shared', 'datasets')),
+  /** Where training jobs write the models they train (`<dir>/<version>/`); default `<PULSE_DATA_DIR>/models`. In the distributed runtime, a volume every worker mounts. */
+  PULSE_MODELS_DIR: optionalString,
 
   /** Comma-separated `host:port` list; unset = the in-process bus. */
   KAFKA_BROKERS: optionalString,
@@ -204,6 +206,8 @@ export type StoreConfig =
 export interface Config {
   model: ModelConfig;
   datasetsDir: string;
+  /** Trained models' folders, `<modelsDir>/<version>/` (lib/training/). */
+  modelsDir: string;
   bus: BusConfig;
   store: StoreConfig;
   classifier: {
@@ -330,6 +334,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       neutralThreshold: e.PULSE_NEUTRAL_THRESHOLD,
     },
     datasetsDir: path.resolve(e.DATASETS_DIR),
+    modelsDir: path.resolve(e.PULSE_MODELS_DIR ?? path.join(e.PULSE_DATA_DIR, 'models')),
     bus,
     store,
     classifier: {

@@ -14,6 +14,7 @@ import type { TokenBuckets } from '../lib/limits.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { Store } from '../lib/store/index.ts';
 import type { StreamCatalog } from '../lib/streams/catalog.ts';
+import type { TrainingJobs } from '../lib/training/jobs.ts';
 import type { Need, RequestAuth } from './auth.ts';
 import { sendError, sendJson } from './respond.ts';
 import type { Call, Route } from './route.ts';
@@ -22,7 +23,8 @@ import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoute, type HealthRouteDeps } from './routes/health.ts';
 import { ingestRoute } from './routes/ingest.ts';
-import { currentModelRoute } from './routes/models.ts';
+import { currentModelRoute, modelRoutes } from './routes/models.ts';
+import { modelPromotionRoutes } from './routes/model-promotion.ts';
 import { labelRoutes } from './routes/labels.ts';
 import { deadLettersRoute, messagesRoute, sourcesRoute, statsRoute } from './routes/read.ts';
 import { shareRoute } from './routes/share.ts';
@@ -45,6 +47,8 @@ export interface AppDeps extends HealthRouteDeps {
   alertChannels: ChannelDeps;
   /** The configured model folder (MODEL_DIR): what `GET /api/models/current` describes. */
   modelDir: string;
+  /** Training jobs: one at a time, each in its own process (lib/training/jobs.ts). */
+  trainingJobs: TrainingJobs;
   /** The deployment's default resolve hold: the preview's backtest resolves as the live detector does. */
   resolveAfterMs: number;
   auth: RequestAuth;
@@ -65,6 +69,8 @@ export function routeTable(deps: AppDeps): Route[] {
   const admin = adminRoutes(deps.auth.access, deps.store);
   const trainingSets = trainingSetRoutes(deps.store);
   const labels = labelRoutes(deps.store, deps.audit);
+  const models = modelRoutes(() => ({ jobs: deps.trainingJobs, models: deps.store.models }), deps.modelDir);
+  const promotion = modelPromotionRoutes(deps.store, deps.modelDir);
   const route = (method: string, path: string, need: Need, run: (c: Call) => Promise<void>): Route => ({ method, path, need, run });
   const routes: Route[] = [
     route('POST', '/api/ingest', 'ingest', (c) => ingestRoute(deps.ingestor, deps.admission, c)),
@@ -95,7 +101,18 @@ export function routeTable(deps: AppDeps): Route[] {
     route('POST', '/api/auth/logout', 'public', auth.logout),
     route('GET', '/api/auth/me', 'public', auth.me),
     route('PUT', '/api/auth/password', 'person', auth.password),
-    route('GET', '/api/models/current', 'read', (c) => currentModelRoute(deps.modelDir, c)),
+    route('GET', '/api/models/current', 'read', (c) => currentModelRoute(deps.store.models, deps.modelDir, c)),
+    route('GET', '/api/models', 'read', models.list),
+    route('POST', '/api/models/train', 'edit', models.train),
+    route('GET', '/api/models/jobs', 'read', models.jobs),
+    route('GET', '/api/models/jobs/:id', 'read', models.job),
+    route('POST', '/api/models/jobs/:id/cancel', 'edit', models.cancel),
+    route('GET', '/api/models/champions', 'read', promotion.history),
+    route('POST', '/api/models/rollback', 'admin', promotion.rollback),
+    route('POST', '/api/models/:version/promote', 'admin', promotion.promote),
+    route('GET', '/api/models/:version/shadow', 'read', promotion.shadow),
+    route('POST', '/api/models/:version/shadow', 'admin', promotion.startShadow),
+    route('DELETE', '/api/models/:version/shadow', 'admin', promotion.stopShadow),
     route('GET', '/api/training-sets', 'read', trainingSets.list),
     route('POST', '/api/training-sets', 'edit', trainingSets.upload),
     route('GET', '/api/training-sets/:id', 'read', trainingSets.get),

@@ -25,6 +25,8 @@ import type { Store } from '../lib/store/index.ts';
 import { AlertNotifier } from '../lib/alerts/notifier.ts';
 import { StreamBackfills, defaultBackfillTuning, type BackfillOptions } from '../lib/streams/backfill/service.ts';
 import { StreamCatalog } from '../lib/streams/catalog.ts';
+import { registerConfiguredModel } from '../lib/models/configured-model.ts';
+import { TrainingJobs } from '../lib/training/jobs.ts';
 import { channelTargetCheck } from '../lib/streams/channel-targets.ts';
 import type { StreamRegistry } from '../lib/streams/registry.ts';
 import { createApp } from './app.ts';
@@ -87,6 +89,8 @@ export async function startPulse(config: Config, options: PulseOptions = {}): Pr
       ...(config.auth.bootstrapAdmin ? { bootstrapAdmin: config.auth.bootstrapAdmin } : {}),
     });
     checkExposure(config, access);
+    // The registry's first model: what a rollback past the first promotion returns to.
+    await registerConfiguredModel(store.models, config.model.dir);
   } catch (err) {
     // No stage has started yet: leave nothing open behind the refusal.
     await access?.stop();
@@ -122,6 +126,12 @@ export async function startPulse(config: Config, options: PulseOptions = {}): Pr
     onSaved: (stream, previous) => backfills.saved(stream, previous),
   });
   const channelsOf = (stream: string) => catalog.get(stream).then((s) => s.channels, () => []);
+  // Training jobs run in their own processes; one a stop or crash left running is marked failed.
+  const trainingJobs = new TrainingJobs(
+    { jobs: store.trainingJobs, models: store.models, sets: store.trainingSets, audit },
+    { modelsDir: config.modelsDir, datasetsDir: config.datasetsDir, model: config.model },
+  );
+  await trainingJobs.recover();
   const ui: Ui | undefined = config.ui === 'off'
     ? undefined
     : createUi(config.ui, () => ({ hostname: config.server.host, port: (server.address() as AddressInfo).port }));
@@ -133,10 +143,11 @@ export async function startPulse(config: Config, options: PulseOptions = {}): Pr
       audit,
       alertChannels: { bus, allowPrivate: config.alerts.allowPrivateWebhooks, publicUrl: config.alerts.publicUrl },
       modelDir: config.model.dir,
+      trainingJobs,
       resolveAfterMs: config.detector.resolveAfterMs,
       auth, limits: { login: new TokenBuckets(loginAttempts) },
       ...(ui ? { ui: ui.handle } : {}),
-      ...(classifiers ? { model: { info: classifiers.pool.info, threads: classifiers.pool.size } } : {}),
+      ...(classifiers ? { model: classifiers.model } : {}),
     }),
   );
   const guarded = guardUpgrades(auth, connections);
@@ -189,7 +200,7 @@ export async function startPulse(config: Config, options: PulseOptions = {}): Pr
         log.warn({ inFlight: drain.inFlight }, 'shutdown grace spent before in-flight ingest finished; its senders get no answer');
       }
       // 3. The stages, then the live feed, finish their in-flight batches with what is left.
-      await Promise.all([stages.stop({ graceMs: deadline.left() }), backfills.stop()]);
+      await Promise.all([stages.stop({ graceMs: deadline.left() }), backfills.stop(), trainingJobs.stop()]);
       await notifier.drain(deadline.left());
       await deadline.stop('live feed', { stop: (options) => live.close(options) });
       // 4. The transports, then the store (chdb flushes) and the bus.

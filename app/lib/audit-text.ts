@@ -15,6 +15,13 @@ export const auditActionWords = {
   'message.label': 'Labelled a message',
   'training-set.create': 'Uploaded a training set',
   'training-set.delete': 'Deleted a training set',
+  'training-job.start': 'Started a training job',
+  'training-job.cancel': 'Cancelled a training job',
+  'training-job.finish': 'A training job finished',
+  'model.promote': 'Promoted a model',
+  'model.rollback': 'Rolled back the model',
+  'model.shadow.start': 'Started a model in shadow',
+  'model.shadow.stop': 'Stopped a model in shadow',
   'key.create': 'Created an API key',
   'key.revoke': 'Revoked an API key',
   'user.create': 'Created a user',
@@ -24,7 +31,7 @@ export const auditActionWords = {
   'login.failed': 'Failed to sign in',
 } as const satisfies Record<AuditAction, string>;
 
-export const auditTargetKindWords = { stream: 'Stream', alert: 'Alert', message: 'Message', 'training-set': 'Training set', key: 'API key', user: 'User' } as const satisfies Record<AuditTargetKind, string>;
+export const auditTargetKindWords = { stream: 'Stream', alert: 'Alert', message: 'Message', 'training-set': 'Training set', 'training-job': 'Training job', model: 'Model', key: 'API key', user: 'User' } as const satisfies Record<AuditTargetKind, string>;
 
 // The log holds what older versions recorded too, so any stored string is shown, as itself if unknown.
 export const actionName = (action: string): string => (auditActionWords as Record<string, string>)[action] ?? action;

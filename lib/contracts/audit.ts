@@ -18,6 +18,15 @@ export const AuditActions = [
   /** A labelled set uploaded for training (detail: name, domain, rows kept and refused), or deleted. */
   'training-set.create',
   'training-set.delete',
+  /** A training job started (detail: sets, people's labels, epochs), cancelled, or finished (by Pulse: its state, the model's version or the reason). */
+  'training-job.start',
+  'training-job.cancel',
+  'training-job.finish',
+  /** A model made the champion (detail: from, to), the champion rolled back to the one before, a challenger started in shadow (detail: sample) or stopped. */
+  'model.promote',
+  'model.rollback',
+  'model.shadow.start',
+  'model.shadow.stop',
   'key.create',
   'key.revoke',
   /** By an admin (`POST /api/users`), or on the server's host (`npm run admin:create`, the first admin from PULSE_ADMIN_EMAIL; actor `local`). */
@@ -31,7 +40,7 @@ export const AuditActions = [
 export type AuditAction = (typeof AuditActions)[number];
 
 /** What an action was done to. */
-export const AuditTargetKinds = ['stream', 'alert', 'message', 'training-set', 'key', 'user'] as const;
+export const AuditTargetKinds = ['stream', 'alert', 'message', 'training-set', 'training-job', 'model', 'key', 'user'] as const;
 export type AuditTargetKind = (typeof AuditTargetKinds)[number];
 
 /** Who did it: a principal, a command run on the server's host (`local`), or nobody signed in (a failed sign-in). */

@@ -13,8 +13,8 @@ export interface CurrentModel {
   file: string;
   /** Pulse's label of each output class, in class order. */
   labels: Label[];
-  /** `shipped`: the model in the repository; `folder`: one named by MODEL_DIR. */
-  source: 'shipped' | 'folder';
+  /** `shipped`: the model in the repository; `folder`: one named by MODEL_DIR; `trained`: a promoted training job's. */
+  source: 'shipped' | 'folder' | 'trained';
   /** From the folder's metrics.json (the shipped model has one); null when it has none. */
   trainedAt: string | null;
 }

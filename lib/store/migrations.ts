@@ -27,6 +27,7 @@ const retained = {
   dead_letters: 'toDateTime(at)',
   alert_deliveries: 'toDateTime(at)',
   term_counts: 'bucket',
+  shadow_labels: 'toDateTime(ts)',
 } as const;
 type RetainedTable = keyof typeof retained;
 
@@ -395,6 +396,90 @@ export const migrations: readonly Migration[] = [
       )
       ENGINE = MergeTree
       ORDER BY (set_id, line)`,
+    ],
+  },  {
+    version: 12,
+    name: 'model registry, champions and shadows',
+    statements: ({ retentionDays }) => [
+      // One row per model version (the hash of its weights); registering it again (its
+      // evaluation added later) writes a newer row, the highest `updated_at` wins. Models are
+      // what people trained: like their labels, the registry has no TTL.
+      `CREATE TABLE IF NOT EXISTS models (
+        version String,
+        name String,
+        dir String COMMENT 'absolute folder every classifier process can read',
+        source LowCardinality(String) COMMENT 'shipped, trained or folder',
+        created_at DateTime64(3, 'UTC'),
+        created_by Nullable(String),
+        data String COMMENT 'JSON: what it was trained on',
+        metrics String COMMENT 'JSON: its evaluation',
+        updated_at DateTime64(3, 'UTC')
+      )
+      ENGINE = ReplacingMergeTree(updated_at)
+      ORDER BY version`,
+      // Append-only: every promotion and rollback is a row; the latest row names the champion
+      // (an empty version: the configured model). Every classifier process polls it.
+      `CREATE TABLE IF NOT EXISTS model_champions (
+        id String,
+        at DateTime64(3, 'UTC'),
+        action LowCardinality(String) COMMENT 'promote or rollback',
+        from_version String COMMENT 'empty: the configured model',
+        to_version String COMMENT 'empty: the configured model',
+        by String
+      )
+      ENGINE = MergeTree
+      ORDER BY (at, id)`,
+      // Append-only like the champions: the latest row says which challenger runs in shadow on
+      // which share of live traffic (an empty version: none).
+      `CREATE TABLE IF NOT EXISTS model_shadows (
+        id String,
+        at DateTime64(3, 'UTC'),
+        version String COMMENT 'empty: shadow stopped',
+        sample Float64,
+        by String
+      )
+      ENGINE = MergeTree
+      ORDER BY (at, id)`,
+      // The challenger's label of a sampled message beside the champion's; traffic, so it
+      // expires with the messages.
+      `CREATE TABLE IF NOT EXISTS shadow_labels (
+        id String,
+        ts DateTime64(3, 'UTC') COMMENT 'the message''s event time',
+        version String COMMENT 'the challenger',
+        champion_version String COMMENT 'the champion as its rows name it: name@version',
+        champion_label Enum8('negative' = 1, 'neutral' = 2, 'positive' = 3),
+        challenger_label Enum8('negative' = 1, 'neutral' = 2, 'positive' = 3)
+      )
+      ENGINE = MergeTree
+      PARTITION BY toDate(ts)
+      ORDER BY (version, ts, id)
+      ${ttl('shadow_labels', retentionDays)}`,
+    ],
+  },
+  {
+    version: 13,
+    name: 'training jobs',
+    statements: () => [
+      // Append-only: every change of a job's state is a row, the highest revision per job wins
+      // (lib/store/training-jobs.ts). A job is a record of what trained which model: no TTL.
+      `CREATE TABLE IF NOT EXISTS training_jobs (
+        id String,
+        revision UInt32,
+        state Enum8('queued' = 1, 'running' = 2, 'succeeded' = 3, 'failed' = 4, 'cancelled' = 5),
+        progress Float64 COMMENT '0-1 over the whole job',
+        phase String,
+        epochs UInt16,
+        sets Array(String),
+        include_labels UInt8,
+        dev String COMMENT 'JSON {epoch, accuracy, macroRecall} of the last epoch, or null',
+        model_version Nullable(String),
+        reason Nullable(String),
+        created_by String,
+        created_at DateTime64(3, 'UTC'),
+        updated_at DateTime64(3, 'UTC')
+      )
+      ENGINE = MergeTree
+      ORDER BY (id, revision)`,
     ],
   },
 ];

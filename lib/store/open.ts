@@ -18,6 +18,7 @@ import { KeyRepository } from './keys.ts';
 import { LabelRepository } from './labels.ts';
 import { MessageRepository } from './messages.ts';
 import { migrate } from './migrations.ts';
+import { ModelRegistryRepository } from './model-registry.ts';
 import { SessionRepository } from './sessions.ts';
 import { ShareRepository } from './share.ts';
 import { SignalRepository } from './signals.ts';
@@ -28,6 +29,7 @@ import { RetagRepository } from './retag.ts';
 import { PreviewRepository } from './stream-preview.ts';
 import { StreamRepository } from './streams.ts';
 import { TermsRepository } from './terms.ts';
+import { TrainingJobRepository } from './training-jobs.ts';
 import { TrainingSetRepository } from './training-sets.ts';
 import { UserRepository } from './users.ts';
 
@@ -65,6 +67,10 @@ export interface Store {
   readonly terms: TermsRepository;
   /** Labelled sets uploaded for training (lib/training/). */
   readonly trainingSets: TrainingSetRepository;
+  /** Models Pulse can serve, the champion's history, the challenger in shadow (migration 12). */
+  readonly models: ModelRegistryRepository;
+  /** Training jobs' states and what they read to train on (migration 13). */
+  readonly trainingJobs: TrainingJobRepository;
 }
 
 /** Opens the configured backend and brings its schema and retention up to date. */
@@ -127,5 +133,7 @@ function repositoriesOn(sql: SqlClient): Store {
     retag: new RetagRepository(sql),
     terms,
     trainingSets: new TrainingSetRepository(sql),
+    models: new ModelRegistryRepository(sql),
+    trainingJobs: new TrainingJobRepository(sql),
   };
 }

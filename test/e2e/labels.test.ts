@@ -12,6 +12,7 @@ import { parse } from 'csv-parse/sync';
 import type { Locator, Page } from 'playwright-core';
 import type { Label, StoredMessage } from '../../lib/contracts/messages.ts';
 import type { Pulse } from '../../server/pulse.ts';
+import { apiClient } from '../support/api-client.ts';
 import { screenshot, startBrowserTest, until, type BrowserTest } from '../support/browser.ts';
 
 const admin = { email: 'admin@example.com', password: 'correct horse battery staple' };
@@ -31,20 +32,7 @@ describe('people\'s labels in a real browser', { timeout: 5 * 60_000 }, () => {
   const labelled = new Map<string, { human: Label; model: Label }>();
 
   const text = async (locator: Locator) => (await locator.textContent())?.trim() ?? '';
-  const api = async (pathname: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
-    const res = await fetch(`${pulse.url}${pathname}`, {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...init.headers },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-  const login = async (who: { email: string; password: string }) => {
-    const res = await fetch(`${pulse.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-    assert.equal(res.status, 200);
-    const { csrfToken } = (await res.json()) as { csrfToken: string };
-    return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': csrfToken };
-  };
+  const { api, login } = apiClient(() => pulse.url);
   const ingest = async (messages: unknown[]) =>
     assert.equal((await api('/api/ingest', { method: 'POST', body: messages, headers: { authorization: `Bearer ${ingestKey}` } })).status, 202);
   const stored = async (id: string) =>

@@ -23,7 +23,7 @@ export function CurrentModelPanel() {
         <dt className="text-slate-600">Labels</dt>
         <dd>{m.labels.join(', ')}</dd>
         <dt className="text-slate-600">Source</dt>
-        <dd>{m.source === 'shipped' ? 'shipped with Pulse' : 'a model folder (MODEL_DIR)'}</dd>
+        <dd>{m.source === 'shipped' ? 'shipped with Pulse' : m.source === 'trained' ? 'trained here, promoted' : 'a model folder (MODEL_DIR)'}</dd>
         <dt className="text-slate-600">Trained</dt>
         <dd>{m.trainedAt ? <time dateTime={m.trainedAt}>{clock(Date.parse(m.trainedAt), true)}</time> : 'not recorded'}</dd>
       </dl>

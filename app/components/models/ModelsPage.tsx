@@ -3,20 +3,25 @@ import { useState } from 'react';
 import { useLoaded } from '../../hooks/useLoaded.ts';
 import { useSession } from '../../hooks/useSession.ts';
 import { listTrainingSets, type TrainingSet, type TrainingSetUploaded } from '../../lib/models-api.ts';
+import { fetchModels } from '../../lib/training-api.ts';
 import { Notice } from '../Notice.tsx';
+import { ModelList } from './ModelList.tsx';
+import { ChampionPanel } from './ChampionPanel.tsx';
 import { CurrentModelPanel } from './CurrentModelPanel.tsx';
 import { RefusedRows } from './RefusedRows.tsx';
+import { TrainingJobPanel } from './TrainingJobPanel.tsx';
 import { TrainingSetList } from './TrainingSetList.tsx';
 import { TrainingSetUpload } from './TrainingSetUpload.tsx';
 
 /**
- * The Models page: the model that labels messages now, and the labelled sets uploaded for a
- * domain. Training on them is the next step (issue 16); the page says so rather than offering a
- * button that does nothing.
+ * The Models page: the model that labels messages now, training jobs on people's labels and the
+ * labelled sets uploaded for a domain, and the registered models with each challenger's
+ * comparison against the champion.
  */
 export function ModelsPage() {
   const editor = useSession().can('edit');
   const sets = useLoaded(listTrainingSets);
+  const registry = useLoaded(fetchModels);
   const [uploaded, setUploaded] = useState<TrainingSetUploaded | null>(null);
   const remove = (set: TrainingSet) => sets.update((list) => list.filter((s) => s.id !== set.id));
 
@@ -28,12 +33,15 @@ export function ModelsPage() {
       </header>
       <main className="space-y-4 p-4">
         <CurrentModelPanel />
+        <ChampionPanel />
+        <TrainingJobPanel sets={sets.data ?? []} editor={editor} onFinished={registry.reload} />
+        {registry.data && <ModelList registry={registry.data} />}
         <section aria-labelledby="sets-title" className="space-y-3">
           <h2 id="sets-title" className="text-lg font-semibold">Training sets{sets.data ? ` (${sets.data.length})` : ''}</h2>
           <p className="max-w-3xl text-sm text-slate-700">
             A training set is texts of one domain with the label people gave them: a CSV with the header <code>text,label</code> or JSONL with one{' '}
             <code>{'{"text": …, "label": …}'}</code> a line, labels <code>negative</code>, <code>neutral</code> or <code>positive</code>. Every row is checked; the ones
-            refused are listed with their line and why. <strong>Training a model from these sets comes next</strong>: for now they are stored, ready for it.
+            refused are listed with their line and why. Choose them under Training to teach the next model.
           </p>
           {editor && (
             <TrainingSetUpload
