@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { revokeKey, type PublicKey } from '../../lib/admin-api.ts';
 import { errorText } from '../../lib/api.ts';
 import { clock } from '../../lib/format.ts';
+import { ConfirmDialog } from '../ConfirmDialog.tsx';
 
 const button = 'rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60';
 const time = (iso: string) => <time dateTime={iso}>{clock(Date.parse(iso), true)}</time>;
@@ -55,15 +56,17 @@ export function KeyRow({ apiKey, onChange }: { apiKey: PublicKey; onChange(key: 
           </button>
         )}
         {!k.revokedAt && confirming && (
-          <div role="alertdialog" aria-labelledby={`revoke-${k.id}`} className="max-w-xs rounded border-2 border-[#D55E00] p-2">
-            <p id={`revoke-${k.id}`}>Revoke “{k.name}”? Whatever uses it is refused within seconds. This cannot be undone.</p>
-            <div className="mt-2 flex gap-2">
-              <button type="button" autoFocus disabled={busy} onClick={() => void revoke()} className={`${button} border-[#D55E00]`}>
-                {busy ? 'Revoking…' : 'Revoke the key'}
-              </button>
-              <button type="button" onClick={() => setConfirming(false)} className={button}>Cancel</button>
-            </div>
-          </div>
+          <ConfirmDialog
+            id={`revoke-${k.id}`}
+            question={<>Revoke “{k.name}”? Whatever uses it is refused within seconds. This cannot be undone.</>}
+            action="Revoke the key"
+            busyLabel="Revoking…"
+            busy={busy}
+            onConfirm={() => void revoke()}
+            onCancel={() => setConfirming(false)}
+            button={button}
+            className="max-w-xs"
+          />
         )}
         {problem && <p role="alert" className="text-[#D55E00]">{problem}</p>}
       </td>

@@ -5,6 +5,7 @@ import { useSession } from '../../hooks/useSession.ts';
 import { errorText } from '../../lib/api.ts';
 import { clock } from '../../lib/format.ts';
 import { fetchChampions, promoteModel, rollbackModel, type ChampionHistory, type ModelRef } from '../../lib/promotion-api.ts';
+import { ConfirmDialog } from '../ConfirmDialog.tsx';
 import { DataTable } from '../DataTable.tsx';
 import { Notice } from '../Notice.tsx';
 import { ShadowPanel } from './ShadowPanel.tsx';
@@ -94,22 +95,26 @@ function ChampionView({ history, admin, onChanged }: { history: ChampionHistory;
         </div>
       )}
       {pending && (
-        <div role="alertdialog" aria-labelledby="champion-confirm" className="max-w-xl rounded border-2 border-[#D55E00] p-2">
-          <p id="champion-confirm">
-            {pending.kind === 'promote' ? (
-              <>Promote <ModelName model={pending.model} />? </>
-            ) : (
-              <>Roll back from <ModelName model={pending.from} /> to <ModelName model={pending.to} />? </>
-            )}
-            Every classifier swaps to it between batches; messages scored from then on carry its version.
-          </p>
-          <div className="mt-2 flex gap-2">
-            <button type="button" autoFocus disabled={busy} onClick={() => void confirm()} className={`${button} border-[#D55E00]`}>
-              {busy ? 'Changing…' : pending.kind === 'promote' ? 'Promote' : 'Roll back'}
-            </button>
-            <button type="button" onClick={() => setPending(null)} className={button}>Cancel</button>
-          </div>
-        </div>
+        <ConfirmDialog
+          id="champion-confirm"
+          question={
+            <>
+              {pending.kind === 'promote' ? (
+                <>Promote <ModelName model={pending.model} />? </>
+              ) : (
+                <>Roll back from <ModelName model={pending.from} /> to <ModelName model={pending.to} />? </>
+              )}
+              Every classifier swaps to it between batches; messages scored from then on carry its version.
+            </>
+          }
+          action={pending.kind === 'promote' ? 'Promote' : 'Roll back'}
+          busyLabel="Changing…"
+          busy={busy}
+          onConfirm={() => void confirm()}
+          onCancel={() => setPending(null)}
+          button={button}
+          className="max-w-xl"
+        />
       )}
       {status && (
         <p role={status.ok ? 'status' : 'alert'} className={status.ok ? 'text-slate-700' : 'text-[#D55E00]'}>{status.text}</p>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { errorText } from '../../lib/api.ts';
 import { clock } from '../../lib/format.ts';
 import { deleteTrainingSet, type TrainingSet } from '../../lib/models-api.ts';
+import { ConfirmDialog } from '../ConfirmDialog.tsx';
 import { DataTable, type Column } from '../DataTable.tsx';
 
 const button = 'rounded border border-slate-500 px-2 py-0.5 hover:bg-slate-100 disabled:opacity-60';
@@ -64,15 +65,17 @@ function SetRow({ set, canDelete, onDeleted }: { set: TrainingSet; canDelete: bo
               Delete…<span className="sr-only"> {set.name}</span>
             </button>
           ) : (
-            <div role="alertdialog" aria-labelledby={`delete-${set.id}`} className="max-w-xs rounded border-2 border-[#D55E00] p-2">
-              <p id={`delete-${set.id}`}>Delete “{set.name}” and its {set.rows.toLocaleString()} rows? This cannot be undone.</p>
-              <div className="mt-2 flex gap-2">
-                <button type="button" autoFocus disabled={busy} onClick={() => void remove()} className={`${button} border-[#D55E00]`}>
-                  {busy ? 'Deleting…' : 'Delete the set'}
-                </button>
-                <button type="button" onClick={() => setConfirming(false)} className={button}>Cancel</button>
-              </div>
-            </div>
+            <ConfirmDialog
+              id={`delete-${set.id}`}
+              question={<>Delete “{set.name}” and its {set.rows.toLocaleString()} rows? This cannot be undone.</>}
+              action="Delete the set"
+              busyLabel="Deleting…"
+              busy={busy}
+              onConfirm={() => void remove()}
+              onCancel={() => setConfirming(false)}
+              button={button}
+              className="max-w-xs"
+            />
           )}
           {problem && <p role="alert" className="text-[#D55E00]">{problem}</p>}
         </td>

@@ -5,6 +5,7 @@ import { ApiError, errorText } from '../../lib/api.ts';
 import { channelMessages, channelName, draftOf, emptyDraft, inputOf, previewInputOf, rebase, type Draft } from '../../lib/stream-draft.ts';
 import { createStream, deleteStream, getStream, updateStream, type PublicStream } from '../../lib/streams-api.ts';
 import { BackfillProgress } from './BackfillProgress.tsx';
+import { ConfirmDialog } from '../ConfirmDialog.tsx';
 import { Notice } from '../Notice.tsx';
 import { ChannelsEditor } from './ChannelsEditor.tsx';
 import { PreviewPanel } from './PreviewPanel.tsx';
@@ -271,17 +272,19 @@ export function StreamEditor({ id, canEdit, canChangeChannels, onSaved, onDelete
             </div>
           )}
           {base && confirmDelete && (
-            <div role="alertdialog" aria-labelledby="delete-title" className="rounded border-2 border-[#D55E00] p-2 text-sm">
-              <p id="delete-title" className="font-medium">
-                Delete “{base.name}”? It stops matching and alerting now; its alerts stay in the history and its versions stay stored.
-              </p>
-              <div className="mt-2 flex gap-2">
-                <button type="button" autoFocus disabled={busy !== null} onClick={() => void remove()} className={`${button} border-[#D55E00]`}>
-                  {busy === 'deleting' ? 'Deleting…' : 'Delete the stream'}
-                </button>
-                <button type="button" onClick={() => setConfirmDelete(false)} className={button}>Cancel</button>
-              </div>
-            </div>
+            <ConfirmDialog
+              id="delete-title"
+              question={<>Delete “{base.name}”? It stops matching and alerting now; its alerts stay in the history and its versions stay stored.</>}
+              questionClassName="font-medium"
+              action="Delete the stream"
+              // Disabled while anything runs; "Deleting…" only while the delete does.
+              busyLabel={busy === 'deleting' ? 'Deleting…' : 'Delete the stream'}
+              busy={busy !== null}
+              onConfirm={() => void remove()}
+              onCancel={() => setConfirmDelete(false)}
+              button={button}
+              className="text-sm"
+            />
           )}
         </form>
 
