@@ -3,12 +3,11 @@
  * 15 s while the window slides. Several streams' lines are read for their shape, not second by
  * second, so the page polls instead of holding a live subscription per stream.
  */
-import { useEffect, useState } from 'react';
 import { Buckets, type Bucket, type ShareResponse } from '../../lib/contracts/api.ts';
 import { resolveWindow, type LiveWindow } from '../../lib/contracts/live.ts';
-import { errorText } from '../lib/api.ts';
 import { compareQuery, type CompareView } from '../lib/compare-view.ts';
 import { fetchShare } from '../lib/share-api.ts';
+import { useRefreshed } from './useRefreshed.ts';
 
 const refreshMs = 15_000;
 const maxPoints = 300;
@@ -33,27 +32,10 @@ export interface ShareState {
 export function useShare(view: CompareView): ShareState {
   // The measure only changes what is drawn, not what is asked.
   const key = compareQuery({ ...view, measure: 'volume' });
-  const [state, setState] = useState<{ key: string } & ShareState>({ key, share: null, error: null });
-
-  useEffect(() => {
-    if (view.streams?.length === 0) return;
-    const abort = new AbortController();
-    const load = () => {
-      const bucket = compareBucket(view.window);
-      const { from, to } = resolveWindow(view.window, Date.now());
-      fetchShare({ streams: view.streams, source: view.source, from, to, bucket }, abort.signal).then(
-        (share) => setState({ key, share, error: null }),
-        (err: unknown) => abort.signal.aborted || setState((s) => ({ key, share: s.key === key ? s.share : null, error: errorText(err) })),
-      );
-    };
-    load();
-    const timer = typeof view.window === 'string' ? setInterval(load, refreshMs) : undefined;
-    return () => {
-      abort.abort();
-      clearInterval(timer);
-    };
-    // `key` is the view's identity; the view object itself is new on every render.
-  }, [key]);
-
-  return state.key === key ? { share: state.share, error: state.error } : { share: null, error: null };
+  const load = (signal: AbortSignal) => {
+    const { from, to } = resolveWindow(view.window, Date.now());
+    return fetchShare({ streams: view.streams, source: view.source, from, to, bucket: compareBucket(view.window) }, signal);
+  };
+  const { value, error } = useRefreshed(key, view.streams?.length === 0 ? null : load, typeof view.window === 'string' ? refreshMs : null);
+  return { share: value, error };
 }
