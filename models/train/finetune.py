@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train import LABELS, SentimentCNN, batches, predict, scores  # noqa: E402
+from train import LABELS, SentimentCNN, batches, export_onnx, predict, read_jsonl, scores, write_json  # noqa: E402
 
 
 def parse_args():
@@ -44,11 +44,6 @@ def parse_args():
 
 def emit(progress, phase, dev=None):
     print(json.dumps({"type": "progress", "progress": round(progress, 4), "phase": phase, "dev": dev}), flush=True)
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def load_base(base):
@@ -82,23 +77,11 @@ def dev_figures(model, dev_rows, epoch):
 
 
 def export(model, base, out, config):
-    os.makedirs(out, exist_ok=True)
-    model.eval()
-    ids = torch.tensor([[101, 2023, 102]])
-    path = os.path.join(out, "model.onnx")
-    torch.onnx.export(
-        model, (ids, torch.ones_like(ids)), path, input_names=["input_ids", "attention_mask"], output_names=["logits"],
-        dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
-                      "logits": {0: "batch"}},
-        opset_version=14, do_constant_folding=True,
-    )
-    onnx.checker.check_model(onnx.load(path))
+    export_onnx(model, out)
     for name in ("tokenizer.json", "tokenizer_config.json"):
         if os.path.exists(os.path.join(base, name)):
             shutil.copy(os.path.join(base, name), os.path.join(out, name))
-    with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(config, f, indent=2)
-        f.write("\n")
+    write_json(os.path.join(out, "config.json"), config)
 
 
 def main():

@@ -275,11 +275,12 @@ def choose_irony_shift(model, dev_rows, irony_val):
     return {"chosen": best[0], "grid": report}
 
 
-def export(args, model, vocab_size, metrics):
-    os.makedirs(args.out, exist_ok=True)
+def export_onnx(model, out):
+    """model.onnx in `out` (made if missing), the inputs the runtime feeds, checked; shared with finetune.py."""
+    os.makedirs(out, exist_ok=True)
     model.eval()
     ids = torch.tensor([[101, 2023, 102]])
-    path = os.path.join(args.out, "model.onnx")
+    path = os.path.join(out, "model.onnx")
     torch.onnx.export(
         model, (ids, torch.ones_like(ids)), path, input_names=["input_ids", "attention_mask"], output_names=["logits"],
         dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
@@ -288,6 +289,16 @@ def export(args, model, vocab_size, metrics):
     )
     import onnx
     onnx.checker.check_model(onnx.load(path))
+
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+
+
+def export(args, model, vocab_size, metrics):
+    export_onnx(model, args.out)
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(os.path.join(args.work, "tokenizer", name), os.path.join(args.out, name))
     config = {
@@ -301,12 +312,8 @@ def export(args, model, vocab_size, metrics):
         "widths": [int(w) for w in args.widths.split(",")],
         "max_length": json.load(open(os.path.join(args.work, "prepare.json")))["maxTokens"],
     }
-    with open(os.path.join(args.out, "config.json"), "w") as f:
-        json.dump(config, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(args.out, "metrics.json"), "w") as f:
-        json.dump(metrics, f, indent=2)
-        f.write("\n")
+    write_json(os.path.join(args.out, "config.json"), config)
+    write_json(os.path.join(args.out, "metrics.json"), metrics)
 
 
 def main():
