@@ -10,7 +10,7 @@ COPY . .
 RUN npm run build:ui && rm -rf .next/cache
 
 FROM node:20-bookworm-slim
-# Training jobs (the Models page, POST /api/models/train) run a child process of the server with
+# Training jobs (the Models page, POST /api/models/train) run a child process of the trainer with
 # Debian's Python, PyTorch and ONNX (lib/training/job-process.ts, models/train/finetune.py).
 RUN apt-get update && apt-get install -y --no-install-recommends python3-torch python3-onnx && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

@@ -80,6 +80,8 @@ const EnvSchema = z.object({
   PULSE_STREAMS_POLL_MS: intFromEnv(100, 60_000).default(1000),
   /** The detector inside the server process; default: on with the in-process bus, off with Kafka (run `workers/detector.ts`). */
   PULSE_EMBEDDED_DETECTOR: switchFromEnv.optional(),
+  /** The trainer (training jobs) inside the server process; off where `workers/trainer.ts` runs it: one per deployment. */
+  PULSE_EMBEDDED_TRAINER: switchFromEnv.default(true),
   /** Detector tick, and how old a second must be before it is read (messages still in flight land first). */
   PULSE_DETECT_TICK_MS: intFromEnv(100, 60_000).default(1000),
   PULSE_DETECT_SETTLE_MS: intFromEnv(0, 60_000).default(1500),
@@ -221,6 +223,8 @@ export interface Config {
   };
   streams: { pollMs: number };
   detector: DetectorConfig;
+  /** Whether the server process runs the trainer that runs training jobs (lib/training/runner.ts). */
+  trainer: { embedded: boolean };
   server: { host: string; port: number };
   metricsPort: number;
   demo: DemoConfig;
@@ -352,6 +356,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       resolveAfterMs: e.PULSE_ALERT_RESOLVE_AFTER_MS,
       allStreams: e.PULSE_ALL_STREAM_ALERTS === 'off' ? null : e.PULSE_ALL_STREAM_ALERTS,
     },
+    trainer: { embedded: e.PULSE_EMBEDDED_TRAINER },
     server: { host: e.HOST, port: e.PORT },
     metricsPort: e.PULSE_METRICS_PORT,
     shutdown: { graceMs: e.PULSE_SHUTDOWN_GRACE_MS },

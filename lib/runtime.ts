@@ -5,6 +5,7 @@
  * `startInProcessStages` starts the stages this process runs. `createBus` and `openStore` pick
  * the backends; this module is the only place that decides which stages run where.
  */
+import { Audit } from './audit.ts';
 import type { Bus, StopOptions, Subscription } from './bus/bus.ts';
 import { createBus } from './bus/index.ts';
 import { ClassifierLag } from './classify/lag.ts';
@@ -17,9 +18,10 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { Deadline } from './shutdown.ts';
 import { openStore, type Store } from './store/index.ts';
 import { StreamRegistry } from './streams/registry.ts';
+import { TrainingRunner } from './training/runner.ts';
 
 /** The stage a worker process of the distributed runtime runs (workers/*.ts). */
-export type StandaloneStage = 'classifier' | 'detector';
+export type StandaloneStage = 'classifier' | 'detector' | 'trainer';
 
 export interface RuntimeOptions {
   /**
@@ -75,8 +77,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
         if (reading.ok) metrics.lag.set(reading.lag);
       },
     });
-    // A detector process has no use for the figure.
-    if (standalone !== 'detector') lag.start();
+    // A detector or trainer process has no use for the figure.
+    if (standalone !== 'detector' && standalone !== 'trainer') lag.start();
     const opened = store;
     return {
       config, standalone, metrics, bus, store, streams, lag,
@@ -110,15 +112,17 @@ export interface InProcessStages {
  * What a process runs: a worker its one stage; the server what the configuration says, and the
  * dead-letter recorder. A worker runs one member: more capacity is more worker processes.
  */
-function stagesOf(runtime: Runtime): { members: number; maxMembers: number; detector: boolean; deadLetters: boolean } {
-  const { classifier, detector } = runtime.config;
+function stagesOf(runtime: Runtime): { members: number; maxMembers: number; detector: boolean; trainer: boolean; deadLetters: boolean } {
+  const { classifier, detector, trainer } = runtime.config;
   switch (runtime.standalone) {
     case 'classifier':
-      return { members: 1, maxMembers: 1, detector: false, deadLetters: false };
+      return { members: 1, maxMembers: 1, detector: false, trainer: false, deadLetters: false };
     case 'detector':
-      return { members: 0, maxMembers: 0, detector: true, deadLetters: false };
+      return { members: 0, maxMembers: 0, detector: true, trainer: false, deadLetters: false };
+    case 'trainer':
+      return { members: 0, maxMembers: 0, detector: false, trainer: true, deadLetters: false };
     case undefined:
-      return { members: classifier.embedded, maxMembers: classifier.embeddedMax, detector: detector.embedded, deadLetters: true };
+      return { members: classifier.embedded, maxMembers: classifier.embeddedMax, detector: detector.embedded, trainer: trainer.embedded, deadLetters: true };
   }
 }
 
@@ -133,13 +137,15 @@ export interface StageOptions {
 
 /**
  * Starts the stages this process runs on its runtime: classify members
- * (`PULSE_EMBEDDED_CLASSIFIERS` in the server, up to `PULSE_EMBEDDED_CLASSIFIERS_MAX` as the lag asks), the detector (`PULSE_EMBEDDED_DETECTOR`) and,
+ * (`PULSE_EMBEDDED_CLASSIFIERS` in the server, up to `PULSE_EMBEDDED_CLASSIFIERS_MAX` as the lag asks), the detector (`PULSE_EMBEDDED_DETECTOR`),
+ * the trainer that runs training jobs (`PULSE_EMBEDDED_TRAINER`) and,
  * in the server, the recorder that copies `pulse.dlq` into the store.
  */
 export async function startInProcessStages(runtime: Runtime, options: StageOptions = {}): Promise<InProcessStages> {
   const plan = stagesOf(runtime);
   let classifiers: ClassifierService | undefined;
   let detector: DetectorService | undefined;
+  let trainer: TrainingRunner | undefined;
   let recorder: Subscription | undefined;
   let stopping = false;
   const stop = async ({ graceMs = 0 } = {}) => {
@@ -148,6 +154,7 @@ export async function startInProcessStages(runtime: Runtime, options: StageOptio
     // Side by side: webhook retries must not take the classifiers' grace.
     await Promise.all([
       deadline.stop('detector', detector),
+      deadline.stop('trainer', trainer),
       (async () => {
         await deadline.stop('classifiers', classifiers);
         await deadline.stop('dead-letter recorder', recorder);
@@ -165,6 +172,13 @@ export async function startInProcessStages(runtime: Runtime, options: StageOptio
         if (!stopping) detector = startDetectorService(runtime);
       });
     } else if (plan.detector) detector = startDetectorService(runtime);
+    if (plan.trainer) {
+      const { config, store } = runtime;
+      trainer = await TrainingRunner.start(
+        { jobs: store.trainingJobs, models: store.models, audit: new Audit(store.audit) },
+        { modelsDir: config.modelsDir, datasetsDir: config.datasetsDir, model: config.model },
+      );
+    }
     if (plan.deadLetters) recorder = await startDeadLetterRecorder(runtime.bus, runtime.store.deadLetters);
   } catch (err) {
     await stop();

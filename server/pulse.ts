@@ -126,12 +126,9 @@ export async function startPulse(config: Config, options: PulseOptions = {}): Pr
     onSaved: (stream, previous) => backfills.saved(stream, previous),
   });
   const channelsOf = (stream: string) => catalog.get(stream).then((s) => s.channels, () => []);
-  // Training jobs run in their own processes; one a stop or crash left running is marked failed.
-  const trainingJobs = new TrainingJobs(
-    { jobs: store.trainingJobs, models: store.models, sets: store.trainingSets, audit },
-    { modelsDir: config.modelsDir, datasetsDir: config.datasetsDir, model: config.model },
-  );
-  await trainingJobs.recover();
+  // The API queues and cancels training jobs; the deployment's one trainer runs them (this
+  // process's stages with PULSE_EMBEDDED_TRAINER, else workers/trainer.ts).
+  const trainingJobs = new TrainingJobs({ jobs: store.trainingJobs, sets: store.trainingSets, audit });
   const ui: Ui | undefined = config.ui === 'off'
     ? undefined
     : createUi(config.ui, () => ({ hostname: config.server.host, port: (server.address() as AddressInfo).port }));
@@ -200,7 +197,7 @@ export async function startPulse(config: Config, options: PulseOptions = {}): Pr
         log.warn({ inFlight: drain.inFlight }, 'shutdown grace spent before in-flight ingest finished; its senders get no answer');
       }
       // 3. The stages, then the live feed, finish their in-flight batches with what is left.
-      await Promise.all([stages.stop({ graceMs: deadline.left() }), backfills.stop(), trainingJobs.stop()]);
+      await Promise.all([stages.stop({ graceMs: deadline.left() }), backfills.stop()]);
       await notifier.drain(deadline.left());
       await deadline.stop('live feed', { stop: (options) => live.close(options) });
       // 4. The transports, then the store (chdb flushes) and the bus.

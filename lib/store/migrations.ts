@@ -482,6 +482,21 @@ export const migrations: readonly Migration[] = [
       ORDER BY (id, revision)`,
     ],
   },
+  {
+    version: 14,
+    name: 'training job cancellations',
+    statements: () => [
+      // Append-only: a cancel asked for through the API of any server; the one trainer
+      // (lib/training/runner.ts) reads it for its job and kills the job's process.
+      `CREATE TABLE IF NOT EXISTS training_job_cancels (
+        job_id String,
+        at DateTime64(3, 'UTC'),
+        by String
+      )
+      ENGINE = MergeTree
+      ORDER BY (job_id, at)`,
+    ],
+  },
 ];
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

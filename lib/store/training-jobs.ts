@@ -1,7 +1,10 @@
 /**
- * The `training_jobs` table (migration 13): one row per change of a training job's state
- * (lib/training/jobs.ts), append-only; the highest revision of a job is its state. Also the
- * job's reads of what to train on: people's latest labels and the rows of uploaded sets.
+ * The `training_jobs` table (migration 13): one row per change of a training job's state,
+ * append-only; the highest revision of a job is its state. The API queues a job (revision 1,
+ * lib/training/jobs.ts); every later revision is written by the one trainer
+ * (lib/training/runner.ts). `training_job_cancels` (migration 14): cancellations asked for
+ * through the API, append-only, which the trainer reads. Also the job's reads of what to train
+ * on: people's latest labels and the rows of uploaded sets.
  */
 import { z } from 'zod';
 import { TrainingJobStates, type TrainingJob } from '../contracts/training-jobs.ts';
@@ -42,6 +45,14 @@ export interface TrainingText {
   label: Label;
 }
 
+/** A cancellation asked for through the API: who asked (as the job's reason names them). */
+export interface CancelRequest {
+  by: string;
+  at: string;
+}
+
+const CancelRow = z.object({ by: z.string(), at: sqlDateTimeText });
+
 const TextRow = z.object({ id: z.string(), text: z.string(), label: z.enum(Labels) });
 
 /** Jobs `GET /api/models/jobs` lists. */
@@ -68,9 +79,23 @@ export class TrainingJobRepository {
     return job;
   }
 
-  /** Jobs queued or running (at most one while the server runs; a crash may leave one). */
+  /** Jobs queued or running, the oldest first (one, unless two servers queued at the same moment). */
   async active(): Promise<StoredTrainingJob[]> {
     return this.read('ORDER BY created_at', '', {}, `WHERE state IN ('queued', 'running')`);
+  }
+
+  /** Asks the trainer to cancel the job (any number of times: the first request names who). */
+  async requestCancel(jobId: string, by: string, at: Date): Promise<void> {
+    await this.sql.insert('training_job_cancels', [{ job_id: jobId, at: sqlDateTime(at), by }]);
+  }
+
+  /** The first cancellation asked for the job, if any. */
+  async cancelRequest(jobId: string): Promise<CancelRequest | undefined> {
+    const rows = await this.sql.query(
+      `SELECT by, at FROM training_job_cancels WHERE job_id = {id:String} ORDER BY at LIMIT 1`,
+      { id: jobId },
+    );
+    return parseRows(CancelRow, rows)[0];
   }
 
   /** Every message's latest label as people gave it, with the text kept beside it. */

@@ -1,5 +1,5 @@
 /**
- * One training job's process, started by lib/training/jobs.ts (never run on the server's event
+ * One training job's process, started by lib/training/runner.ts (never run on the server's event
  * loop): builds the data (a sample of the base data, people's labels minus the held-back fifth,
  * the chosen sets), tokenises it with the serving tokenizer, fine-tunes with
  * models/train/finetune.py, moves the folder to `<modelsDir>/<version>/`, then evaluates the
@@ -180,7 +180,7 @@ async function evaluate(spec: JobSpec, challengerDir: string, heldBack: readonly
 async function main(): Promise<void> {
   const specFile = process.argv[2];
   if (!specFile || specFile === '--help' || specFile === '-h') {
-    console.log('Usage: node --import tsx lib/training/job-process.ts SPEC.json\n\nRuns one training job (started by the server: lib/training/jobs.ts); progress as JSON lines on stdout.');
+    console.log('Usage: node --import tsx lib/training/job-process.ts SPEC.json\n\nRuns one training job (started by the trainer: lib/training/runner.ts); progress as JSON lines on stdout.');
     return;
   }
   const started = Date.now();

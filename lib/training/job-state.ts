@@ -2,7 +2,7 @@
  * A training job's states and the moves between them: queued → running → succeeded | failed |
  * cancelled (queued may also be cancelled or fail). A finished job never moves again, so a
  * late line from a killed process cannot bring a cancelled job back. Pure: the service
- * (lib/training/jobs.ts) stores what these return.
+ * (lib/training/runner.ts) stores what these return.
  */
 import { ActiveJobStates, type DevFigures, type TrainingJob, type TrainingJobState } from '../contracts/training-jobs.ts';
 import { PulseError } from '../errors.ts';

@@ -1,6 +1,6 @@
 /**
  * What a training job's process tells its parent: one JSON object per stdout line. The parent
- * (lib/training/jobs.ts) reads every line through here; a line of another shape is ignored
+ * (lib/training/runner.ts) reads every line through here; a line of another shape is ignored
  * (logged), never trusted, since a library in the child may print to stdout too.
  */
 import { z } from 'zod';

@@ -50,8 +50,10 @@ export function modelRoutes(deps: () => { jobs: TrainingJobs; models: ModelRegis
     job: async ({ res, param }: Call) => {
       sendJson(res, 200, { job: await deps().jobs.get(z.string().min(1).max(100).parse(param)) });
     },
+    // 200 once the trainer stored the job finished; 202 when it did not within the wait (the request stays).
     cancel: async (call: Call) => {
-      sendJson(call.res, 200, { job: await deps().jobs.cancel(call.ctx, call.param) });
+      const { job, settled } = await deps().jobs.cancel(call.ctx, call.param);
+      sendJson(call.res, settled ? 200 : 202, { job });
     },
   };
 }

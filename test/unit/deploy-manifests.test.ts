@@ -1,7 +1,8 @@
 /**
  * The Kubernetes manifests under deploy/ against the code they run: every file parses, the KEDA
  * ScaledObject scales the classifier Deployment on the lag of the group and topic the classify
- * stage really uses, the detector stays exactly one, and every pod's stop has time to finish
+ * stage really uses, the detector and the trainer stay exactly one each (the server's own trainer
+ * off), and every pod's stop has time to finish
  * within the grace its own environment gives it. Names and settings come from the code
  * (ClassifierGroup, Topics.raw, the npm scripts, loadConfig), so a rename there fails here.
  */
@@ -128,6 +129,8 @@ function containerConfig(container: Container): Config {
 describe('deploy/ Kubernetes manifests', () => {
   const classifier = deploymentRunning(scriptEntry('worker:classifier'));
   const detector = deploymentRunning(scriptEntry('worker:detector'));
+  const trainer = deploymentRunning(scriptEntry('worker:trainer'));
+  const server = deploymentRunning('server/main.ts');
   const classifierConfig = containerConfig(classifier.spec.template.spec.containers[0]!);
 
   it('parse, and kustomization.yaml lists every other manifest', () => {
@@ -169,8 +172,20 @@ describe('deploy/ Kubernetes manifests', () => {
     assert.ok(!targets.includes(detector.metadata.name), `${detector.metadata.name} is autoscaled`);
   });
 
+  it('run exactly one trainer, which nothing autoscales, and no trainer in the server', () => {
+    assert.equal(trainer.spec.replicas, 1);
+    assert.equal(trainer.spec.strategy?.type, 'Recreate', 'a rolling update would run two trainers for a while');
+    const targets = manifests
+      .filter((m) => m.object.kind === 'ScaledObject' || m.object.kind === 'HorizontalPodAutoscaler')
+      .map((m) => ScaleTarget.parse(m.object.spec?.scaleTargetRef).name);
+    assert.ok(!targets.includes(trainer.metadata.name), `${trainer.metadata.name} is autoscaled`);
+    for (const container of server.spec.template.spec.containers) {
+      assert.equal(containerConfig(container).trainer.embedded, false, 'the server would run a second trainer');
+    }
+  });
+
   it('give every pod more time to stop than its shutdown grace', () => {
-    assert.ok(deployments.length >= 3, 'server, classifier and detector');
+    assert.ok(deployments.length >= 4, 'server, classifier, detector and trainer');
     for (const deployment of deployments) {
       // 30 s: Kubernetes' default when a pod does not say.
       const { terminationGracePeriodSeconds = 30, containers } = deployment.spec.template.spec;
