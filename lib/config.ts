@@ -89,6 +89,19 @@ const EnvSchema = z.object({
   PULSE_ALERT_RESOLVE_AFTER_MS: intFromEnv(1000, 3_600_000).default(120_000),
   /** Alerts on all messages together (the "all" stream, dashboard only): a sensitivity, or `off`. */
   PULSE_ALL_STREAM_ALERTS: z.enum(['off', 'low', 'medium', 'high']).default('medium'),
+  /**
+   * Drift watch (lib/drift/): every PULSE_DRIFT_CHECK_MS the detector compares each stream's
+   * last PULSE_DRIFT_WINDOW_MS with the champion's reference; a model_drift alert opens once
+   * the population stability index stayed over PULSE_DRIFT_PSI for PULSE_DRIFT_HOLD_MS. The
+   * reference is taken once the champion scored PULSE_DRIFT_REFERENCE_MESSAGES of the stream;
+   * a window with fewer than PULSE_DRIFT_MIN_MESSAGES is not judged.
+   */
+  PULSE_DRIFT_PSI: z.coerce.number().positive().max(10).default(0.2),
+  PULSE_DRIFT_CHECK_MS: intFromEnv(1000, 3_600_000).default(300_000),
+  PULSE_DRIFT_WINDOW_MS: intFromEnv(10_000, 86_400_000).default(3_600_000),
+  PULSE_DRIFT_HOLD_MS: intFromEnv(0, 86_400_000).default(3_600_000),
+  PULSE_DRIFT_REFERENCE_MESSAGES: intFromEnv(10, 10_000_000).default(1000),
+  PULSE_DRIFT_MIN_MESSAGES: intFromEnv(10, 10_000_000).default(200),
 
   /** The first admin, created at start if no user has this email; setting it enforces authentication. */
   PULSE_ADMIN_EMAIL: optionalString,
@@ -223,6 +236,7 @@ export interface Config {
   };
   streams: { pollMs: number };
   detector: DetectorConfig;
+  drift: DriftConfig;
   /** Whether the server process runs the trainer that runs training jobs (lib/training/runner.ts). */
   trainer: { embedded: boolean };
   server: { host: string; port: number };
@@ -270,6 +284,16 @@ export interface DetectorConfig {
   resolveAfterMs: number;
   /** Sensitivity of the "all messages" stream's alerts; null: not watched. */
   allStreams: 'low' | 'medium' | 'high' | null;
+}
+
+export interface DriftConfig {
+  /** PSI over which a stream's hour counts as drifting. */
+  psi: number;
+  checkMs: number;
+  windowMs: number;
+  holdMs: number;
+  referenceMessages: number;
+  minMessages: number;
 }
 
 export interface AlertsConfig {
@@ -355,6 +379,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       settleMs: e.PULSE_DETECT_SETTLE_MS,
       resolveAfterMs: e.PULSE_ALERT_RESOLVE_AFTER_MS,
       allStreams: e.PULSE_ALL_STREAM_ALERTS === 'off' ? null : e.PULSE_ALL_STREAM_ALERTS,
+    },
+    drift: {
+      psi: e.PULSE_DRIFT_PSI, checkMs: e.PULSE_DRIFT_CHECK_MS, windowMs: e.PULSE_DRIFT_WINDOW_MS, holdMs: e.PULSE_DRIFT_HOLD_MS,
+      referenceMessages: e.PULSE_DRIFT_REFERENCE_MESSAGES, minMessages: e.PULSE_DRIFT_MIN_MESSAGES,
     },
     trainer: { embedded: e.PULSE_EMBEDDED_TRAINER },
     server: { host: e.HOST, port: e.PORT },

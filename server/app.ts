@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AlertActionDeps } from '../lib/alerts/actions.ts';
 import type { ChannelDeps } from '../lib/alerts/channels/index.ts';
 import type { Audit } from '../lib/audit.ts';
+import type { DriftConfig } from '../lib/config.ts';
 import { PulseError } from '../lib/errors.ts';
 import type { IngestAdmission } from '../lib/ingest/admission.ts';
 import type { Ingestor } from '../lib/ingest/ingestor.ts';
@@ -24,6 +25,7 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoute, type HealthRouteDeps } from './routes/health.ts';
 import { ingestRoute } from './routes/ingest.ts';
 import { currentModelRoute, modelRoutes } from './routes/models.ts';
+import { modelDriftRoute } from './routes/model-drift.ts';
 import { modelPromotionRoutes } from './routes/model-promotion.ts';
 import { labelRoutes } from './routes/labels.ts';
 import { deadLettersRoute, messagesRoute, sourcesRoute, statsRoute } from './routes/read.ts';
@@ -51,6 +53,8 @@ export interface AppDeps extends HealthRouteDeps {
   trainingJobs: TrainingJobs;
   /** The deployment's default resolve hold: the preview's backtest resolves as the live detector does. */
   resolveAfterMs: number;
+  /** The drift watch's settings, which its status reports with its readings. */
+  drift: DriftConfig;
   auth: RequestAuth;
   limits: { login: TokenBuckets };
   /** The dashboard (server/ui/): answers every path outside {@link serverPaths}, `/` included. */
@@ -103,6 +107,7 @@ export function routeTable(deps: AppDeps): Route[] {
     route('PUT', '/api/auth/password', 'person', auth.password),
     route('GET', '/api/models/current', 'read', (c) => currentModelRoute(deps.store.models, deps.modelDir, c)),
     route('GET', '/api/models', 'read', models.list),
+    route('GET', '/api/models/drift', 'read', (c) => modelDriftRoute(deps.store, deps.streams, deps.drift, deps.modelDir, c)),
     route('POST', '/api/models/train', 'edit', models.train),
     route('GET', '/api/models/jobs', 'read', models.jobs),
     route('GET', '/api/models/jobs/:id', 'read', models.job),

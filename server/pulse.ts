@@ -142,6 +142,7 @@ export async function startPulse(config: Config, options: PulseOptions = {}): Pr
       modelDir: config.model.dir,
       trainingJobs,
       resolveAfterMs: config.detector.resolveAfterMs,
+      drift: config.drift,
       auth, limits: { login: new TokenBuckets(loginAttempts) },
       ...(ui ? { ui: ui.handle } : {}),
       ...(classifiers ? { model: classifiers.model } : {}),

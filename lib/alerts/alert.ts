@@ -8,8 +8,10 @@ import { z } from 'zod';
 /**
  * `surge`: the rate of one label's messages (`label`) rose far above that label's own baseline
  * rate — a negative storm, a positive viral spike — whatever the mean score and the total volume did.
+ * `model_drift`: the stream's messages stopped looking like those the champion model was
+ * measured on (`drift`; lib/drift/): its numbers are population stability indexes, not z-scores.
  */
-export const AlertKinds = ['sentiment', 'volume', 'surge'] as const;
+export const AlertKinds = ['sentiment', 'volume', 'surge', 'model_drift'] as const;
 export const Severities = ['info', 'warning', 'critical'] as const;
 export const AlertStatuses = ['open', 'acknowledged', 'resolved'] as const;
 /**
@@ -59,7 +61,7 @@ export const AlertSchema = z.object({
    */
   opening: AlertFiguresSchema.optional(),
   peak: AlertFiguresSchema.optional(),
-  /** Robust z-score of the current value against the baseline. */
+  /** Robust z-score of the current value against the baseline (model_drift: the deciding PSI). */
   z: z.number(),
   /**
    * The watched value over the deciding window (the 1–30 s window ending now that deviates
@@ -67,6 +69,21 @@ export const AlertSchema = z.object({
    */
   current: z.number(),
   baseline: z.object({ center: z.number(), spread: z.number(), minutes: z.number().positive() }),
+  /**
+   * model_drift: the model watched (`name@version`), each measure's PSI against its reference,
+   * the unknown-word rates, the threshold, and the reference (when taken, from how many
+   * messages). `current` is the deciding PSI; `baseline` is 0 ± the threshold over the
+   * reference's span.
+   */
+  drift: z
+    .object({
+      model: z.string(),
+      psi: z.object({ confidence: z.number(), labels: z.number(), unknownWords: z.number() }),
+      unknownRate: z.object({ current: z.number(), reference: z.number() }),
+      threshold: z.number().positive(),
+      reference: z.object({ takenAt: isoTime, messages: z.number().int().nonnegative() }),
+    })
+    .optional(),
   /** The window the current value covers, and how many messages are in it. */
   window: z.object({ from: isoTime, to: isoTime }),
   volume: z.number().int().nonnegative(),

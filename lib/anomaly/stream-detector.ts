@@ -26,7 +26,8 @@ import { MeanShiftSignal, type MeanShiftReading } from './mean-shift.ts';
 import type { DetectorRules } from './rules.ts';
 import { VolumeSignal, type VolumeReading } from './volume-spike.ts';
 
-export type AlertKind = (typeof AlertKinds)[number];
+/** What this detector raises: every alert kind but the drift watch's (lib/drift/). */
+export type AlertKind = Exclude<(typeof AlertKinds)[number], 'model_drift'>;
 
 /**
  * One complete second of a stream: the messages in it, their summed (or mean) score, and how
@@ -371,7 +372,7 @@ function figuresOf(r: Reading): Figures {
  * episode writes the same id (idempotent rows downstream). Alert ids are at most 128
  * characters: a stream id too long to fit is replaced by its hash.
  */
-export function alertId(stream: string, kind: AlertKind, direction: Direction, openedAt: number): string {
+export function alertId(stream: string, kind: (typeof AlertKinds)[number], direction: Direction, openedAt: number): string {
   const rest = `:${kind}:${direction}:${new Date(openedAt).toISOString()}`;
   const prefix = stream.length + rest.length <= 128 ? stream : createHash('sha256').update(stream).digest('hex').slice(0, 32);
   return prefix + rest;

@@ -4,6 +4,8 @@
  * `workers/detector.ts` runs it as a process next to Kafka and a ClickHouse server; the
  * embedded runtime runs it inside the server process (lib/runtime.ts decides). Run one detector
  * per deployment: it watches every stream, and a second one would announce every alert twice.
+ * Beside the loop, every PULSE_DRIFT_CHECK_MS, the drift watch (lib/drift/watch.ts) compares
+ * each stream's recent messages with the champion model's reference.
  */
 import { AlertNotifier } from '../alerts/notifier.ts';
 import type { Bus, StopOptions } from '../bus/bus.ts';
@@ -14,6 +16,7 @@ import type { Metrics } from '../metrics.ts';
 import { Deadline } from '../shutdown.ts';
 import type { Store } from '../store/index.ts';
 import type { StreamRegistry } from '../streams/registry.ts';
+import { DriftWatch } from '../drift/watch.ts';
 import { DetectorLoop, watchedStreams, type WatchedStream } from './loop.ts';
 
 export interface DetectorService {
@@ -26,9 +29,9 @@ export interface DetectorService {
 
 /** What the detector needs of its process: lib/runtime.ts's `Runtime` is one. */
 export interface DetectorServiceDeps {
-  config: Pick<Config, 'detector' | 'alerts'>;
+  config: Pick<Config, 'detector' | 'alerts' | 'drift' | 'model'>;
   bus: Pick<Bus, 'publish'>;
-  store: Pick<Store, 'signals' | 'alerts' | 'deliveries'>;
+  store: Pick<Store, 'signals' | 'alerts' | 'deliveries' | 'drift' | 'models'>;
   metrics: Metrics;
   streams: Pick<StreamRegistry, 'streams'>;
 }
@@ -45,9 +48,25 @@ export function startDetectorService(deps: DetectorServiceDeps): DetectorService
     streams: () => watchedStreams(registry.streams, all),
   });
 
+  const drift = new DriftWatch({
+    drift: store.drift, alerts: store.alerts, models: store.models, model: config.model, config: config.drift,
+    notify: (alert, event, channels) => notifier.notify(alert, event, channels),
+    streams: () => watchedStreams(registry.streams, all),
+  });
+
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let driftTimer: NodeJS.Timeout | undefined;
+  let checking: Promise<void> = Promise.resolve();
+  const check = () => {
+    checking = drift
+      .check()
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'drift check failed; the next check tries again'))
+      .finally(() => {
+        if (!stopped) driftTimer = setTimeout(check, config.drift.checkMs);
+      });
+  };
   const tick = () => {
     const started = Date.now();
     const stopTimer = metrics.detectorTickSeconds.startTimer();
@@ -61,6 +80,7 @@ export function startDetectorService(deps: DetectorServiceDeps): DetectorService
       });
   };
   tick();
+  check();
   log.info({ tickMs: config.detector.tickMs, settleMs: config.detector.settleMs, allStreams: config.detector.allStreams ?? 'off' }, 'detector running');
 
   return {
@@ -69,7 +89,8 @@ export function startDetectorService(deps: DetectorServiceDeps): DetectorService
       const deadline = new Deadline(graceMs);
       stopped = true;
       clearTimeout(timer);
-      await running;
+      clearTimeout(driftTimer);
+      await Promise.all([running, checking]);
       await notifier.drain(deadline.left());
     },
   };

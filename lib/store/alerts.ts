@@ -44,6 +44,12 @@ export class AlertRepository {
     return new Map(parseRows(AlertRow, rows).map((r) => [r.payload.id, r.payload]));
   }
 
+  /** The latest version of every alert of this kind that is not resolved (the drift watch's open ones). */
+  async unresolved(kind: Alert['kind']): Promise<Alert[]> {
+    const rows = await this.sql.query(`SELECT payload FROM alerts FINAL WHERE kind = {kind:String} AND status != 'resolved'`, { kind });
+    return parseRows(AlertRow, rows).map((r) => r.payload);
+  }
+
   /** Alerts, newest opened first, with the history page's filters. */
   async list(q: AlertsQuery): Promise<AlertsPage> {
     checkDates(q.from, q.to);

@@ -11,6 +11,7 @@ export type { DeadLetterRepository } from './dead-letters.ts';
 export type { KeyRepository } from './keys.ts';
 export type { AgreementQuery, LabelRepository, PersonLabel } from './labels.ts';
 export type { InsertResult, MessageRepository } from './messages.ts';
+export type { DriftReading, DriftReference, ModelDriftRepository } from './model-drift.ts';
 export type { ChampionChange, ModelRegistryRepository, ModelSource, RegisteredModel, ShadowAgreement, ShadowLabel, ShadowSetting } from './model-registry.ts';
 export type { RetagRepository } from './retag.ts';
 export type { SessionRepository } from './sessions.ts';

@@ -28,6 +28,7 @@ const retained = {
   alert_deliveries: 'toDateTime(at)',
   term_counts: 'bucket',
   shadow_labels: 'toDateTime(ts)',
+  drift_readings: 'toDateTime(at)',
 } as const;
 type RetainedTable = keyof typeof retained;
 
@@ -495,6 +496,39 @@ export const migrations: readonly Migration[] = [
       )
       ENGINE = MergeTree
       ORDER BY (job_id, at)`,
+    ],
+  },
+  {
+    version: 15,
+    name: 'drift watch',
+    statements: ({ retentionDays }) => [
+      // One reference per model and stream (lib/drift/watch.ts takes it once the model has
+      // scored enough of the stream's messages); a newer one replaces it.
+      `CREATE TABLE IF NOT EXISTS drift_references (
+        model String COMMENT 'name@version, as messages.model',
+        stream String,
+        taken_at DateTime64(3, 'UTC'),
+        from_ts DateTime64(3, 'UTC'),
+        to_ts DateTime64(3, 'UTC'),
+        profile String COMMENT 'JSON DriftProfile (lib/drift/profile.ts)'
+      )
+      ENGINE = ReplacingMergeTree(taken_at)
+      ORDER BY (model, stream)`,
+      `CREATE TABLE IF NOT EXISTS drift_readings (
+        at DateTime64(3, 'UTC'),
+        model String,
+        stream String,
+        state Enum8('reference' = 1, 'few' = 2, 'steady' = 3, 'drifting' = 4),
+        messages UInt32,
+        psi_confidence Float64,
+        psi_labels Float64,
+        psi_unknown Float64,
+        unknown_rate Float64,
+        reference_unknown_rate Float64
+      )
+      ENGINE = MergeTree
+      ORDER BY (model, stream, at)
+      ${ttl('drift_readings', retentionDays)}`,
     ],
   },
 ];

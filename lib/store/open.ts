@@ -18,6 +18,7 @@ import { KeyRepository } from './keys.ts';
 import { LabelRepository } from './labels.ts';
 import { MessageRepository } from './messages.ts';
 import { migrate } from './migrations.ts';
+import { ModelDriftRepository } from './model-drift.ts';
 import { ModelRegistryRepository } from './model-registry.ts';
 import { SessionRepository } from './sessions.ts';
 import { ShareRepository } from './share.ts';
@@ -71,6 +72,8 @@ export interface Store {
   readonly models: ModelRegistryRepository;
   /** Training jobs' states and what they read to train on (migration 13). */
   readonly trainingJobs: TrainingJobRepository;
+  /** The drift watch's references and readings (lib/drift/). */
+  readonly drift: ModelDriftRepository;
 }
 
 /** Opens the configured backend and brings its schema and retention up to date. */
@@ -135,5 +138,6 @@ function repositoriesOn(sql: SqlClient): Store {
     trainingSets: new TrainingSetRepository(sql),
     models: new ModelRegistryRepository(sql),
     trainingJobs: new TrainingJobRepository(sql),
+    drift: new ModelDriftRepository(sql),
   };
 }

@@ -16,6 +16,10 @@ export interface EncodedBatch {
 
 /** Characters kept before tokenising: generous, since a word piece is rarely under 2 characters. */
 const charsPerToken = 12;
+/** Words as the drift watch counts them: letters (with their marks), no digits or punctuation. */
+const WORD = /\p{L}[\p{L}\p{M}]*/gu;
+/** Distinct words whose verdict is kept; past it the cache starts again. */
+const wordCacheSize = 100_000;
 
 function readJson(file: string): Record<string, unknown> {
   try {
@@ -40,7 +44,11 @@ export class Tokenizer {
     private readonly padId: bigint,
     private readonly closingId: number | undefined,
     private readonly chunks: ChunkCache | undefined,
+    private readonly unkId: number | undefined,
   ) {}
+
+  /** Whether each word seen is outside the vocabulary (see {@link unknownWords}). */
+  private readonly unknownWord = new Map<string, boolean>();
 
   static async load(dir: string, maxTokens: number): Promise<Tokenizer> {
     const tokenizerFile = path.join(dir, 'tokenizer.json');
@@ -62,7 +70,8 @@ export class Tokenizer {
     const last = probe.at(-1);
     const specials = new Set(tokenizer.get_added_tokens_decoder().keys());
     const closingId = last !== undefined && specials.has(last) ? last : undefined;
-    return new Tokenizer(tokenizer, limit, BigInt(padId), closingId, ChunkCache.for(tokenizer, json));
+    const unkToken = typeof config.unk_token === 'string' ? config.unk_token : '[UNK]';
+    return new Tokenizer(tokenizer, limit, BigInt(padId), closingId, ChunkCache.for(tokenizer, json), tokenizer.token_to_id(unkToken));
   }
 
   /** Text exactly as the model sees it, before word-piece splitting. */
@@ -78,6 +87,28 @@ export class Tokenizer {
     const kept = ids.slice(0, this.maxTokens);
     if (this.closingId !== undefined) kept[this.maxTokens - 1] = this.closingId;
     return kept;
+  }
+
+  /**
+   * How many words the text has, and those the vocabulary does not hold whole: the unknown
+   * token, or a word cut into pieces ("EBITDA" → e ##bit ##da). A rising share means the
+   * model reads text it was not trained on (the drift watch, lib/drift/).
+   */
+  unknownWords(text: string): { words: number; unknown: string[] } {
+    let words = 0;
+    const unknown: string[] = [];
+    for (const [word] of this.prepare(text).matchAll(WORD)) {
+      words++;
+      let verdict = this.unknownWord.get(word);
+      if (verdict === undefined) {
+        const pieces = this.tokenizer.tokenize(word, { add_special_tokens: false });
+        verdict = pieces.length !== 1 || this.tokenizer.token_to_id(pieces[0]!) === this.unkId;
+        if (this.unknownWord.size >= wordCacheSize) this.unknownWord.clear();
+        this.unknownWord.set(word, verdict);
+      }
+      if (verdict) unknown.push(word);
+    }
+    return { words, unknown };
   }
 
   encode(texts: readonly string[]): EncodedBatch {

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Alert } from '../../lib/alerts/alert.ts';
-import { alertId } from '../../lib/anomaly/stream-detector.ts';
+import { alertId, type AlertKind } from '../../lib/anomaly/stream-detector.ts';
 import { AllStreamsId } from '../../lib/contracts/api.ts';
 import type { WebhookPayload } from '../../lib/alerts/channels/index.ts';
 import type { PublicStream } from '../../lib/streams/stream.ts';
@@ -65,7 +65,7 @@ describe('streams and alerts pages in a real browser (embedded runtime)', { time
   };
   const screenshot = (name: string) => screenshotOf(page, name);
   /** An open alert of `stream`, opened `agoMs` ago, with the detector's id form (it holds ':' and may start with '*'). */
-  function openAlert(stream: string, kind: Alert['kind'], agoMs: number, reason: string): Alert {
+  function openAlert(stream: string, kind: AlertKind, agoMs: number, reason: string): Alert {
     const openedAt = Date.now() - agoMs;
     // Sentiment alerts here are falls; volume alerts are spikes (volume up is `positive`).
     const direction = kind === 'sentiment' ? 'negative' : 'positive';

@@ -150,13 +150,15 @@ export function storeContract(name: string, backend: StoreBackend | undefined, s
         assert.match(await showCreate('alert_deliveries'), /TTL toDateTime\(at\) \+ toIntervalDay\(30\)/);
         assert.doesNotMatch(await showCreate('streams'), /TTL/);
 
-        assert.deepEqual((await migrate(sql, 7)).retentionChanged, ['messages', 'sentiment_1s', 'alerts', 'dead_letters', 'alert_deliveries', 'term_counts', 'shadow_labels']);
+        assert.deepEqual((await migrate(sql, 7)).retentionChanged, ['messages', 'sentiment_1s', 'alerts', 'dead_letters', 'alert_deliveries', 'term_counts', 'shadow_labels', 'drift_readings']);
         assert.match(await showCreate('messages'), /TTL toDateTime\(ts\) \+ toIntervalDay\(7\)/);
         assert.match(await showCreate('sentiment_1s'), /TTL second \+ toIntervalDay\(7\)/);
         assert.match(await showCreate('term_counts'), /TTL bucket \+ toIntervalDay\(7\)/);
         assert.match(await showCreate('shadow_labels'), /TTL .*toIntervalDay\(7\)/);
+        assert.match(await showCreate('drift_readings'), /TTL .*toIntervalDay\(7\)/);
+        assert.doesNotMatch(await showCreate('drift_references'), /TTL/, 'a reference is kept while its model may serve');
         assert.deepEqual((await migrate(sql, 7)).retentionChanged, []);
-        assert.equal((await migrate(sql, 30)).retentionChanged.length, 7);
+        assert.equal((await migrate(sql, 30)).retentionChanged.length, 8);
       });
     });
 

@@ -285,6 +285,28 @@ describe('webhook channel', () => {
 describe('slack channel', () => {
   const alert = alertFixture();
 
+  it('words a model drift by its measures against the reference, its unknown words and least sure messages', () => {
+    const drift = alertFixture({
+      kind: 'model_drift', z: 0.31, current: 0.31, peak: { at: '2026-12-06T10:00:00.000Z', z: 0.31, current: 0.31, volume: 1234 }, opening: undefined,
+      drift: { model: 'pulse-sentiment@sha256:03aabae4e464', psi: { confidence: 0.31, labels: 0.05, unknownWords: 0.24 }, unknownRate: { current: 0.14, reference: 0.062 }, threshold: 0.2, reference: { takenAt: '2026-12-05T10:00:00.000Z', messages: 1000 } },
+      topTerms: ['ebitda', 'headwinds'],
+    });
+    const msg = slackMessage(drift, 'opened', 'https://pulse.example.com/');
+    const [header, , facts, terms, examples] = msg.blocks;
+    assert.ok(header?.type === 'header' && header.text.text.endsWith('Alert: model drift on acme-launch'));
+    assert.ok(facts?.type === 'section' && 'fields' in facts);
+    assert.deepEqual(facts.fields.map((f) => f.text).slice(0, 5), [
+      '*Stream*\nacme-launch',
+      '*Model*\npulse-sentiment@sha256:03aabae4e464',
+      '*Confidence PSI*\n0.31 (alert over 0.20)',
+      '*Unknown words*\n14.0 % against 6.2 % (PSI 0.24)',
+      '*Label mix PSI*\n0.05',
+    ]);
+    assert.ok(facts.fields.at(-1)!.text.startsWith('*Peak*\nPSI 0.31, 1234 messages'), 'no z-score for a drift');
+    assert.ok(terms?.type === 'section' && 'text' in terms && terms.text.text.startsWith('*Words the model does not know*'));
+    assert.ok(examples?.type === 'section' && 'text' in examples && examples.text.text.startsWith('*Messages it was least sure of*'));
+  });
+
   it('builds text and blocks a person can act on', () => {
     const msg = slackMessage(alert, 'opened', 'https://pulse.example.com/');
     assert.match(msg.text, /^:rotating_light: Alert: sentiment of acme-launch down: Sentiment of 'Acme launch' fell/);

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { fetchAlert, type Alert, type DeliveryAttempt } from '../../lib/alerts-api.ts';
 import { errorText } from '../../lib/api.ts';
 import { alertSpread, alertValue, figuresText } from '../../lib/alert-text.ts';
-import { clock, count, duration, score, zScore } from '../../lib/format.ts';
+import { clock, count, duration, percent, score, zScore } from '../../lib/format.ts';
 import { LabelBadge } from '../LabelBadge.tsx';
 import { DeliveryTable } from './DeliveryTable.tsx';
 
@@ -44,17 +44,23 @@ export function AlertDetails({ alert, id }: { alert: Alert; id: string }) {
             <dd className="tabular-nums">{figuresText(alert.kind, alert.opening)}</dd>
           </>
         )}
-        <dt className="text-slate-600">{alert.status === 'resolved' ? 'Last vs baseline' : 'Current vs baseline'}</dt>
-        <dd>
-          <strong className="tabular-nums">{value(alert, alert.current)}</strong> against{' '}
-          <span className="tabular-nums">{value(alert, baseline.center)}</span> ± <span className="tabular-nums">{alertSpread(alert.kind, baseline.spread)}</span>{' '}
-          (the {count(baseline.minutes)} minutes before), z <span className="tabular-nums">{zScore(alert.z)}</span>
-        </dd>
+        {alert.drift ? (
+          <DriftFigures drift={alert.drift} resolved={alert.status === 'resolved'} />
+        ) : (
+          <>
+            <dt className="text-slate-600">{alert.status === 'resolved' ? 'Last vs baseline' : 'Current vs baseline'}</dt>
+            <dd>
+              <strong className="tabular-nums">{value(alert, alert.current)}</strong> against{' '}
+              <span className="tabular-nums">{value(alert, baseline.center)}</span> ± <span className="tabular-nums">{alertSpread(alert.kind, baseline.spread)}</span>{' '}
+              (the {count(baseline.minutes)} minutes before), z <span className="tabular-nums">{zScore(alert.z)}</span>
+            </dd>
+          </>
+        )}
         <dt className="text-slate-600">Window</dt>
         <dd className="tabular-nums">
           {clock(from, true)} – {clock(to)} ({duration(to - from)}), {count(alert.volume)} messages
         </dd>
-        <dt className="text-slate-600">Top terms</dt>
+        <dt className="text-slate-600">{alert.drift ? 'Words it does not know' : 'Top terms'}</dt>
         <dd>
           {alert.topTerms.length ? (
             <ul className="flex flex-wrap gap-1" aria-label="Top terms">
@@ -89,7 +95,7 @@ export function AlertDetails({ alert, id }: { alert: Alert; id: string }) {
       </dl>
 
       <section aria-label="Example messages">
-        <h3 className="font-semibold">Messages that drove it</h3>
+        <h3 className="font-semibold">{alert.drift ? 'Messages it was least sure of' : 'Messages that drove it'}</h3>
         {alert.examples.length ? (
           <ol className="mt-1 space-y-1">
             {alert.examples.map((m) => (
@@ -116,5 +122,26 @@ export function AlertDetails({ alert, id }: { alert: Alert; id: string }) {
         )}
       </section>
     </div>
+  );
+}
+
+/** A model_drift alert's numbers: each measure against the model's reference (lib/drift/). */
+function DriftFigures({ drift, resolved }: { drift: NonNullable<Alert['drift']>; resolved: boolean }) {
+  const over = (psi: number) => (psi > drift.threshold ? 'font-semibold text-[#D55E00]' : '');
+  return (
+    <>
+      <dt className="text-slate-600">Model</dt>
+      <dd className="[overflow-wrap:anywhere]">{drift.model}</dd>
+      <dt className="text-slate-600">{resolved ? 'Last vs reference' : 'Now vs reference'}</dt>
+      <dd className="tabular-nums" data-testid="alert-drift-figures">
+        confidence PSI <span className={over(drift.psi.confidence)}>{drift.psi.confidence.toFixed(2)}</span>; unknown words{' '}
+        {percent(drift.unknownRate.current, 1)} against {percent(drift.unknownRate.reference, 1)} (PSI <span className={over(drift.psi.unknownWords)}>{drift.psi.unknownWords.toFixed(2)}</span>); label mix PSI{' '}
+        {drift.psi.labels.toFixed(2)} (shown, never decides); alert over {drift.threshold.toFixed(2)}
+      </dd>
+      <dt className="text-slate-600">Reference</dt>
+      <dd className="tabular-nums">
+        {count(drift.reference.messages)} messages this model scored, taken {clock(Date.parse(drift.reference.takenAt), true)}
+      </dd>
+    </>
   );
 }

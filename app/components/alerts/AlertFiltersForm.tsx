@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { AlertKinds, AlertStatuses, Severities } from '../../../lib/contracts/alerts.ts';
 import { AllStreamsId } from '../../../lib/contracts/api.ts';
+import { kindNames } from '../../lib/alert-text.ts';
 import { alertFiltersQuery, AlertSinces, isFiltered, noFilters, type AlertFilters } from '../../lib/alert-filters.ts';
 import { severityStyles, statusStyles } from '../../lib/palette.ts';
 import type { PublicStream } from '../../lib/streams-api.ts';
@@ -75,9 +76,9 @@ function Fields({ filters, streams, onChange }: Props) {
       <label className="flex flex-col">
         Kind
         <select name="kind" defaultValue={filters.kind ?? ''} className={field}>
-          <option value="">Sentiment and volume</option>
+          <option value="">All kinds</option>
           {AlertKinds.map((k) => (
-            <option key={k} value={k}>{k === 'sentiment' ? 'Sentiment shifts' : 'Volume spikes'}</option>
+            <option key={k} value={k}>{kindNames[k]}</option>
           ))}
         </select>
       </label>

@@ -2,7 +2,7 @@
 import { useRef, useState } from 'react';
 import { actOnAlert, fetchAlert, type Alert, type AlertAction } from '../../lib/alerts-api.ts';
 import { ApiError, errorText } from '../../lib/api.ts';
-import { figuresText, movement } from '../../lib/alert-text.ts';
+import { alertValue, figuresText, movement } from '../../lib/alert-text.ts';
 import { clock, zScore } from '../../lib/format.ts';
 import { streamTitle } from '../../lib/live-alerts.ts';
 import { SeverityBadge, StatusText } from '../AlertBadges.tsx';
@@ -74,8 +74,8 @@ export function AlertRow({ alert, names, expanded, canAct, onToggle, onChange }:
           {alert.resolvedAt ? <time dateTime={alert.resolvedAt}>{clock(Date.parse(alert.resolvedAt), true)}</time> : <span className="text-slate-500">–</span>}
         </td>
         <td className="py-2 pr-2 text-right tabular-nums">
-          {/* The peak's z: a resolved alert's latest numbers are the calm it ended in. */}
-          {zScore(alert.peak?.z ?? alert.z)}
+          {/* The peak's z (a drift's PSI): a resolved alert's latest numbers are the calm it ended in. */}
+          {alert.kind === 'model_drift' ? alertValue(alert.kind, alert.peak?.z ?? alert.z) : zScore(alert.peak?.z ?? alert.z)}
         </td>
         <td className="py-2 pr-3">
           <div className="flex flex-wrap justify-end gap-1">

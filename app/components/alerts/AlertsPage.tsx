@@ -79,7 +79,7 @@ export function AlertsPage() {
                   <th scope="col" className="pr-2 font-medium">What happened</th>
                   <th scope="col" className="pr-2 font-medium">Opened</th>
                   <th scope="col" className="pr-2 font-medium">Resolved</th>
-                  <th scope="col" className="pr-2 text-right font-medium">Peak z</th>
+                  <th scope="col" className="pr-2 text-right font-medium">Peak z / PSI</th>
                   <th scope="col" className="pr-3 text-right font-medium"><span className="sr-only">Actions</span></th>
                 </tr>
               </thead>

@@ -8,6 +8,7 @@ import { Notice } from '../Notice.tsx';
 import { ModelList } from './ModelList.tsx';
 import { ChampionPanel } from './ChampionPanel.tsx';
 import { CurrentModelPanel } from './CurrentModelPanel.tsx';
+import { DriftPanel } from './DriftPanel.tsx';
 import { RefusedRows } from './RefusedRows.tsx';
 import { TrainingJobPanel } from './TrainingJobPanel.tsx';
 import { TrainingSetList } from './TrainingSetList.tsx';
@@ -15,8 +16,8 @@ import { TrainingSetUpload } from './TrainingSetUpload.tsx';
 
 /**
  * The Models page: the model that labels messages now, training jobs on people's labels and the
- * labelled sets uploaded for a domain, and the registered models with each challenger's
- * comparison against the champion.
+ * labelled sets uploaded for a domain, the drift watch that says when the champion stopped
+ * fitting a stream, and the registered models with each challenger's comparison against the champion.
  */
 export function ModelsPage() {
   const editor = useSession().can('edit');
@@ -34,6 +35,7 @@ export function ModelsPage() {
       <main className="space-y-4 p-4">
         <CurrentModelPanel />
         <ChampionPanel />
+        <DriftPanel />
         <TrainingJobPanel sets={sets.data ?? []} editor={editor} onFinished={registry.reload} />
         {registry.data && <ModelList registry={registry.data} />}
         <section aria-labelledby="sets-title" className="space-y-3">

@@ -64,12 +64,14 @@ function signed(n: number, digits: number): string {
 }
 
 function value(alert: Alert, n: number): string {
+  if (alert.kind === 'model_drift') return `PSI ${n.toFixed(2)}`;
   return alert.kind === 'sentiment' ? signed(n, 2) : `${n.toFixed(1)} msgs/s`;
 }
 
 /** "negative surge of acme", "sentiment of acme down": what moved, in the title's words. */
 function subject(alert: Alert): string {
   if (alert.kind === 'surge') return `${alert.label ?? alert.direction} surge on ${alert.stream}`;
+  if (alert.kind === 'model_drift') return `model drift on ${alert.stream}`;
   return `${alert.kind} of ${alert.stream} ${alert.direction === 'negative' ? 'down' : 'up'}`;
 }
 
@@ -103,6 +105,17 @@ export function dashboardLink(publicUrl: string, alert: Alert): string {
   return `${publicUrl.replace(/\/+$/, '')}/?${params}`;
 }
 
+/** A model_drift alert's own fields: the model and each measure against its reference. */
+function driftFields(drift: NonNullable<Alert['drift']>): string[] {
+  const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return [
+    `*Model*\n${escape(drift.model)}`,
+    `*Confidence PSI*\n${drift.psi.confidence.toFixed(2)} (alert over ${drift.threshold.toFixed(2)})`,
+    `*Unknown words*\n${percent(drift.unknownRate.current)} against ${percent(drift.unknownRate.reference)} (PSI ${drift.psi.unknownWords.toFixed(2)})`,
+    `*Label mix PSI*\n${drift.psi.labels.toFixed(2)}`,
+  ];
+}
+
 export function slackMessage(alert: Alert, event: AlertEvent, publicUrl: string, test = false): SlackMessage {
   const emoji = event === 'resolved' ? ':white_check_mark:' : event === 'acknowledged' ? ':eyes:' : severityEmoji[alert.severity];
   const title = `${test ? '[TEST] ' : ''}${eventTitle[event]}: ${subject(alert)}`;
@@ -116,24 +129,26 @@ export function slackMessage(alert: Alert, event: AlertEvent, publicUrl: string,
       type: 'section',
       fields: [
         mrkdwn(`*Stream*\n${escape(alert.stream)}`),
-        mrkdwn(`*Direction*\n${labelGlyph[alert.direction]} ${alert.direction}`),
-        mrkdwn(`*Baseline → current*\n${value(alert, alert.baseline.center)} → ${value(alert, alert.current)}`),
-        mrkdwn(`*z-score*\n${signed(alert.z, 1)} (baseline of ${alert.baseline.minutes} min)`),
+        ...(alert.drift ? driftFields(alert.drift).map(mrkdwn) : [
+          mrkdwn(`*Direction*\n${labelGlyph[alert.direction]} ${alert.direction}`),
+          mrkdwn(`*Baseline → current*\n${value(alert, alert.baseline.center)} → ${value(alert, alert.current)}`),
+          mrkdwn(`*z-score*\n${signed(alert.z, 1)} (baseline of ${alert.baseline.minutes} min)`),
+        ]),
         mrkdwn(`*Volume*\n${alert.volume} messages in ${seconds(alert.window.from, alert.window.to)}`),
         mrkdwn(`*Severity*\n${alert.severity}`),
         ...(alert.peak
-          ? [mrkdwn(`*Peak*\n${value(alert, alert.peak.current)}, z ${signed(alert.peak.z, 1)}, ${alert.peak.volume} messages at ${alert.peak.at}`)]
+          ? [mrkdwn(`*Peak*\n${value(alert, alert.peak.current)}${alert.drift ? '' : `, z ${signed(alert.peak.z, 1)}`}, ${alert.peak.volume} messages at ${alert.peak.at}`)]
           : []),
       ],
     },
   ];
   const terms = alert.topTerms.slice(0, shownTerms).map((t) => `\`${escape(t.replace(/`/g, "'"))}\``);
-  if (terms.length) blocks.push({ type: 'section', text: mrkdwn(`*Top terms*\n${terms.join(' · ')}`) });
+  if (terms.length) blocks.push({ type: 'section', text: mrkdwn(`*${alert.drift ? 'Words the model does not know' : 'Top terms'}*\n${terms.join(' · ')}`) });
   if (alert.examples.length) {
     const lines = alert.examples
       .slice(0, 5)
       .map((m) => `>${labelGlyph[m.label]} ${signed(m.score, 2)}  ${escape(truncate(m.text, ExampleChars))}`);
-    blocks.push({ type: 'section', text: mrkdwn(`*Messages that drove it*\n${lines.join('\n')}`) });
+    blocks.push({ type: 'section', text: mrkdwn(`*${alert.drift ? 'Messages it was least sure of' : 'Messages that drove it'}*\n${lines.join('\n')}`) });
   }
   const footer = [`alert \`${escape(alert.id)}\``, `opened ${alert.openedAt}`];
   if (alert.resolvedAt) footer.push(`resolved ${alert.resolvedAt}`);
