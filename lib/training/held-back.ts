@@ -16,3 +16,18 @@ export function splitHeldBack<T extends { id: string }>(rows: readonly T[]): { t
   for (const r of rows) (isHeldBack(r.id) ? heldBack : train).push(r);
   return { train, heldBack };
 }
+
+/** A text as a model tells texts apart: case and everything but letters and digits ignored. */
+export function textKey(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/**
+ * Whether a text is one of the held-back labels' texts. Such a text is trained on under no id: a
+ * repost or duplicate labelled on another message, or a set's row, would otherwise teach the
+ * challenger the very rows it is compared with the champion on.
+ */
+export function heldBackText(heldBack: ReadonlyArray<{ text: string }>): (text: string) => boolean {
+  const held = new Set(heldBack.map((r) => textKey(r.text)));
+  return (text) => held.has(textKey(text));
+}

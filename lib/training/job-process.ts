@@ -20,7 +20,7 @@ import { modelIdentity } from '../../models/runtime/model-identity.ts';
 import { ModelPool } from '../../models/runtime/pool.ts';
 import { Tokenizer } from '../../models/runtime/tokenizer.ts';
 import { setFigures, type Truth } from './evaluate.ts';
-import { splitHeldBack } from './held-back.ts';
+import { heldBackText, splitHeldBack, textKey } from './held-back.ts';
 import { LineSplitter, parseJobLine, type ProgressLine, type ResultLine } from './progress-lines.ts';
 
 const Text = z.object({ id: z.string(), text: z.string(), label: z.enum(Labels) });
@@ -65,13 +65,11 @@ function hashOf(seed: string, text: string): number {
   return createHash('sha1').update(seed).update(text).digest().readUInt32BE(0);
 }
 
-const key = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-
 /** A fixed sample of the base data, without any text of the dev sets (they judge the result). */
 function baseSample(spec: JobSpec): LabelledText[] {
   if (!spec.baseRows) return [];
-  const judged = new Set(devSets.flatMap((n) => readDataset(spec.datasetsDir, n)).map((r) => key(r.text)));
-  const pool = baseDatasets.flatMap((n) => readDataset(spec.datasetsDir, n)).filter((r) => !judged.has(key(r.text)));
+  const judged = new Set(devSets.flatMap((n) => readDataset(spec.datasetsDir, n)).map((r) => textKey(r.text)));
+  const pool = baseDatasets.flatMap((n) => readDataset(spec.datasetsDir, n)).filter((r) => !judged.has(textKey(r.text)));
   return pool
     .map((r) => ({ r, h: hashOf('pulse-finetune-base:', r.text) }))
     .sort((a, b) => a.h - b.h)
@@ -186,9 +184,13 @@ async function main(): Promise<void> {
   const started = Date.now();
   const spec = JobSpec.parse(JSON.parse(fs.readFileSync(specFile, 'utf8')));
   say({ type: 'progress', progress: 0, phase: 'preparing data' });
-  const { train: labelsTrain, heldBack } = splitHeldBack(spec.labels);
+  const { train: labelsOutside, heldBack } = splitHeldBack(spec.labels);
+  // The held-back fifth is chosen by message id; its texts are kept out under every other id too.
+  const isHeldBackText = heldBackText(heldBack);
+  const unseen = (r: { text: string }) => !isHeldBackText(r.text);
+  const labelsTrain = labelsOutside.filter(unseen);
   const asRow = (domain: boolean) => (r: { text: string; label: Label }): Row => ({ text: r.text, label: r.label, domain });
-  const pool: Row[] = [...baseSample(spec).map(asRow(false)), ...labelsTrain.map(asRow(true)), ...spec.sets.map(asRow(true))];
+  const pool: Row[] = [...baseSample(spec).filter(unseen).map(asRow(false)), ...labelsTrain.map(asRow(true)), ...spec.sets.filter(unseen).map(asRow(true))];
   // A seeded tenth of what is trained on picks the epoch and feeds the progress bar's figures;
   // the held-back labels never do.
   const isDev = (r: Row) => hashOf('pulse-finetune-dev:', r.text) % 10 === 0;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrainingJob } from '../../lib/contracts/training-jobs.ts';
 import { setFigures } from '../../lib/training/evaluate.ts';
-import { isHeldBack, splitHeldBack } from '../../lib/training/held-back.ts';
+import { heldBackText, isHeldBack, splitHeldBack } from '../../lib/training/held-back.ts';
 import { canMove, moveJob } from '../../lib/training/job-state.ts';
 import { LineSplitter, parseJobLine } from '../../lib/training/progress-lines.ts';
 
@@ -19,6 +19,15 @@ describe('held-back labels', () => {
     assert.deepEqual(splitHeldBack(ids.map((id) => ({ id }))).heldBack, heldBack);
     for (const { id } of heldBack) assert.equal(isHeldBack(id), true);
     for (const { id } of train) assert.equal(isHeldBack(id), false);
+  });
+});
+
+describe('held-back texts', () => {
+  it('keeps a held-back label\'s text out under any other id: case and punctuation aside', () => {
+    const isHeld = heldBackText([{ text: 'The battery dies in an hour!' }]);
+    assert.equal(isHeld('the battery dies in an hour'), true);
+    assert.equal(isHeld('THE BATTERY... dies in an hour :('), true);
+    assert.equal(isHeld('The battery lasts all day'), false);
   });
 });
 
