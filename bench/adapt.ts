@@ -16,10 +16,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeXML } from 'entities';
+import { absaSentences, type AbsaSentence } from '../harness/absa-sentences.ts';
 import { loadConfig } from '../lib/config.ts';
 import { repoRoot } from '../lib/paths.ts';
-import type { Label } from '../lib/sentiment.ts';
 import { setFigures } from '../lib/training/evaluate.ts';
 import type { JobSpec } from '../lib/training/job-process.ts';
 import { LineSplitter, parseJobLine, type ResultLine } from '../lib/training/progress-lines.ts';
@@ -37,30 +36,9 @@ Options:
   --json          print the results as JSON too
   -h, --help      show this help`;
 
-interface Sentence {
-  id: string;
-  text: string;
-  label: Label;
-}
-
-function sentenceLabel(polarities: string[]): Label | null {
-  if (!polarities.length || polarities.includes('conflict')) return null;
-  const pos = polarities.includes('positive');
-  const neg = polarities.includes('negative');
-  if (pos && neg) return null;
-  return pos ? 'positive' : neg ? 'negative' : 'neutral';
-}
-
-function laptopSentences(datasetsDir: string): Sentence[] {
-  const xml = fs.readFileSync(path.join(datasetsDir, 'semeval2014-absa', 'Laptop_Train_v2.xml'), 'utf8');
-  const out: Sentence[] = [];
-  for (const m of xml.matchAll(/<sentence id="([^"]+)">([\s\S]*?)<\/sentence>/g)) {
-    const text = /<text>([\s\S]*?)<\/text>/.exec(m[2]!)?.[1];
-    const label = sentenceLabel([...m[2]!.matchAll(/<aspectTerm [^>]*polarity="([^"]+)"/g)].map((p) => p[1]!));
-    if (text && label) out.push({ id: `laptop-${m[1]}`, text: decodeXML(text).trim(), label });
-  }
+function laptopSentences(datasetsDir: string): AbsaSentence[] {
   // A fixed order by hash: the training sizes are nested prefixes, the test set the same for all.
-  return out.sort((a, b) => hash(a.id) - hash(b.id));
+  return absaSentences(datasetsDir, 'laptop').sort((a, b) => hash(a.id) - hash(b.id));
 }
 
 const hash = (s: string) => createHash('sha1').update('pulse-adapt:').update(s).digest().readUInt32BE(0);
@@ -78,7 +56,7 @@ function runJob(specFile: string): Promise<ResultLine> {
   return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`job exited with ${code}`)))));
 }
 
-async function evaluate(dir: string, test: readonly Sentence[]) {
+async function evaluate(dir: string, test: readonly AbsaSentence[]) {
   const config = loadConfig({ ...process.env, MODEL_DIR: dir, PULSE_DEVICE: 'cpu', PULSE_MODEL_THREADS: '2' });
   const pool = await ModelPool.start(config.model);
   try {
@@ -101,7 +79,7 @@ async function main(): Promise<void> {
   const sentences = laptopSentences(config.datasetsDir);
   const largest = Math.max(...sizes);
   const test = sentences.slice(largest);
-  const counts = (rows: readonly Sentence[]) => Object.fromEntries((['negative', 'neutral', 'positive'] as const).map((l) => [l, rows.filter((r) => r.label === l).length]));
+  const counts = (rows: readonly AbsaSentence[]) => Object.fromEntries((['negative', 'neutral', 'positive'] as const).map((l) => [l, rows.filter((r) => r.label === l).length]));
   console.log(`laptop sentences: ${sentences.length} labelled (${JSON.stringify(counts(sentences))}); test on ${test.length} not trained on; ${os.availableParallelism()} cores`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-adapt-'));
   const results: Array<{ model: string; examples: number; accuracy: number; macroRecall: number; seconds: number | null }> = [];

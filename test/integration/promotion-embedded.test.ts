@@ -1,4 +1,5 @@
 import { promotionContract } from '../support/promotion-contract.ts';
+import { inProcessRuntime } from '../support/test-runtimes.ts';
 
 // In-process bus + chdb: the server's own classifier members (two) follow the champion.
-promotionContract('in-process bus, chdb', { env: async () => ({ PULSE_EMBEDDED_CLASSIFIERS: '2' }) });
+promotionContract(inProcessRuntime);
