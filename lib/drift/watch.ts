@@ -72,7 +72,7 @@ export class DriftWatch {
     const from = new Date(now - config.windowMs);
     const counts = await this.deps.drift.counts(serving.label, judged, from, new Date(now));
     const enough = judged.filter((id) => (counts.get(id)?.messages ?? 0) >= config.minMessages);
-    const samples = await this.deps.drift.sample(serving.label, enough, from, new Date(now), samplePerStream);
+    const samples = await this.deps.drift.sample(serving.label, sizesOf(counts, enough), from, new Date(now), samplePerStream);
 
     const at = new Date(now).toISOString();
     const measured = new Map<string, { figures: DriftFigures; unknownWords: string[] }>();
@@ -150,7 +150,7 @@ export class DriftWatch {
     const to = new Date(now);
     const counts = await this.deps.drift.counts(model, missing, from, to);
     const ready = missing.filter((id) => (counts.get(id)?.messages ?? 0) >= this.deps.config.referenceMessages);
-    const samples = await this.deps.drift.sample(model, ready, from, to, samplePerStream);
+    const samples = await this.deps.drift.sample(model, sizesOf(counts, ready), from, to, samplePerStream);
     for (const id of ready) {
       const reference: DriftReference = {
         model, stream: id, takenAt: to.toISOString(), from: from.toISOString(), to: to.toISOString(),
@@ -162,6 +162,11 @@ export class DriftWatch {
     }
     return references;
   }
+}
+
+/** The messages of each of these streams, as counted. */
+function sizesOf(counts: ReadonlyMap<string, ProfileCounts>, streams: readonly string[]): Map<string, number> {
+  return new Map(streams.map((id) => [id, counts.get(id)?.messages ?? 0]));
 }
 
 /** The profile of counted messages and their sampled texts, with the unknown words most frequent first. */

@@ -95,13 +95,23 @@ export class ModelDriftRepository {
     return out;
   }
 
-  /** Up to `perStream` messages of each stream, an even sample by a hash of the id. */
-  async sample(model: string, streams: readonly string[], from: Date, to: Date, perStream: number): Promise<Map<string, SampledMessage[]>> {
+  /**
+   * Up to `perStream` messages of each stream, an even sample: the lowest hashes of the id.
+   * `sizes` (each stream's messages in the span, from {@link counts}) lets the scan keep only
+   * one id in so many, by the same hash, before anything is sorted: at 1,000 msgs/s an hour is
+   * 3.6 M rows, and sorting them all with their texts took seconds of every check.
+   */
+  async sample(model: string, sizes: ReadonlyMap<string, number>, from: Date, to: Date, perStream: number): Promise<Map<string, SampledMessage[]>> {
     const out = new Map<string, SampledMessage[]>();
+    const streams = [...sizes.keys()];
     if (!streams.length) return out;
+    // Four times the sample survives the modulus on average: its lowest hashes are still an even sample.
+    const mods = streams.map((s) => Math.max(1, Math.floor((sizes.get(s) ?? 0) / (4 * perStream))));
     const rows = await this.sql.query(
-      `SELECT s AS stream, id, text, label, score, confidence ${scoredBy} ORDER BY stream, cityHash64(id) LIMIT {n:UInt32} BY stream`,
-      { all: AllStreamsId, from, to, model, streams, n: perStream },
+      `SELECT s AS stream, id, text, label, score, confidence ${scoredBy}
+         AND cityHash64(id) % arrayElement({mods:Array(UInt64)}, indexOf({streams:Array(String)}, s)) = 0
+       ORDER BY stream, cityHash64(id) LIMIT {n:UInt32} BY stream`,
+      { all: AllStreamsId, from, to, model, streams, mods, n: perStream },
     );
     for (const { stream, ...m } of parseRows(SampleRow, rows)) {
       const list = out.get(stream);
