@@ -13,8 +13,9 @@ import { ModelPool } from '../models/runtime/pool.ts';
 
 const help = `Usage: npm run eval:model [-- --datasets DIR]
 
-Prints, per held-out set, accuracy, macro-averaged recall and per-class recall for the
-configured model (MODEL_DIR, default: models/pulse-sentiment), VADER (vader-sentiment) and
+Prints, per held-out set (the eval sets, then the dev set semeval2016-test: tweets later than
+every training tweet, never trained on), accuracy, macro-averaged recall and per-class recall for
+the configured model (MODEL_DIR, default: models/pulse-sentiment), VADER (vader-sentiment) and
 AFINN (sentiment), plus how often ironic tweets are labelled positive.
 Binary sets (SST-2) compare negative vs positive only: a system's side is the sign of its
 score (positive − negative); a score of exactly 0 counts as wrong.`;
@@ -80,8 +81,8 @@ async function main(): Promise<void> {
   try {
     console.log(`model: ${pool.info.dir} (provider ${pool.info.provider})\n`);
     console.log('dataset          system             n   acc  macroR  negR  neuR  posR');
-    const evalSets = (Object.keys(datasets) as DatasetName[]).filter((n) => datasets[n].role === 'eval');
-    for (const name of evalSets) {
+    const heldOutSets = (Object.keys(datasets) as DatasetName[]).filter((n) => datasets[n].role !== 'train');
+    for (const name of heldOutSets) {
       const rows = readDataset(config.datasetsDir, name);
       for (const [system, run] of systems) {
         const s = score(rows, await run(rows.map((r) => r.text)));

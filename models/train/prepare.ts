@@ -11,7 +11,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { loadConfig } from '../../lib/config.ts';
-import { datasetNames, datasets, readDataset, readIrony, type LabelledText } from '../../lib/datasets.ts';
+import { datasetNames, datasets, dedupKey, readDataset, readIrony, type LabelledText } from '../../lib/datasets.ts';
 import { log } from '../../lib/log.ts';
 import { Labels } from '../../lib/sentiment.ts';
 import { normalizeText } from '../runtime/normalize.ts';
@@ -19,8 +19,8 @@ import { Tokenizer } from '../runtime/tokenizer.ts';
 
 const help = `Usage: tsx models/train/prepare.ts [options]
 
-Reads the labelled datasets, removes every training text that also appears in an
-evaluation set, extends the BERT-uncased word-piece vocabulary with frequent emoji, and
+Reads the labelled datasets, removes every training text that also appears in a dev
+or evaluation set, extends the BERT-uncased word-piece vocabulary with frequent emoji, and
 writes token ids for the Python trainer.
 
 Options:
@@ -55,11 +55,6 @@ const limit = args.limit === undefined ? Infinity : Number(args.limit);
 const maxTokens = Number(args['max-tokens']);
 const emojiVocabSize = 400;
 const emojiMinCount = 20;
-
-/** Key under which two texts count as the same message (case, punctuation and spacing ignored). */
-function dedupKey(text: string): string {
-  return normalizeText(text, 2000).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-}
 
 function take<T>(rows: T[]): T[] {
   return Number.isFinite(limit) ? rows.slice(0, limit) : rows;
@@ -147,15 +142,17 @@ function labelled(tokenizer: Tokenizer, rows: LabelledText[]): object[] {
 }
 
 async function main(): Promise<void> {
-  fs.mkdirSync(path.join(outDir, 'eval'), { recursive: true });
-  const evalNames = datasetNames.filter((n) => datasets[n].role === 'eval');
+  for (const folder of ['eval', 'dev-sets']) fs.mkdirSync(path.join(outDir, folder), { recursive: true });
+  const setsOf = (role: 'dev' | 'eval') =>
+    Object.fromEntries(datasetNames.filter((n) => datasets[n].role === role).map((n) => [n, readDataset(datasetsDir, n)]));
   const trainNames = datasetNames.filter((n) => datasets[n].role === 'train');
-  const evalSets = Object.fromEntries(evalNames.map((n) => [n, readDataset(datasetsDir, n)]));
+  const evalSets = setsOf('eval');
+  const devSets = setsOf('dev');
   const ironyTrain = take(readIrony(datasetsDir, 'train'));
   const ironyVal = readIrony(datasetsDir, 'val');
 
   const heldOut = new Set<string>();
-  for (const rows of Object.values(evalSets)) for (const r of rows) heldOut.add(dedupKey(r.text));
+  for (const rows of [...Object.values(evalSets), ...Object.values(devSets)]) for (const r of rows) heldOut.add(dedupKey(r.text));
   for (const r of ironyVal) heldOut.add(dedupKey(r.text));
 
   // Duplicates inside the training pool keep their first label; texts seen with two labels are dropped.
@@ -177,7 +174,8 @@ async function main(): Promise<void> {
     }
   }
   const pool = [...byKey.values()].filter((r): r is LabelledText => r !== null);
-  // A seeded 5 % of the in-domain tweets picks the epoch; the public eval sets never do.
+  // A seeded 5 % of the in-domain tweets: the internal dev slice (picks the epoch with train.py's
+  // default --dev internal; reported either way). Eval sets never pick.
   const isDev = (r: LabelledText) =>
     (r.source === 'semeval' || r.source === 'airline') &&
     createHash('sha1').update('pulse-dev:').update(r.text).digest().readUInt32BE(0) % 20 === 0;
@@ -200,6 +198,7 @@ async function main(): Promise<void> {
   writeJsonl(path.join(outDir, 'train.jsonl'), labelled(tokenizer, pool.filter((r) => !isDev(r))));
   writeJsonl(path.join(outDir, 'dev.jsonl'), labelled(tokenizer, pool.filter(isDev)));
   for (const [name, rows] of Object.entries(evalSets)) writeJsonl(path.join(outDir, 'eval', `${name}.jsonl`), labelled(tokenizer, rows));
+  for (const [name, rows] of Object.entries(devSets)) writeJsonl(path.join(outDir, 'dev-sets', `${name}.jsonl`), labelled(tokenizer, rows));
   for (const [file, rows] of [['irony-train.jsonl', ironyTrain], ['irony-val.jsonl', ironyVal]] as const) {
     const tokenIds = ids(tokenizer, rows.map((r) => r.text));
     writeJsonl(path.join(outDir, file), rows.map((r, i) => ({ ids: tokenIds[i], y: r.ironic ? 1 : 0 })));
@@ -217,6 +216,7 @@ async function main(): Promise<void> {
     datasetsDir, maxTokens, vocabSize: 30522 + emoji.length, emoji: emoji.length,
     train: pool.length - pool.filter(isDev).length, dev: pool.filter(isDev).length,
     unlabelled: corpus.length, glovePieces, perDataset: stats,
+    devSets: Object.fromEntries(Object.entries(devSets).map(([name, rows]) => [name, rows.length])),
   };
   fs.writeFileSync(path.join(outDir, 'prepare.json'), JSON.stringify(summary, null, 2) + '\n');
   log.info(summary, 'training data prepared');
