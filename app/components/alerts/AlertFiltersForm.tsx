@@ -18,12 +18,15 @@ interface Props {
 
 /** The history's filters; applied on Apply (or Enter), all cleared with Clear filters. */
 export function AlertFiltersForm(props: Props) {
-  // `key` starts the fields afresh when the URL changes the filters (back button, a link) or the streams arrive.
-  return <Fields key={`${alertFiltersQuery(props.filters)}|${props.streams ? 'list' : ''}`} {...props} />;
+  // `key` starts the fields afresh when the URL changes the filters (back button, a link). Not when
+  // the streams arrive: that would throw away what a person began to choose (a range half typed).
+  return <Fields key={alertFiltersQuery(props.filters)} {...props} />;
 }
 
 function Fields({ filters, streams, onChange }: Props) {
   const [error, setError] = useState<string | null>(null);
+  // Controlled: the filtered stream stays chosen when the list of streams arrives after the form.
+  const [stream, setStream] = useState(filters.stream ?? '');
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -46,7 +49,7 @@ function Fields({ filters, streams, onChange }: Props) {
     <form onSubmit={apply} aria-label="Filter the alerts" className="flex flex-wrap items-end gap-3 text-sm">
       <label className="flex flex-col">
         Stream
-        <select name="stream" defaultValue={filters.stream ?? ''} className={`${field} max-w-56`}>
+        <select name="stream" value={stream} onChange={(e) => setStream(e.target.value)} className={`${field} max-w-56`}>
           <option value="">Any stream</option>
           <option value={AllStreamsId}>All messages</option>
           {streams?.map((s) => (
