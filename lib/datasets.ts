@@ -120,12 +120,18 @@ function semevalRows(dir: string, file: string): LabelledText[] {
     .map((r) => ({ text: cleanSemEval(r[2]!), label: asLabel(r[1]!, file), source: 'semeval', binary: false }));
 }
 
+/** A text as a model tells texts apart: case and everything but letters and digits ignored. */
+export function textKey(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
 /**
- * Key under which two texts count as the same message (case, punctuation and spacing ignored):
- * training drops every text whose key a dev or eval set holds, and a dev set drops its eval texts.
+ * Key under which two texts count as the same message: {@link textKey} of the text as the model
+ * reads it (links and handles cleaned up first). Training drops every text whose key a dev or
+ * eval set holds, and a dev set drops its eval texts.
  */
 export function dedupKey(text: string): string {
-  return normalizeText(text, 2000).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return textKey(normalizeText(text, 2000));
 }
 
 /**

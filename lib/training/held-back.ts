@@ -4,6 +4,7 @@
  * one job to the next (a model never trains on what an earlier comparison measured it on).
  */
 import { createHash } from 'node:crypto';
+import { textKey } from '../datasets.ts';
 
 export function isHeldBack(messageId: string): boolean {
   return createHash('sha1').update('pulse-held-back:').update(messageId).digest().readUInt32BE(0) % 5 === 0;
@@ -15,11 +16,6 @@ export function splitHeldBack<T extends { id: string }>(rows: readonly T[]): { t
   const heldBack: T[] = [];
   for (const r of rows) (isHeldBack(r.id) ? heldBack : train).push(r);
   return { train, heldBack };
-}
-
-/** A text as a model tells texts apart: case and everything but letters and digits ignored. */
-export function textKey(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /**

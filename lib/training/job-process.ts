@@ -13,14 +13,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Comparison, SetFigures, TrainedModelMetrics } from '../contracts/training-jobs.ts';
-import { readDataset, type DatasetName, type LabelledText } from '../datasets.ts';
+import { readDataset, textKey, type DatasetName, type LabelledText } from '../datasets.ts';
 import { Labels, type Label } from '../sentiment.ts';
 import { repoRoot } from '../paths.ts';
 import { modelIdentity } from '../../models/runtime/model-identity.ts';
 import { ModelPool } from '../../models/runtime/pool.ts';
 import { Tokenizer } from '../../models/runtime/tokenizer.ts';
 import { setFigures, type Truth } from './evaluate.ts';
-import { heldBackText, splitHeldBack, textKey } from './held-back.ts';
+import { heldBackText, splitHeldBack } from './held-back.ts';
 import { LineSplitter, parseJobLine, type ProgressLine, type ResultLine } from './progress-lines.ts';
 
 const Text = z.object({ id: z.string(), text: z.string(), label: z.enum(Labels) });
