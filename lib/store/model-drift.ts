@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { DriftState } from '../contracts/model-drift.ts';
 import { AllStreamsId } from '../contracts/api.ts';
-import { DriftProfileSchema, type DriftProfile } from '../drift/profile.ts';
+import { ConfidenceBins, DriftProfileSchema, type DriftProfile } from '../drift/profile.ts';
 import { Labels, type Label } from '../sentiment.ts';
 import { jsonText, parseRows, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
@@ -81,12 +81,12 @@ export class ModelDriftRepository {
     const out = new Map<string, ProfileCounts>();
     if (!streams.length) return out;
     const rows = await this.sql.query(
-      `SELECT s AS stream, least(toUInt32(floor(confidence * 100)), 99) AS bin, label, count() AS n ${scoredBy} GROUP BY stream, bin, label`,
-      { all: AllStreamsId, from, to, model, streams },
+      `SELECT s AS stream, least(toUInt32(floor(confidence * {bins:UInt32})), {bins:UInt32} - 1) AS bin, label, count() AS n ${scoredBy} GROUP BY stream, bin, label`,
+      { all: AllStreamsId, from, to, model, streams, bins: ConfidenceBins },
     );
     for (const r of parseRows(CountRow, rows)) {
       let counts = out.get(r.stream);
-      if (!counts) out.set(r.stream, (counts = { confidence: new Array<number>(100).fill(0), labels: [0, 0, 0], messages: 0 }));
+      if (!counts) out.set(r.stream, (counts = { confidence: new Array<number>(ConfidenceBins).fill(0), labels: [0, 0, 0], messages: 0 }));
       counts.confidence[r.bin] = (counts.confidence[r.bin] ?? 0) + r.n;
       const label = Labels.indexOf(r.label) as 0 | 1 | 2;
       counts.labels[label] += r.n;
