@@ -1,7 +1,6 @@
 /**
  * SemEval-2014 ABSA review sentences (../shared/datasets/semeval2014-absa) as sentence-level
- * sentiment: the domain `npm run bench:adapt` adapts the shipped model to and the learning-loop
- * test (test/integration/learning-loop.test.ts) labels through the API. The model was never
+ * sentiment: the domain `npm run bench:adapt` adapts the shipped model to. The model was never
  * trained on these (models/README.md). A sentence is labelled by its aspects' polarities:
  * positive when some aspect is positive and none negative, negative the other way round,
  * neutral when every aspect is neutral; sentences with both, with a `conflict` aspect, or

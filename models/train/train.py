@@ -45,6 +45,10 @@ def parse_args():
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--dropout", type=float, default=0.4)
+    p.add_argument("--embed-lr", type=float, default=0.1,
+                   help="the word-piece vectors' learning rate as a multiple of --lr (0 freezes them): the "
+                        "pre-trained vectors hold what the unlabelled tweets know of later topics, and moving "
+                        "them at full speed fits the 2013-2016 training tweets instead (model card)")
     p.add_argument("--pretrain-epochs", type=int, default=5, help="fasttext skipgram epochs; 0 disables pre-training")
     p.add_argument("--irony-weight", type=float, default=0.0, help="weight of the auxiliary irony loss; 0 disables it")
     p.add_argument("--source-weights", default="", help='overrides, e.g. "sst2=1.0,vader/nyt=0.2"')
@@ -254,9 +258,15 @@ def scores(rows, probs):
 def train(args, model, train_rows, dev_rows, irony_rows, watch):
     overrides = dict((k, float(v)) for k, v in (kv.split("=") for kv in args.source_weights.split(",") if kv))
     weights = row_weights(train_rows, overrides)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    rest = [p for name, p in model.named_parameters() if name != "embed.weight"]
+    groups = [{"params": rest, "lr": args.lr}]
+    if args.embed_lr > 0:
+        groups.append({"params": [model.embed.weight], "lr": args.lr * args.embed_lr})
+    else:
+        model.embed.weight.requires_grad_(False)
+    opt = torch.optim.Adam(groups)
     sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=args.lr, total_steps=args.epochs * (len(train_rows) // args.batch + 1), pct_start=0.1)
+        opt, max_lr=[g["lr"] for g in groups], total_steps=args.epochs * (len(train_rows) // args.batch + 1), pct_start=0.1)
     best, best_rule, best_state = -1.0, None, None
     for epoch in range(args.epochs):
         model.train()

@@ -7,22 +7,24 @@
  * scored after the swap carry its `name@version`, a rollback brings the old one back, and every
  * acknowledged id is stored and counted exactly once.
  *
- * The domain: SemEval-2014 ABSA laptop review sentences (../shared/datasets/semeval2014-absa,
- * Laptop_Train_v2.xml, labelled by their aspects: harness/absa-sentences.ts), a data set the
- * shipped model never trained on (72 % accuracy on them). All 1,396 labelled sentences are
- * ingested and labelled; their ids, `laptop-<sentence id>`, decide the held-back fifth (252). The
- * sender sends the same sentences again under new ids. The trainer is seeded
- * (models/train/finetune.py) and the job's data is fixed, so the figures are the same on every
- * run and both buses: accuracy 69.4 → 71.0 %, macro recall 61.9 → 64.3 % on the held-back labels.
- * The whole domain rather than a part: with the first 1,000 sentences the job keeps the
- * unchanged weights (its epoch is picked on a dev slice that is mostly base data, which the
- * shipped model was trained on), and the challenger only equals the champion.
+ * The domain: a team that reads irony as negative, the shipped model's known weakness (it reads
+ * ~43 % of ironic tweets as positive, models/README.md). Its messages are the 1,445 ironic tweets
+ * of the SemEval-2018 irony train split (../shared/datasets/tweeteval/irony, label 1; the model
+ * never trained on that split), each labelled negative by the team; their ids, `irony-<row>`,
+ * decide the held-back fifth (298). The sender sends the same tweets again under new ids. The
+ * trainer is seeded (models/train/finetune.py) and the job's data is fixed, so the figures are the
+ * same on every run and both buses: accuracy (= macro recall: one class) 31.2 → 59.7 % on the
+ * held-back labels.
+ * Why not review sentences (SemEval-2014 ABSA laptops, this test's domain until the shipped model
+ * was retrained for issue 17): on those the retrained model is right 72 % of the time and a
+ * CI-sized job keeps its unchanged weights (its epoch is picked on a dev slice that is mostly
+ * base data), so the challenger only equals the champion; `npm run bench:adapt` measures them.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { absaSentences } from '../../harness/absa-sentences.ts';
 import { modelLabel } from '../../lib/classify/champion-model.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { readIrony } from '../../lib/datasets.ts';
 import { MaxLabelledAtOnce, type BulkLabelResponse, type MessageResponse } from '../../lib/contracts/labels.ts';
 import type { ModelsResponse, TrainedModelMetrics, TrainingJob } from '../../lib/contracts/training-jobs.ts';
 import { shippedModelDir } from '../../lib/paths.ts';
@@ -37,7 +39,9 @@ import { waitFor } from '../support/wait.ts';
 const epochs = 1;
 
 /** The labelled messages: 4/5 trained on, the rest the held-back comparison. */
-const domain = absaSentences(loadConfig().datasetsDir, 'laptop');
+const domain = readIrony(loadConfig().datasetsDir, 'train').flatMap((r, row) =>
+  r.ironic ? [{ id: `irony-${row}`, text: r.text, label: 'negative' as const }] : [],
+);
 const labelled = domain.length;
 
 async function post<T>(url: string, body: unknown, status = 200): Promise<T> {
@@ -68,12 +72,12 @@ function learningLoop(runtime: TestRuntime): void {
       const oldLabel = modelLabel(shipped.name, shipped.version);
 
       // 1. The domain's messages through the real ingest, scored by the shipped model.
-      await post(`${url}/api/ingest`, domain.map((s) => ({ id: s.id, source: 'laptops', text: s.text })), 202);
+      await post(`${url}/api/ingest`, domain.map((s) => ({ id: s.id, source: 'ironic', text: s.text })), 202);
       const scored = async () => (await listAll(url)).filter((m) => m.model === oldLabel);
       await waitFor(async () => (await scored()).length === labelled, 60_000, 250);
       const modelSaid = new Map((await scored()).map((m) => [m.id, m.label]));
       const shippedAccuracy = domain.filter((s) => modelSaid.get(s.id) === s.label).length / labelled;
-      t.diagnostic(`shipped model on the ${labelled} laptop sentences: ${(100 * shippedAccuracy).toFixed(1)} % accuracy`);
+      t.diagnostic(`shipped model on the ${labelled} ironic tweets: ${(100 * shippedAccuracy).toFixed(1)} % accuracy`);
       assert.ok(shippedAccuracy < 0.75, `a domain the shipped model reads badly: ${shippedAccuracy}`);
 
       // 2. People label them: one through the single form, the rest in bulk, by label.
@@ -105,12 +109,11 @@ function learningLoop(runtime: TestRuntime): void {
       assert.equal(registry.champion.version, shipped.version);
       const challenger = registry.models.find((m) => m.version === done.modelVersion);
       assert.ok(challenger, `${done.modelVersion} registered`);
-      // Held back by id, and their texts under no other id: the laptop file repeats a few sentences.
+      // Held back by id, and their texts under no other id (a tweet repeated under another id stays out).
       const heldBackRows = domain.filter((s) => isHeldBack(s.id));
       const heldBack = heldBackRows.length;
       const isHeldBackText = heldBackText(heldBackRows);
       const trained = domain.filter((s) => !isHeldBack(s.id) && !isHeldBackText(s.text)).length;
-      assert.ok(trained < labelled - heldBack, 'some held-back sentences are repeated under other ids');
       assert.deepEqual(challenger.data.peopleLabels, { trained, heldBack }, 'the held-back fifth is never trained on');
       const metrics = challenger.metrics as unknown as TrainedModelMetrics;
       assert.equal(metrics.championVersion, shipped.version);
@@ -128,7 +131,7 @@ function learningLoop(runtime: TestRuntime): void {
       // 5. Promoted while a sender keeps ingesting, then rolled back.
       const newLabel = modelLabel(challenger.name, challenger.version);
       const labels = { oldLabel, newLabel };
-      const swapped = await promoteAndRollBackUnderLoad(server.pulse, { version: challenger.version, ...labels, texts: domain.map((s) => s.text), idPrefix: 'send-', source: 'laptops' });
+      const swapped = await promoteAndRollBackUnderLoad(server.pulse, { version: challenger.version, ...labels, texts: domain.map((s) => s.text), idPrefix: 'send-', source: 'ironic' });
       assert.deepEqual([swapped.promoted.to.version, swapped.rolledBack.to.version], [challenger.version, shipped.version]);
 
       // 6. Nothing lost or counted twice: the labelled messages and every acknowledged id, once.
