@@ -206,6 +206,11 @@ async function main(): Promise<void> {
   const trainedDir = path.join(spec.workDir, 'model');
   await fineTune(spec, trainedDir);
   const { version, name } = await modelIdentity(trainedDir);
+  // finetune.py keeps the base's own weights when no epoch beat them on the dev slice: that is no
+  // challenger, and registering it under the base's version would overwrite the base's record.
+  if (version === (await modelIdentity(spec.baseDir)).version) {
+    throw new Error(`no epoch beat the base model ${version} on the dev slice, so its weights were kept and there is nothing new to compare or promote: label more messages, add a set or train more epochs`);
+  }
   const dir = path.join(spec.modelsDir, version.replace(':', '-'));
   // The same weights trained twice are one model: the folder already there is kept.
   if (fs.existsSync(dir)) fs.rmSync(trainedDir, { recursive: true, force: true });

@@ -1,15 +1,19 @@
 /**
  * A training job from the Models page in a real browser (test/support/browser.ts, open mode):
  * finance messages go in through the real ingest and people label them through the API; on the
- * page a job is started on those labels and an uploaded set, its progress bar moves with the
+ * page a job is started on those labels and two uploaded sets (a few finance rows, and the ironic
+ * tweets of the irony train split labelled negative: what the model does not know, so that a
+ * challenger comes out), its progress bar moves with the
  * epoch's dev figures, it succeeds, the new model is listed and its comparison with the champion
  * (held-back labels and the dev sets, per class) appears. A second job is cancelled from the page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { loadConfig } from '../../lib/config.ts';
 import type { Label } from '../../lib/contracts/messages.ts';
 import type { ModelsResponse, TrainingJobList } from '../../lib/contracts/training-jobs.ts';
+import { readIrony } from '../../lib/datasets.ts';
 import type { Pulse } from '../../server/pulse.ts';
 import { screenshot, startBrowserTest, until, type BrowserTest } from '../support/browser.ts';
 
@@ -48,6 +52,11 @@ describe('training jobs on the Models page', { timeout: 5 * 60_000 }, () => {
     }
     const csv = ['text,label', 'Revenue grew strongly,positive', 'The loss widened,negative', 'The meeting is on Tuesday,neutral'].join('\n');
     assert.equal((await api('/api/training-sets?name=Finance&domain=finance&format=csv', 'POST', csv, 'text/csv')).status, 201);
+    // A set that teaches the model something it does not know (it reads irony as irony's words), so
+    // the job has a challenger to show: a handful of finance rows beside 3,000 base rows do not
+    // beat the base weights, and a job that keeps them fails with that reason.
+    const ironic = readIrony(loadConfig().datasetsDir, 'train').filter((r) => r.ironic).map((r) => JSON.stringify({ text: r.text, label: 'negative' }));
+    assert.equal((await api('/api/training-sets?name=Irony&domain=irony&format=jsonl', 'POST', ironic.join('\n'), 'application/x-ndjson')).status, 201);
     // The API refuses what it cannot run before any job starts.
     assert.equal((await api('/api/models/train', 'POST', { sets: [], epochs: 0 })).body.error.code, 'BODY_INVALID');
     assert.equal((await api('/api/models/train', 'POST', { sets: ['no-such-set'] })).status, 404);
@@ -58,6 +67,7 @@ describe('training jobs on the Models page', { timeout: 5 * 60_000 }, () => {
     await page.goto(`${pulse.url}/models`);
     const panel = page.getByTestId('training-jobs');
     await panel.getByLabel(/Finance/).check();
+    await panel.getByLabel(/Irony/).check();
     await panel.getByLabel('Epochs').fill('1');
     await panel.getByRole('button', { name: 'Start training' }).click();
     // The bar appears while it runs (queued → running), polled every 1.5 s.
