@@ -206,9 +206,10 @@ async function main(): Promise<void> {
   const trainedDir = path.join(spec.workDir, 'model');
   await fineTune(spec, trainedDir);
   const { version, name } = await modelIdentity(trainedDir);
+  const baseVersion = (await modelIdentity(spec.baseDir)).version;
   // finetune.py keeps the base's own weights when no epoch beat them on the dev slice: that is no
   // challenger, and registering it under the base's version would overwrite the base's record.
-  if (version === (await modelIdentity(spec.baseDir)).version) {
+  if (version === baseVersion) {
     throw new Error(`no epoch beat the base model ${version} on the dev slice, so its weights were kept and there is nothing new to compare or promote: label more messages, add a set or train more epochs`);
   }
   const dir = path.join(spec.modelsDir, version.replace(':', '-'));
@@ -231,7 +232,7 @@ async function main(): Promise<void> {
     trainRows: train.length,
     devRows: dev.length,
     epochs: spec.epochs,
-    baseModel: (await modelIdentity(spec.baseDir)).version,
+    baseModel: baseVersion,
   };
   fs.writeFileSync(path.join(dir, 'metrics.json'), JSON.stringify({ trainedAt: new Date().toISOString(), job: spec.jobId, data, ...metrics }, null, 2) + '\n');
   say({ type: 'result', version, name, dir, data, metrics: { ...metrics } });
