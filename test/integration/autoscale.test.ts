@@ -74,7 +74,7 @@ describe('in-process classifier members follow the lag', { timeout: 90_000 }, ()
 
   it('adds a member while the lag stays above the threshold', async () => {
     assert.equal(await members(), 1);
-    // More than one member of width 2 works off: the lag builds up until the second member joins.
+    // More than one member of width 4 works off: the lag builds up until the second member joins.
     const deadline = Date.now() + 30_000;
     while ((await members()) < 2) {
       assert.ok(Date.now() < deadline, `no step up within 30 s (${posted} messages posted)`);

@@ -163,7 +163,7 @@ describe('LagFollower', () => {
 });
 
 describe('scaling configuration', () => {
-  it('autoscales the in-process members by default, from 1 to as many as can each have work (4 partitions ÷ 2)', () => {
+  it('autoscales the in-process members by default, from 1 to as many as can each have work (8 partitions ÷ 4)', () => {
     const { classifier } = loadConfig({});
     assert.equal(classifier.embedded, 1);
     assert.equal(classifier.embeddedMax, 2);
