@@ -31,7 +31,7 @@ import { measureRawModel, referenceBatch, type ModelBatchResult } from './model-
 import { sendPaced } from './paced-sender.ts';
 import { percentile } from './percentile.ts';
 import { countVisible, Refusals } from './pulse-api.ts';
-import { sampleProc, sampleServer } from './server-sampler.ts';
+import { sampleProc, sampleServer, sampleThreads, threadCpuBetween } from './server-sampler.ts';
 
 /** Seconds the raw model is measured for with --max: enough for a stable rate, short beside the load. */
 const rawModelSeconds = 5;
@@ -45,7 +45,8 @@ Starts a Pulse server (embedded runtime: in-process bus over its durable log + c
 --kafka: a Kafka-protocol broker from librdkafka's mock cluster via kcat, same process layout
 otherwise), posts real tweets to /api/ingest at --rate msgs/s for --seconds, waits for the
 backlog to drain, and prints throughput, ingest → visible latency p50/p90/p99, lag over time
-and CPU/memory per process.
+and CPU/memory per process (the server's CPU also by thread: main, inference, node's
+other threads, the embedded ClickHouse's).
 
   --rate N      messages per second offered (default 1000); with --burst, the base rate
   --max         measure the raw model first (as bench:model at batch ${referenceBatch}, ${rawModelSeconds} s), offer
@@ -120,7 +121,7 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   const visibleAt: number[] = [];
   const postMs: number[] = [];
   const lagSeries: Array<[number, number | null]> = [];
-  const cpuStart = { server: sampleProc(server.pid)!, bench: process.cpuUsage() };
+  const cpuStart = { server: sampleProc(server.pid)!, threads: sampleThreads(server.pid), bench: process.cpuUsage() };
   let peakRss = 0;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -165,7 +166,7 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   const sendSeconds = elapsed();
   await poller;
   const drainSeconds = elapsed();
-  const cpuEnd = { server: sampleProc(server.pid)!, bench: process.cpuUsage(cpuStart.bench) };
+  const cpuEnd = { server: sampleProc(server.pid)!, threads: sampleThreads(server.pid), bench: process.cpuUsage(cpuStart.bench) };
 
   const latencies = visibleAt.map((t, k) => t - sentAt[k]!).sort((a, b) => a - b);
   const lost = sentAt.length - visibleAt.length;
@@ -180,6 +181,8 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   const serverCpu = cpuEnd.server.cpuSeconds - cpuStart.server.cpuSeconds;
   const serverCpuPercent = Math.round((serverCpu / drainSeconds) * 100);
   console.log(`server      pid ${server.pid}: CPU ${serverCpuPercent} % of one core (${serverCpu.toFixed(1)} s), RSS peak ${peakRss.toFixed(0)} MB`);
+  const byThread = Object.entries(threadCpuBetween(cpuStart.threads, cpuEnd.threads));
+  console.log(`            by thread: ${byThread.map(([group, cpu]) => `${group} ${Math.round((cpu / drainSeconds) * 100)} %`).join(' · ')} (of one core; main: ingest, bus, members, live hub; node: libuv's pool running chdb's calls, GC helpers; engine: ClickHouse's query and merge pools)`);
   console.log(`bench       pid ${process.pid}: CPU ${(((cpuEnd.bench.user + cpuEnd.bench.system) / 1e6 / drainSeconds) * 100).toFixed(0)} % of one core, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
   const ratio = raw ? Math.round((sustained / raw.msgsPerSec) * 1000) / 1000 : undefined;
   if (raw) console.log(`max         ${sustained} msgs/s sustained ÷ ${raw.msgsPerSec} msgs/s raw model (batch ${raw.batch}) = ${ratio!.toFixed(3)}`);

@@ -6,6 +6,7 @@
  * counter exist only where the classify stage scales), so the bench runs against any version.
  */
 import fs from 'node:fs';
+import { InferenceThreadName } from '../models/runtime/pool.ts';
 
 export interface ProcSample {
   cpuSeconds: number;
@@ -32,6 +33,55 @@ export function sampleProc(pid: number): ProcSample | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The server's threads in four groups: its main thread (HTTP ingest, the bus, the classify
+ * members' JS, the live hub), the inference threads (named by models/runtime/pool-worker.ts),
+ * the other threads Node starts, which carry the process's name (libuv's pool, which runs
+ * chdb's calls and file I/O, and V8's garbage-collection helpers), and the rest, named by the
+ * embedded ClickHouse itself (its query and merge pools: `ThreadPool`, `MergeMutate`, …). Where
+ * the CPU goes at saturation is what decides how close the pipeline comes to the model alone.
+ */
+export type ThreadGroup = 'main' | 'inference' | 'node' | 'engine';
+
+function groupOf(pid: number, tid: number, name: string): ThreadGroup {
+  if (tid === pid) return 'main';
+  if (name === InferenceThreadName) return 'inference';
+  return name === 'node' ? 'node' : 'engine';
+}
+
+/** CPU seconds per thread id with the thread's group, from /proc/<pid>/task. */
+export function sampleThreads(pid: number): Map<number, { group: ThreadGroup; cpuSeconds: number }> {
+  const threads = new Map<number, { group: ThreadGroup; cpuSeconds: number }>();
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const group = groupOf(pid, Number(tid), name);
+      threads.set(Number(tid), { group, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return threads;
+}
+
+/** CPU seconds per group between two readings (a thread born in between counts from zero). */
+export function threadCpuBetween(
+  start: ReturnType<typeof sampleThreads>,
+  end: ReturnType<typeof sampleThreads>,
+): Record<ThreadGroup, number> {
+  const used: Record<ThreadGroup, number> = { main: 0, inference: 0, node: 0, engine: 0 };
+  for (const [tid, { group, cpuSeconds }] of end) used[group] += cpuSeconds - (start.get(tid)?.cpuSeconds ?? 0);
+  return used;
 }
 
 /** `name{a="x",b="y"} 12` → name, labels, value; comments and blank lines give undefined. */

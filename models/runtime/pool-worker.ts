@@ -1,9 +1,17 @@
 /** Entry point of one inference thread: one Classifier (tokenizer + ONNX session). */
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ModelConfig } from '../../lib/config.ts';
 import { isPulseError } from '../../lib/errors.ts';
 import { Classifier } from './classifier.ts';
-import type { FromWorker, ToWorker } from './pool.ts';
+import { InferenceThreadName, type FromWorker, type ToWorker } from './pool.ts';
+
+// Linux only; elsewhere the thread keeps Node's name and only that is lost.
+try {
+  fs.writeFileSync('/proc/thread-self/comm', InferenceThreadName);
+} catch {
+  // not Linux, or /proc not mounted
+}
 
 const port = parentPort!;
 const send = (msg: FromWorker) => port.postMessage(msg);

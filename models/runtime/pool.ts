@@ -6,6 +6,16 @@ import { startWorker } from '../../lib/threads.ts';
 import type { Prediction } from '../../lib/sentiment.ts';
 import type { ClassifierInfo } from './classifier.ts';
 
+/**
+ * The name each inference thread gives itself as the OS shows it (`top -H`,
+ * /proc/<pid>/task/<tid>/comm): Node names every thread it starts after the process, so
+ * without it the inference threads cannot be told from libuv's pool or the garbage collector's
+ * helpers when one looks for where the CPU goes (bench:pipeline's "by thread" line reads it).
+ * The thread names itself before it loads the model, so threads ONNX Runtime starts from it
+ * carry the name too.
+ */
+export const InferenceThreadName = 'pulse-infer';
+
 export type ToWorker = { id: number; texts: readonly string[] };
 type WorkerError = { code: ErrorCode; message: string };
 export type FromWorker =

@@ -11,7 +11,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { isPulseError } from '../../lib/errors.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { Classifier } from '../../models/runtime/classifier.ts';
-import { ModelPool } from '../../models/runtime/pool.ts';
+import { InferenceThreadName, ModelPool } from '../../models/runtime/pool.ts';
 
 const run = promisify(execFile);
 
@@ -35,6 +35,12 @@ describe('shipped model', () => {
     assert.equal(pool.size, 2);
     assert.equal(pool.info.provider, 'cpu');
     assert.deepEqual(pool.info.classes, ['negative', 'neutral', 'positive']);
+  });
+
+  it('names its inference threads, so that the OS tells them from Node\'s other threads', { skip: process.platform !== 'linux' }, () => {
+    const names = fs.readdirSync('/proc/self/task').map((tid) => fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim());
+    // At least one per thread of the pool: threads ONNX Runtime starts from one inherit its name.
+    assert.ok(names.filter((n) => n === InferenceThreadName).length >= pool.size, names.join(', '));
   });
 
   it('classifies obvious sentences correctly', async () => {
