@@ -22,14 +22,23 @@ export interface ServerSample {
   rssMb: number | null;
 }
 
+/**
+ * A /proc `stat` line of a process or thread: its name (between the first `(` and the last `)`,
+ * since a name may hold either) and the fields after it, counted from the state (field 3) on.
+ */
+function readStat(path: string): { name: string; fields: string[]; cpuSeconds: number } {
+  const stat = fs.readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime + stime, in clock ticks of 1/100 s
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), fields, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+}
+
 /** CPU time (user + system, all threads) and resident memory of a process, from /proc. */
 export function sampleProc(pid: number): ProcSample | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const { fields, cpuSeconds } = readStat(`/proc/${pid}/stat`);
     const rssPages = Number(fields[21]);
-    return { cpuSeconds: ticks / 100, rssMb: (rssPages * 4096) / 2 ** 20 };
+    return { cpuSeconds, rssMb: (rssPages * 4096) / 2 ** 20 };
   } catch {
     return undefined;
   }
@@ -62,11 +71,8 @@ export function sampleThreads(pid: number): Map<number, { group: ThreadGroup; cp
   }
   for (const tid of tids) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const group = groupOf(pid, Number(tid), name);
-      threads.set(Number(tid), { group, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      const { name, cpuSeconds } = readStat(`/proc/${pid}/task/${tid}/stat`);
+      threads.set(Number(tid), { group: groupOf(pid, Number(tid), name), cpuSeconds });
     } catch {
       // the thread ended between the listing and the read
     }
