@@ -200,17 +200,6 @@ export interface ScaleConfig {
 }
 
 /**
- * Batches one in-process classifier member works on at once while the members autoscale: some
- * in inference while others are written and published. A member then has a capacity of its own,
- * so a step adds a known share of work in flight; an unbounded member would take every partition
- * it owns and leave nothing for the next one to add. Half the partitions: one member serves a
- * steady stream with as many batches in flight as it had with 4 partitions (a member narrower
- * than that served 8 partitions in turn and added ~120 ms to the p50 at 1,000 msgs/s), and two
- * members have a batch on every partition.
- */
-export const ScaledMemberWidth = 4;
-
-/**
  * The in-process bus's partitions per topic (lib/bus/index.ts creates it with these): as many
  * classifier batches as the embedded runtime can usefully run side by side, while keeping
  * per-key order. Each batch waits for the store's one-at-a-time insert before its partition
@@ -221,6 +210,17 @@ export const ScaledMemberWidth = 4;
  * their partitions, which all still exist.
  */
 export const InProcessPartitions = 8;
+
+/**
+ * Batches one in-process classifier member works on at once while the members autoscale: some
+ * in inference while others are written and published. A member then has a capacity of its own,
+ * so a step adds a known share of work in flight; an unbounded member would take every partition
+ * it owns and leave nothing for the next one to add. Half the partitions: one member serves a
+ * steady stream with as many batches in flight as it had with 4 partitions (a member narrower
+ * than that served 8 partitions in turn and added ~120 ms to the p50 at 1,000 msgs/s), and two
+ * members have a batch on every partition.
+ */
+export const ScaledMemberWidth = InProcessPartitions / 2;
 
 export type StoreConfig =
   | { kind: 'chdb'; dataDir: string; retentionDays: number }
