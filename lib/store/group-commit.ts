@@ -11,8 +11,7 @@ export interface GroupCommitPacing {
    * A write starts at least this long after the previous one started. An insert costs
    * ClickHouse about the same whatever its size up to a few thousand rows (a part per table
    * and per materialized view), so back-to-back inserts of a few rows each keep the engine busy
-   * for nothing: measured with bench:pipeline on 2 cores, a server taking 1,000 msgs/s spent
-   * 121 % of a core with back-to-back inserts and 65 % with 150 ms between their starts.
+   * for nothing (the messages writer's figures: lib/store/messages.ts, `insertPacing`).
    */
   spacingMs: number;
   /** Rows waiting that make a write start at once: under load nothing waits for the spacing. */
