@@ -7,7 +7,7 @@
  * 2. A day of data: `--hours` × 3,600 × `--rate` messages (default 24 h at 1,000 msgs/s =
  *    86.4 M) of real tweet texts from the datasets, cycled, with their human labels and sources,
  *    and the streams of three keyword streams matched by the real matcher, inserted into
- *    `messages` through both views (sentiment_1s_mv, term_counts_mv and its buffer). Built inside
+ *    `messages` through both views (sentiment_1s_mv, the term view and its buffer). Built inside
  *    the engine with `INSERT … SELECT` an hour at a time (JSON through Node would take hours on
  *    its own): the views aggregate each block of ~1 M rows the way they aggregate a classifier's
  *    batch, so the aggregates hold what merges would leave of a day of small inserts. The hour's
@@ -28,7 +28,7 @@ import type { ScoredMessage } from '../lib/message.ts';
 import type { Label } from '../lib/sentiment.ts';
 import { ChdbClient } from '../lib/store/chdb.ts';
 import { openStore, type Store } from '../lib/store/index.ts';
-import { TermCountsBuffer, termRows } from '../lib/store/term-tokens.ts';
+import { TermCountsBuffer, TermCountsView, termRows } from '../lib/store/term-tokens.ts';
 import { StreamCompiler } from '../lib/streams/matcher.ts';
 import { percentile } from './percentile.ts';
 
@@ -119,9 +119,9 @@ async function writeCost(store: Store, sql: ChdbClient, texts: Text[], n: number
   await insert(); // warm-up: the engine's first inserts pay for caches and parts
   for (let round = 0; round < 3; round++) {
     rounds.with.push(await insert());
-    await sql.command('DROP VIEW term_counts_mv');
+    await sql.command(`DROP VIEW ${TermCountsView}`);
     rounds.without.push(await insert());
-    await sql.command(`CREATE MATERIALIZED VIEW term_counts_mv TO ${TermCountsBuffer} AS ${termRows({ kind: 'view' })}`);
+    await sql.command(`CREATE MATERIALIZED VIEW ${TermCountsView} TO ${TermCountsBuffer} AS ${termRows({ kind: 'view' })}`);
   }
   return rounds;
 }

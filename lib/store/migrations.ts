@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { PulseError } from '../errors.ts';
 import { log } from '../log.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
-import { TermCountsBuffer, termRows } from './term-tokens.ts';
+import { TermCountsBuffer, TermCountsView, termRows } from './term-tokens.ts';
 
 export interface Migration {
   version: number;
@@ -288,13 +288,12 @@ export const migrations: readonly Migration[] = [
       ORDER BY (grain, stream, bucket, source, kind, term)
       ${ttl('term_counts', retentionDays)}`,
       // The view writes here, and the buffer writes a part of term_counts every 10 s: a part per
-      // classified batch would double the insert's CPU (bench:terms). Readers read through it.
-      // In memory: a process killed with chdb loses up to 10 s of term counts (Store.close flushes).
-      `CREATE TABLE IF NOT EXISTS ${TermCountsBuffer} AS term_counts
+      // classified batch would double the insert's CPU (bench:terms). Migration 16 replaced both.
+      `CREATE TABLE IF NOT EXISTS term_counts_buffer AS term_counts
       ENGINE = Buffer(currentDatabase(), term_counts, 1, 10, 10, 0, 1000000, 0, 100000000)`,
       // Like sentiment_1s_mv, it sees inserts only: messages stored before this migration are
       // not counted (a backfill of all of them would stall the start of a large store).
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS term_counts_mv TO ${TermCountsBuffer} AS ${termRows({ kind: 'view' })}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS term_counts_mv TO term_counts_buffer AS ${termRows({ kind: 'view' })}`,
     ],
   },
   {
@@ -529,6 +528,31 @@ export const migrations: readonly Migration[] = [
       ENGINE = MergeTree
       ORDER BY (model, stream, at)
       ${ttl('drift_readings', retentionDays)}`,
+    ],
+  },
+  {
+    version: 16,
+    name: 'term counts flushed in the background',
+    statements: () => [
+      // Migration 7's buffer had one layer, flushed every 10 s by whichever insert found it due,
+      // or by the engine's background flush holding that layer's lock: either way the inserts of
+      // classified batches stood still for the flush, ~450 ms of sorting and summing 10 s of term
+      // rows at 5,000 msgs/s (bench:pipeline: the worst second's latency +300 ms every 10 s).
+      // Now only the background flushes (flush_time), one layer at a time, and an insert that
+      // finds one layer locked writes into the other; every 2 s rather than 10, so a flush's CPU
+      // comes in small pieces (sustained msgs/s at saturation the same as with 10 s, three runs
+      // each). The 30-s min/max conditions only bound memory should the background flush fail.
+      // A process killed with chdb loses up to 2 s of term counts (Store.close flushes).
+      //
+      // New names, each statement idempotent and safe when several processes start at once:
+      // the old view is dropped first, so messages stored between these statements (only by a
+      // process already running) are not counted, rather than counted twice. Dropping a Buffer
+      // table writes what it holds into term_counts.
+      'DROP VIEW IF EXISTS term_counts_mv',
+      'DROP TABLE IF EXISTS term_counts_buffer',
+      `CREATE TABLE IF NOT EXISTS ${TermCountsBuffer} AS term_counts
+      ENGINE = Buffer(currentDatabase(), term_counts, 2, 30, 30, 0, 1000000, 0, 100000000, 2, 0, 0)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${TermCountsView} TO ${TermCountsBuffer} AS ${termRows({ kind: 'view' })}`,
     ],
   },
 ];

@@ -19,8 +19,10 @@
  * regexes are compiled for every block, and that pattern defeats RE2's fast paths); this one ~6 ms.
  */
 
-/** The Buffer table in front of `term_counts`: the view writes into it and readers read through it. */
-export const TermCountsBuffer = 'term_counts_buffer';
+/** The Buffer table in front of `term_counts` (migration 16): the view writes into it and readers read through it. */
+export const TermCountsBuffer = 'term_counts_pending';
+/** The materialized view that counts the terms of every inserted message into {@link TermCountsBuffer}. */
+export const TermCountsView = 'term_counts_pending_mv';
 
 /** Words too common to tell what people talk about, plus the noise of tweets (retweets, links, entities). */
 export const TermStopwords: readonly string[] = (
