@@ -44,7 +44,7 @@ const overload = 1.3;
  * tables, code not yet optimised by V8, empty tokenisation caches, and at rates above
  * PULSE_SCALE_LAG's worth of in-flight messages the autoscaler's first step. Their latency is
  * reported apart as well as in the whole; what comes after is the steady state a deployed server
- * runs in (at 5,000 msgs/s on 2 cores the first second's worst latency was ~1.5× a later second's).
+ * runs in (at 5,250 msgs/s on 2 cores the first second's worst latency was 1.5–2× a later second's).
  */
 const coldStartSeconds = 3;
 
