@@ -38,7 +38,7 @@ import { openStore } from '../lib/store/index.ts';
 import type { ProfileCounts, SampledMessage } from '../lib/store/model-drift.ts';
 import { ModelPool } from '../models/runtime/pool.ts';
 import { Tokenizer } from '../models/runtime/tokenizer.ts';
-import { percentile } from './percentile.ts';
+import { percentile, quantiles } from './percentile.ts';
 
 const help = `Usage: npm run bench:drift [-- options]
 
@@ -113,10 +113,6 @@ function mixed(home: readonly Scored[], foreign: readonly Scored[], n: number, s
 }
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
-const quantiles = (xs: readonly number[]) => {
-  const s = sorted(xs);
-  return { p50: percentile(s, 0.5), p90: percentile(s, 0.9), p99: percentile(s, 0.99), max: s.at(-1) ?? NaN };
-};
 const over = (xs: readonly number[], threshold: number) => xs.filter((x) => x > threshold).length / xs.length;
 const f3 = (x: number) => x.toFixed(3);
 const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)} %`;

@@ -31,7 +31,7 @@ import { startBenchServer, type BenchServer } from './bench-server.ts';
 import { printBurst, runBurst } from './burst.ts';
 import { measureRawModel, referenceBatch, type ModelBatchResult } from './model-throughput.ts';
 import { sendPaced } from './paced-sender.ts';
-import { percentile } from './percentile.ts';
+import { percentile, quantiles } from './percentile.ts';
 import { countVisible, Refusals } from './pulse-api.ts';
 import { sampleProc, sampleServer, sampleThreads, threadCpuBetween } from './server-sampler.ts';
 
@@ -119,14 +119,11 @@ interface Percentiles {
   p99: number;
 }
 
-function percentiles(sorted: readonly number[]): Percentiles {
-  return { p50: Math.round(percentile(sorted, 0.5)), p90: Math.round(percentile(sorted, 0.9)), p99: Math.round(percentile(sorted, 0.99)) };
-}
+/** The JSON's figures: whole milliseconds. */
+const wholeMs = (q: ReturnType<typeof quantiles>): Percentiles => ({ p50: Math.round(q.p50), p90: Math.round(q.p90), p99: Math.round(q.p99) });
 
-const latencyText = (sorted: readonly number[]) => {
-  const p = percentiles(sorted);
-  return `p50 ${p.p50} ms · p90 ${p.p90} ms · p99 ${p.p99} ms · max ${sorted.at(-1)?.toFixed(0)} ms`;
-};
+const latencyText = (q: ReturnType<typeof quantiles>) =>
+  `p50 ${q.p50.toFixed(0)} ms · p90 ${q.p90.toFixed(0)} ms · p99 ${q.p99.toFixed(0)} ms · max ${q.max.toFixed(0)} ms`;
 
 interface SustainedOptions {
   texts: readonly string[];
@@ -199,16 +196,16 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
 
   const bySecond: number[][] = [];
   visibleAt.forEach((t, k) => (bySecond[Math.floor((sentAt[k]! - started) / 1000)] ??= []).push(t - sentAt[k]!));
-  const byLatency = (xs: number[]) => xs.sort((a, b) => a - b);
-  const latencies = byLatency(bySecond.flat());
-  const warmLatencies = byLatency(bySecond.slice(coldStartSeconds).flat());
+  const latencies = quantiles(bySecond.flat());
+  const warmSent = bySecond.slice(coldStartSeconds).flat();
+  const warmLatencies = quantiles(warmSent);
   const lost = sentAt.length - visibleAt.length;
   const sustained = Math.round(visibleAt.length / drainSeconds);
-  const latencyMs = percentiles(latencies);
+  const latencyMs = wholeMs(latencies);
   console.log(`sent        ${sentAt.length} messages in ${sendSeconds.toFixed(1)} s = ${Math.round(sentAt.length / sendSeconds)} msgs/s offered`);
   console.log(`stored      ${visibleAt.length} messages, all visible after ${drainSeconds.toFixed(1)} s = ${sustained} msgs/s sustained${lost ? ` (${lost} NOT visible within the time limit)` : ''}`);
   console.log(`latency     ingest → visible in ClickHouse: ${latencyText(latencies)}`);
-  console.log(`            sent after the first ${coldStartSeconds} s (warm): ${warmLatencies.length ? latencyText(warmLatencies) : 'none'}`);
+  console.log(`            sent after the first ${coldStartSeconds} s (warm): ${warmSent.length ? latencyText(warmLatencies) : 'none'}`);
   console.log(`            worst of each second sent (s:ms) ${bySecond.map((l, s) => `${s}:${Math.max(...l).toFixed(0)}`).filter(Boolean).join(' ')}`);
   const posts = [...postMs].sort((a, b) => a - b);
   console.log(`POST        /api/ingest of ${batch}: p50 ${percentile(posts, 0.5).toFixed(1)} ms · p99 ${percentile(posts, 0.99).toFixed(1)} ms${refusals.total ? ` · ${refusals.total} POSTs answered 503/429 and were sent again (waits included)` : ''}`);
@@ -223,7 +220,7 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   if (raw) console.log(`max         ${sustained} msgs/s sustained ÷ ${raw.msgsPerSec} msgs/s raw model (batch ${raw.batch}) = ${ratio!.toFixed(3)}`);
   if (json) {
     const report: PipelineBenchJson = {
-      offered: rate, sent: sentAt.length, stored: visibleAt.length, sustained, latencyMs, warmLatencyMs: percentiles(warmLatencies),
+      offered: rate, sent: sentAt.length, stored: visibleAt.length, sustained, latencyMs, warmLatencyMs: wholeMs(warmLatencies),
       serverCpuPercent, rssPeakMb: Math.round(peakRss),
       ...(raw ? { rawModelMsgsPerSec: raw.msgsPerSec, ratio } : {}),
     };
