@@ -3,14 +3,14 @@
  * measures what a user would: sustained throughput, ingest → row-visible latency, consumer
  * lag over time, and CPU / memory of each process.
  *
- * Latency is read through the public API only. Every 100 ms the bench asks `/api/stats` how
- * many of its messages are stored (the per-second aggregate is written in the same insert as
- * the rows); the k-th message sent is taken as visible at the first poll that counts ≥ k
- * messages (first in, first out). A poll comes every ~150 ms (the pause plus one stats query:
- * ~45 ms at 5,000 msgs/s on 2 cores), so a figure is late by up to that, ~75 ms on average; polling
- * without the pause measured the same p99 (the extra queries slow the server about as much as
- * they sharpen the reading). The figures include the server's HTTP handling, the bus,
- * micro-batching, inference and the ClickHouse insert.
+ * Latency is read through the public API only, per message (bench/post-visibility.ts): every
+ * POST carries a source of its own, and every 100 ms the bench asks `/api/sources` how many
+ * messages of each recent POST are stored (the per-second aggregate is written in the same
+ * insert as the rows); a message is visible at the first poll that counts it. A poll comes every
+ * ~150 ms (the pause plus one query: ~45 ms at 5,000 msgs/s on 2 cores), so a figure is late by up
+ * to that, ~75 ms on average; polling without the pause measured the same p99 (the extra
+ * queries slow the server about as much as they sharpen the reading). The figures include the
+ * server's HTTP handling, the bus, micro-batching, inference and the ClickHouse insert.
  *
  * Absolute rates differ between machines, so `--max` first measures the raw model on the same
  * machine (the same loop as `bench:model`, at batch 64) and offers 1.3× that: more than the
@@ -32,7 +32,8 @@ import { printBurst, runBurst } from './burst.ts';
 import { measureRawModel, referenceBatch, type ModelBatchResult } from './model-throughput.ts';
 import { sendPaced } from './paced-sender.ts';
 import { percentile, quantiles } from './percentile.ts';
-import { countVisible, Refusals } from './pulse-api.ts';
+import { PostVisibility } from './post-visibility.ts';
+import { Refusals } from './pulse-api.ts';
 import { sampleProc, sampleServer, sampleThreads, threadCpuBetween } from './server-sampler.ts';
 
 /** Seconds the raw model is measured for with --max: enough for a stable rate, short beside the load. */
@@ -57,7 +58,9 @@ otherwise), posts real tweets to /api/ingest at --rate msgs/s for --seconds, wai
 backlog to drain, and prints throughput, ingest → visible latency p50/p90/p99 (of all
 messages, of those sent after the first ${coldStartSeconds} s — the cold start — and the worst of each
 second), lag over time and CPU/memory per process (the server's CPU also by thread: main,
-inference, node's other threads, the embedded ClickHouse's).
+inference, node's other threads, the embedded ClickHouse's). Each POST carries its own source
+(bench-<run>-<n>), so each message's latency is measured from its own POST to the first poll of
+/api/sources that counts it.
 
   --rate N      messages per second offered (default 1000); with --burst, the base rate
   --max         measure the raw model first (as bench:model at batch ${referenceBatch}, ${rawModelSeconds} s), offer
@@ -142,9 +145,7 @@ function positive(name: string, text: string): number {
 
 async function runSustained(server: BenchServer, { texts, rate, seconds, batch, json, raw }: SustainedOptions): Promise<void> {
   console.log(`offered ${rate} msgs/s for ${seconds} s in POSTs of ${batch}\n`);
-  const source = `bench-${Date.now()}`;
-  const sentAt: number[] = [];
-  const visibleAt: number[] = [];
+  const posts = new PostVisibility(server.url, `bench-${Date.now()}`);
   const postMs: number[] = [];
   const lagSeries: Array<[number, number | null]> = [];
   const cpuStart = { server: sampleProc(server.pid)!, threads: sampleThreads(server.pid), bench: process.cpuUsage() };
@@ -159,9 +160,8 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   const sender = sendPaced({
     url: server.url, rate, batch, seconds, refusals,
     make: (n) => {
-      const t0 = performance.now();
-      const offset = sentAt.length;
-      for (let i = 0; i < n; i++) sentAt.push(t0);
+      const offset = posts.sent;
+      const source = posts.add(n);
       return Array.from({ length: n }, (_, i) => ({ source, text: texts[(offset + i) % texts.length]! }));
     },
     onAccepted: (_, __, ms) => postMs.push(ms),
@@ -169,14 +169,11 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
     sending = false;
   });
 
-  const from = new Date(Date.now() - 60_000);
   const poller = (async () => {
     let lastSecond = -1;
-    while (sending || visibleAt.length < sentAt.length) {
+    while (sending || posts.visible < posts.sent) {
       if (elapsed() > seconds + 120) break;
-      const visible = await countVisible(server.url, source, from);
-      const now = performance.now();
-      while (visibleAt.length < Math.min(visible, sentAt.length)) visibleAt.push(now);
+      await posts.poll();
       const second = Math.floor(elapsed());
       if (second !== lastSecond) {
         lastSecond = second;
@@ -195,20 +192,20 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   const cpuEnd = { server: sampleProc(server.pid)!, threads: sampleThreads(server.pid), bench: process.cpuUsage(cpuStart.bench) };
 
   const bySecond: number[][] = [];
-  visibleAt.forEach((t, k) => (bySecond[Math.floor((sentAt[k]! - started) / 1000)] ??= []).push(t - sentAt[k]!));
+  for (const { sentAt, latencyMs } of posts.seen) (bySecond[Math.floor((sentAt - started) / 1000)] ??= []).push(latencyMs);
   const latencies = quantiles(bySecond.flat());
   const warmSent = bySecond.slice(coldStartSeconds).flat();
   const warmLatencies = quantiles(warmSent);
-  const lost = sentAt.length - visibleAt.length;
-  const sustained = Math.round(visibleAt.length / drainSeconds);
+  const lost = posts.sent - posts.visible;
+  const sustained = Math.round(posts.visible / drainSeconds);
   const latencyMs = wholeMs(latencies);
-  console.log(`sent        ${sentAt.length} messages in ${sendSeconds.toFixed(1)} s = ${Math.round(sentAt.length / sendSeconds)} msgs/s offered`);
-  console.log(`stored      ${visibleAt.length} messages, all visible after ${drainSeconds.toFixed(1)} s = ${sustained} msgs/s sustained${lost ? ` (${lost} NOT visible within the time limit)` : ''}`);
+  console.log(`sent        ${posts.sent} messages in ${sendSeconds.toFixed(1)} s = ${Math.round(posts.sent / sendSeconds)} msgs/s offered`);
+  console.log(`stored      ${posts.visible} messages, all visible after ${drainSeconds.toFixed(1)} s = ${sustained} msgs/s sustained${lost ? ` (${lost} NOT visible within the time limit)` : ''}`);
   console.log(`latency     ingest → visible in ClickHouse: ${latencyText(latencies)}`);
   console.log(`            sent after the first ${coldStartSeconds} s (warm): ${warmSent.length ? latencyText(warmLatencies) : 'none'}`);
   console.log(`            worst of each second sent (s:ms) ${bySecond.map((l, s) => `${s}:${Math.max(...l).toFixed(0)}`).filter(Boolean).join(' ')}`);
-  const posts = [...postMs].sort((a, b) => a - b);
-  console.log(`POST        /api/ingest of ${batch}: p50 ${percentile(posts, 0.5).toFixed(1)} ms · p99 ${percentile(posts, 0.99).toFixed(1)} ms${refusals.total ? ` · ${refusals.total} POSTs answered 503/429 and were sent again (waits included)` : ''}`);
+  const postTimes = [...postMs].sort((a, b) => a - b);
+  console.log(`POST        /api/ingest of ${batch}: p50 ${percentile(postTimes, 0.5).toFixed(1)} ms · p99 ${percentile(postTimes, 0.99).toFixed(1)} ms${refusals.total ? ` · ${refusals.total} POSTs answered 503/429 and were sent again (waits included)` : ''}`);
   console.log(`lag         (s: raw messages not yet committed) ${lagSeries.map(([s, l]) => `${s}:${l ?? '–'}`).join(' ')}`);
   const serverCpu = cpuEnd.server.cpuSeconds - cpuStart.server.cpuSeconds;
   const serverCpuPercent = Math.round((serverCpu / drainSeconds) * 100);
@@ -220,7 +217,7 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   if (raw) console.log(`max         ${sustained} msgs/s sustained ÷ ${raw.msgsPerSec} msgs/s raw model (batch ${raw.batch}) = ${ratio!.toFixed(3)}`);
   if (json) {
     const report: PipelineBenchJson = {
-      offered: rate, sent: sentAt.length, stored: visibleAt.length, sustained, latencyMs, warmLatencyMs: wholeMs(warmLatencies),
+      offered: rate, sent: posts.sent, stored: posts.visible, sustained, latencyMs, warmLatencyMs: wholeMs(warmLatencies),
       serverCpuPercent, rssPeakMb: Math.round(peakRss),
       ...(raw ? { rawModelMsgsPerSec: raw.msgsPerSec, ratio } : {}),
     };
