@@ -212,15 +212,17 @@ export interface ScaleConfig {
 export const InProcessPartitions = 8;
 
 /**
- * Batches one in-process classifier member works on at once while the members autoscale: some
- * in inference while others are written and published. A member then has a capacity of its own,
- * so a step adds a known share of work in flight; an unbounded member would take every partition
- * it owns and leave nothing for the next one to add. Half the partitions: one member serves a
- * steady stream with as many batches in flight as it had with 4 partitions (a member narrower
- * than that served 8 partitions in turn and added ~120 ms to the p50 at 1,000 msgs/s), and two
- * members have a batch on every partition.
+ * Full batches one in-process classifier member works on at once while the members autoscale
+ * (its bound is this many times PULSE_BATCH_MAX records in flight): some in inference while
+ * others are written and published. A member then has a capacity of its own, so a step adds a
+ * known share of work in flight; an unbounded member would take every partition it owns and
+ * leave nothing for the next one to add. Half the partitions: two members have a full batch on
+ * every partition. The bound counts records, not batches: a member bounded to 4 batches served
+ * its 8 partitions in turns even when each batch held a few dozen messages, and its partitions
+ * waited for each other's inserts (PULSE_SCALE=0, one unbounded member, at 1,000 msgs/s on 2
+ * cores: p50 232 / 235 ms and p99 417 / 397 ms against 312 / 331 and 481 / 522 ms bounded to 4).
  */
-export const ScaledMemberWidth = InProcessPartitions / 2;
+export const ScaledMemberBatches = InProcessPartitions / 2;
 
 export type StoreConfig =
   | { kind: 'chdb'; dataDir: string; retentionDays: number }
@@ -441,9 +443,9 @@ function localPublicUrl(host: string, port: number): string {
 
 /**
  * The most in-process classifier members: PULSE_EMBEDDED_CLASSIFIERS when PULSE_SCALE=0 (a fixed
- * set), else PULSE_EMBEDDED_CLASSIFIERS_MAX, by default as many members as can each have a batch
- * in flight: the bus's partitions over {@link ScaledMemberWidth} (one batch per partition at a
- * time keeps per-key order, so a member past that would only wait).
+ * set), else PULSE_EMBEDDED_CLASSIFIERS_MAX, by default as many members as can each have their
+ * full batches in flight: the bus's partitions over {@link ScaledMemberBatches} (one batch per
+ * partition at a time keeps per-key order, so a member past that would only wait).
  *
  * On Kafka the default is a fixed set: there capacity is added by processes (`npm run workers --
  * --autoscale`, KEDA), and every in-process step is a group rebalance, which on Kafka holds the
@@ -453,7 +455,7 @@ function localPublicUrl(host: string, port: number): string {
 function embeddedClassifiersMax(e: z.infer<typeof EnvSchema>, bus: BusConfig, embedded: number): number {
   if (!e.PULSE_SCALE || embedded === 0) return embedded;
   if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX === undefined) {
-    return bus.kind === 'kafka' ? embedded : Math.max(embedded, Math.ceil(InProcessPartitions / ScaledMemberWidth));
+    return bus.kind === 'kafka' ? embedded : Math.max(embedded, Math.ceil(InProcessPartitions / ScaledMemberBatches));
   }
   if (e.PULSE_EMBEDDED_CLASSIFIERS_MAX < embedded) {
     throw new PulseError(

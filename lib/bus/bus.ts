@@ -36,12 +36,16 @@ export interface ConsumeSettings {
   /** … or whatever arrived within this wait, whichever comes first. */
   maxWaitMs: number;
   /**
-   * Batches this member works on at once, over its partitions (one per partition at most, so
-   * per-key order holds); default: one on each of its partitions. It is what one member adds to
-   * its group: the in-process classifier autoscaler grows a group by members of bounded width
-   * (on Kafka too: handler calls over its partitions, see partition-queues.ts).
+   * The most records this member works on at once, over its partitions: a batch starts only
+   * while fewer are in flight (one batch per partition at most either way, so per-key order
+   * holds); default: no bound, a batch on each of its partitions. It is what one member adds to
+   * its group: the in-process classifier autoscaler grows a group by members of bounded
+   * capacity (on Kafka too: handler calls over its partitions, see partition-queues.ts). Records,
+   * not batches: under light load the batches are small and a member takes every partition at
+   * once instead of serving them in turns; under heavy load they are full and the bound is a
+   * number of batches.
    */
-  concurrency?: number;
+  maxInFlightRecords?: number;
   /**
    * Where a group without committed offsets begins: at the oldest retained record (default),
    * or at the end, with what is published from now on. `latest` is for a group of one that

@@ -95,6 +95,8 @@ interface Delivery {
   partition: number;
   /** One past the last offset delivered: the committed offset once the handler resolves. */
   to: number;
+  /** How many records it holds: what counts against the member's `maxInFlightRecords`. */
+  records: number;
 }
 
 /**
@@ -359,12 +361,12 @@ export class MemoryTransport implements BusTransport {
     const now = Date.now();
     let readyAt = Infinity;
     // Counted from the deliveries, not `running`: a settled batch leaves `inFlight` before it wakes this loop.
-    let busy = g.inFlight.filter((d) => d?.member === m).length;
-    const width = m.options.concurrency ?? n;
-    // A member narrower than its partitions scans from after the last one it served: each
-    // gets its turn, none starves behind a busier one.
+    let busy = g.inFlight.reduce((sum, d) => (d?.member === m ? sum + d.records : sum), 0);
+    const bound = m.options.maxInFlightRecords ?? Infinity;
+    // A member whose bound stops it short of its partitions scans from after the last one it
+    // served: each gets its turn, none starves behind a busier one.
     const scanFrom = m.scanFrom;
-    for (let i = 0; i < n && busy < width; i++) {
+    for (let i = 0; i < n && busy < bound; i++) {
       const p = (scanFrom + i) % n;
       if (g.owner[p] !== m || g.inFlight[p]) continue;
       const l = g.topic.partitions[p]!;
@@ -377,9 +379,10 @@ export class MemoryTransport implements BusTransport {
         readyAt = Math.min(readyAt, startAt);
         continue;
       }
-      const delivery: Delivery = { member: m, partition: p, to: from + Math.min(pending, maxBatch) };
+      const size = Math.min(pending, maxBatch);
+      const delivery: Delivery = { member: m, partition: p, to: from + size, records: size };
       g.inFlight[p] = delivery;
-      busy++;
+      busy += size;
       m.scanFrom = p + 1;
       const records = l.entries
         .slice(from - l.base, delivery.to - l.base)

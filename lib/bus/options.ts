@@ -12,7 +12,9 @@ export function checkConsumeOptions(options: ConsumeSettings): void {
   if (!allTopics.includes(options.topic)) problems.push(`unknown topic ${JSON.stringify(options.topic)}`);
   if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1) problems.push('maxBatch must be an integer ≥ 1');
   if (!Number.isFinite(options.maxWaitMs) || options.maxWaitMs < 0) problems.push('maxWaitMs must be a number ≥ 0');
-  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) problems.push('concurrency must be an integer ≥ 1');
+  if (options.maxInFlightRecords !== undefined && (!Number.isInteger(options.maxInFlightRecords) || options.maxInFlightRecords < 1)) {
+    problems.push('maxInFlightRecords must be an integer ≥ 1');
+  }
   if (options.start !== undefined && options.start !== 'earliest' && options.start !== 'latest') problems.push("start must be 'earliest' or 'latest'");
   if (problems.length) throw new PulseError('BUS_OPTIONS_INVALID', `invalid consume options: ${problems.join('; ')}`);
 }

@@ -18,7 +18,7 @@ import { Deadline } from '../shutdown.ts';
 import type { RawInRecord, TransportConsumeOptions } from './bus.ts';
 import { retryBackoffMs } from './options.ts';
 
-type HandlerOptions = Pick<TransportConsumeOptions, 'group' | 'topic' | 'maxBatch' | 'maxWaitMs' | 'concurrency' | 'handler'>;
+type HandlerOptions = Pick<TransportConsumeOptions, 'group' | 'topic' | 'maxBatch' | 'maxWaitMs' | 'maxInFlightRecords' | 'handler'>;
 
 interface Queue {
   records: RawInRecord[];
@@ -39,7 +39,8 @@ export class PartitionQueues {
   /** Bumped by a rebalance or a stop: a call that began before commits nothing. */
   private generation = 0;
   private readonly running = new Set<Promise<void>>();
-  private active = 0;
+  /** Records in handler calls now: what `maxInFlightRecords` bounds. */
+  private inFlight = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly roomWaiters = new Set<() => void>();
@@ -108,14 +109,14 @@ export class PartitionQueues {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.stopped) return;
-    const { maxBatch, maxWaitMs, concurrency = Infinity } = this.options;
+    const { maxBatch, maxWaitMs, maxInFlightRecords = Infinity } = this.options;
     const now = Date.now();
     // An idle member takes what is there at once: lingering pays only while calls run, and
     // then the records that arrive meanwhile make the next batch bigger.
-    const idle = this.active === 0;
+    const idle = this.inFlight === 0;
     const partitions = [...this.queues.keys()].sort((a, b) => a - b);
     let readyAt = Infinity;
-    for (let i = 0; i < partitions.length && this.active < concurrency; i++) {
+    for (let i = 0; i < partitions.length && this.inFlight < maxInFlightRecords; i++) {
       const partition = partitions[(this.scanFrom + i) % partitions.length]!;
       const q = this.queues.get(partition)!;
       if (q.handling || !q.records.length) continue;
@@ -136,7 +137,7 @@ export class PartitionQueues {
     const generation = this.generation;
     const records = q.records.slice(0, maxBatch);
     q.handling = true;
-    this.active++;
+    this.inFlight += records.length;
     try {
       let ok = true;
       try {
@@ -167,7 +168,7 @@ export class PartitionQueues {
       q.oldestAt = 0;
     } finally {
       q.handling = false;
-      this.active--;
+      this.inFlight -= records.length;
       this.wakeRoom();
       this.schedule();
     }

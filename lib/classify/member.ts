@@ -39,8 +39,8 @@ export interface ClassifierDeps {
   metrics: Metrics;
   batchMax: number;
   batchWaitMs: number;
-  /** Batches this member works on at once (ConsumeSettings.concurrency); default: one per partition it owns. */
-  concurrency?: number;
+  /** Records this member works on at once (ConsumeSettings.maxInFlightRecords); default: a batch on every partition it owns. */
+  maxInFlightRecords?: number;
   /** See ConsumeOptions.onFatal. */
   onFatal?(error: Error): void;
 }
@@ -102,7 +102,7 @@ export async function startClassifier(deps: ClassifierDeps): Promise<Subscriptio
     topic: Topics.raw,
     maxBatch: deps.batchMax,
     maxWaitMs: deps.batchWaitMs,
-    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+    ...(deps.maxInFlightRecords ? { maxInFlightRecords: deps.maxInFlightRecords } : {}),
     ...(deps.onFatal ? { onFatal: deps.onFatal } : {}),
     handler: async (records) => {
       const stopTimer = metrics.batchSeconds.startTimer();

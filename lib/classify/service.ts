@@ -11,7 +11,7 @@
  * the registry's champion (a promotion swaps it between batches: lib/classify/model-follower.ts).
  */
 import type { Bus, StopOptions, Subscription } from '../bus/bus.ts';
-import { ScaledMemberWidth, type Config, type ScaleConfig } from '../config.ts';
+import { ScaledMemberBatches, type Config, type ScaleConfig } from '../config.ts';
 import type { ClassifiersStatus } from '../contracts/live.ts';
 import { log } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -74,13 +74,13 @@ export async function startClassifierService(
   const shadow = new ShadowRunner(config.model, store.models);
   const models = await ModelFollower.start(store.models, config.model, shadow, following);
   const model = models.model;
-  // A fixed set keeps the bus's default width (a batch in flight on every partition it owns):
-  // there is nothing to add to it, and a narrower member would only cap what it can do.
-  const concurrency = scaling ? { concurrency: ScaledMemberWidth } : {};
+  // A fixed set keeps the bus's default (a batch in flight on every partition it owns, however
+  // big): there is nothing to add to it, and a bounded member would only cap what it can do.
+  const bound = scaling ? { maxInFlightRecords: ScaledMemberBatches * config.classifier.batchMax } : {};
   const join = () =>
     startClassifier({
       bus, messages: store.messages, model, shadow, matcher: streams, metrics, onFatal: exitOnFatal,
-      batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs, ...concurrency,
+      batchMax: config.classifier.batchMax, batchWaitMs: config.classifier.batchWaitMs, ...bound,
     });
   // Members join together: one rebalance instead of one per member.
   const joined = await Promise.allSettled(Array.from({ length: members }, join));

@@ -516,8 +516,8 @@ describe('overlapping batches', { concurrency: true }, () => {
   concurrentDeliveries('Kafka (mock cluster)', overKafkaMock, 5_000);
 });
 
-describe('in-process transport: a member of bounded width', () => {
-  it('keeps at most `concurrency` batches in flight and serves every partition in turn', { timeout: 20_000 }, async () => {
+describe('in-process transport: a member of bounded capacity', () => {
+  it('keeps at most `maxInFlightRecords` of full batches in flight and serves every partition in turn', { timeout: 20_000 }, async () => {
     const { transport, dispose } = await inMemory();
     let sub: Subscription | undefined;
     try {
@@ -527,7 +527,7 @@ describe('in-process transport: a member of bounded width', () => {
       const firstBatches: number[] = [];
       const handled = collector<RawInRecord>();
       sub = await transport.consume({
-        group: 'narrow', topic: Topics.raw, maxBatch: 5, maxWaitMs: 0, concurrency: 2,
+        group: 'narrow', topic: Topics.raw, maxBatch: 5, maxWaitMs: 0, maxInFlightRecords: 10,
         handler: async (records) => {
           widest = Math.max(widest, ++inFlight);
           if (firstBatches.length < 4) firstBatches.push(records[0]!.partition);
@@ -538,9 +538,37 @@ describe('in-process transport: a member of bounded width', () => {
       });
       await transport.publish(Topics.raw, encoded(makeRecords(400, 40)));
       await waitFor(async () => (await transport.lag('narrow', Topics.raw)) === 0, 10_000);
-      assert.equal(widest, 2, 'two batches side by side, never more');
+      assert.equal(widest, 2, 'two full batches side by side, never more');
       assert.deepEqual([...firstBatches].sort(), [0, 1, 2, 3], 'the first four batches come from four partitions: none waits behind a busier one');
       assert.equal(new Set(handled.records().map(idOf)).size, 400);
+    } finally {
+      await sub?.stop();
+      await dispose();
+    }
+  });
+
+  it('takes every partition at once when their batches are small enough together', { timeout: 20_000 }, async () => {
+    const { transport, dispose } = await inMemory();
+    let sub: Subscription | undefined;
+    try {
+      await transport.start();
+      let inFlight = 0;
+      let widest = 0;
+      const handled = collector<RawInRecord>();
+      // 40 records over 4 partitions, all in flight at once under a bound of two full batches (100).
+      await transport.publish(Topics.raw, encoded(makeRecords(40, 40)));
+      sub = await transport.consume({
+        group: 'light', topic: Topics.raw, maxBatch: 50, maxWaitMs: 0, maxInFlightRecords: 100,
+        handler: async (records) => {
+          widest = Math.max(widest, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          inFlight--;
+          await handled.handler(records);
+        },
+      });
+      await waitFor(async () => (await transport.lag('light', Topics.raw)) === 0, 10_000);
+      assert.equal(widest, 4, 'a batch on each of the four partitions at once: a batch count of 2 would have served them in turns');
+      assert.equal(new Set(handled.records().map(idOf)).size, 40);
     } finally {
       await sub?.stop();
       await dispose();
