@@ -3,7 +3,7 @@
  * measures what a user would: sustained throughput, ingest → row-visible latency, consumer
  * lag over time, and CPU / memory of each process.
  *
- * Latency is read through the public API only, per message (bench/post-visibility.ts): the
+ * Latency is read through the public API only, per message (harness/post-visibility.ts): the
  * first 10 messages of every POST are probes with a source of their POST's own, and every 100 ms
  * the bench asks `/api/sources` how many messages of each of the run's sources are stored (the
  * per-second aggregate is written in the same insert as the rows); a probe is visible at the
@@ -33,7 +33,7 @@ import { printBurst, runBurst } from './burst.ts';
 import { measureRawModel, referenceBatch, type ModelBatchResult } from './model-throughput.ts';
 import { sendPaced } from './paced-sender.ts';
 import { percentile, quantiles } from './percentile.ts';
-import { PostVisibility } from './post-visibility.ts';
+import { PostVisibility } from '../harness/post-visibility.ts';
 import { Refusals } from './pulse-api.ts';
 import { sampleProc, sampleServer, sampleThreads, threadCpuBetween } from './server-sampler.ts';
 

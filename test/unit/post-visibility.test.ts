@@ -1,5 +1,5 @@
 /**
- * The pipeline bench's reading (bench/post-visibility.ts) against a stand-in for
+ * The pipeline bench's reading (harness/post-visibility.ts) against a stand-in for
  * `/api/sources`: the first messages of every POST are probes matched to their own POST's send
  * time whatever order the POSTs become visible in, and every message of the run counts as stored.
  */
@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PostVisibility } from '../../bench/post-visibility.ts';
+import { PostVisibility } from '../../harness/post-visibility.ts';
 
 /** What the stand-in answers now: source → stored count. */
 const stored = new Map<string, number>();
