@@ -516,62 +516,51 @@ describe('overlapping batches', { concurrency: true }, () => {
   concurrentDeliveries('Kafka (mock cluster)', overKafkaMock, 5_000);
 });
 
+/**
+ * Consumes `records` on a fresh in-process transport (4 partitions) with a handler that takes
+ * `handlerMs`, and reports the most handler calls that ran at once, the partitions of the first
+ * four calls, and the distinct ids handled.
+ */
+async function widestUnder(records: OutRecord<RawMessage>[], settings: { maxBatch: number; maxInFlightRecords: number; handlerMs: number }) {
+  const { transport, dispose } = await inMemory();
+  let sub: Subscription | undefined;
+  try {
+    await transport.start();
+    await transport.publish(Topics.raw, encoded(records));
+    let inFlight = 0;
+    let widest = 0;
+    const firstBatches: number[] = [];
+    const handled = collector<RawInRecord>();
+    sub = await transport.consume({
+      group: 'bounded', topic: Topics.raw, maxBatch: settings.maxBatch, maxWaitMs: 0, maxInFlightRecords: settings.maxInFlightRecords,
+      handler: async (batch) => {
+        widest = Math.max(widest, ++inFlight);
+        if (firstBatches.length < 4) firstBatches.push(batch[0]!.partition);
+        await new Promise((resolve) => setTimeout(resolve, settings.handlerMs));
+        inFlight--;
+        await handled.handler(batch);
+      },
+    });
+    await waitFor(async () => (await transport.lag('bounded', Topics.raw)) === 0, 10_000);
+    return { widest, firstBatches, ids: new Set(handled.records().map(idOf)).size };
+  } finally {
+    await sub?.stop();
+    await dispose();
+  }
+}
+
 describe('in-process transport: a member of bounded capacity', () => {
   it('keeps at most `maxInFlightRecords` of full batches in flight and serves every partition in turn', { timeout: 20_000 }, async () => {
-    const { transport, dispose } = await inMemory();
-    let sub: Subscription | undefined;
-    try {
-      await transport.start();
-      let inFlight = 0;
-      let widest = 0;
-      const firstBatches: number[] = [];
-      const handled = collector<RawInRecord>();
-      sub = await transport.consume({
-        group: 'narrow', topic: Topics.raw, maxBatch: 5, maxWaitMs: 0, maxInFlightRecords: 10,
-        handler: async (records) => {
-          widest = Math.max(widest, ++inFlight);
-          if (firstBatches.length < 4) firstBatches.push(records[0]!.partition);
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          inFlight--;
-          await handled.handler(records);
-        },
-      });
-      await transport.publish(Topics.raw, encoded(makeRecords(400, 40)));
-      await waitFor(async () => (await transport.lag('narrow', Topics.raw)) === 0, 10_000);
-      assert.equal(widest, 2, 'two full batches side by side, never more');
-      assert.deepEqual([...firstBatches].sort(), [0, 1, 2, 3], 'the first four batches come from four partitions: none waits behind a busier one');
-      assert.equal(new Set(handled.records().map(idOf)).size, 400);
-    } finally {
-      await sub?.stop();
-      await dispose();
-    }
+    const { widest, firstBatches, ids } = await widestUnder(makeRecords(400, 40), { maxBatch: 5, maxInFlightRecords: 10, handlerMs: 5 });
+    assert.equal(widest, 2, 'two full batches side by side, never more');
+    assert.deepEqual([...firstBatches].sort(), [0, 1, 2, 3], 'the first four batches come from four partitions: none waits behind a busier one');
+    assert.equal(ids, 400);
   });
 
   it('takes every partition at once when their batches are small enough together', { timeout: 20_000 }, async () => {
-    const { transport, dispose } = await inMemory();
-    let sub: Subscription | undefined;
-    try {
-      await transport.start();
-      let inFlight = 0;
-      let widest = 0;
-      const handled = collector<RawInRecord>();
-      // 40 records over 4 partitions, all in flight at once under a bound of two full batches (100).
-      await transport.publish(Topics.raw, encoded(makeRecords(40, 40)));
-      sub = await transport.consume({
-        group: 'light', topic: Topics.raw, maxBatch: 50, maxWaitMs: 0, maxInFlightRecords: 100,
-        handler: async (records) => {
-          widest = Math.max(widest, ++inFlight);
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          inFlight--;
-          await handled.handler(records);
-        },
-      });
-      await waitFor(async () => (await transport.lag('light', Topics.raw)) === 0, 10_000);
-      assert.equal(widest, 4, 'a batch on each of the four partitions at once: a batch count of 2 would have served them in turns');
-      assert.equal(new Set(handled.records().map(idOf)).size, 40);
-    } finally {
-      await sub?.stop();
-      await dispose();
-    }
+    // 40 records over 4 partitions, all in flight at once under a bound of two full batches (100).
+    const { widest, ids } = await widestUnder(makeRecords(40, 40), { maxBatch: 50, maxInFlightRecords: 100, handlerMs: 50 });
+    assert.equal(widest, 4, 'a batch on each of the four partitions at once: a batch count of 2 would have served them in turns');
+    assert.equal(ids, 40);
   });
 });
