@@ -161,7 +161,7 @@ export class KafkaTransport implements BusTransport {
         autoCommit: false,
         eachBatchAutoResolve: false,
         // A fetch's partitions are queued side by side (see PartitionQueues); the member's
-        // width bounds the handler calls, not this.
+        // record bound (maxInFlightRecords) limits the handler calls, not this.
         partitionsConsumedConcurrently: this.config.partitions,
         eachBatch: (payload) => subscription.eachBatch(payload),
       });
