@@ -23,7 +23,10 @@ const fetchMinBytesMax = 1024 * 1024;
  * how long a new classifier waits for the others to rejoin (kafkajs' default is 3 s).
  */
 const heartbeatIntervalMs = 1000;
-/** Fresh consumers tried after a member crashed for good, before `onFatal` gives it up. */
+/**
+ * Fresh consumers tried in a row after a member's consumer crashed for good, before `onFatal`
+ * gives it up; a consumer that joins the group ends the row.
+ */
 const maxRejoins = 3;
 /** `acks: -1`: the leader answers once all in-sync replicas have the records (required by the idempotent producer). */
 const allInSyncReplicas = -1;
@@ -106,7 +109,7 @@ export class KafkaTransport implements BusTransport {
     const subscription = new KafkaSubscription(options, () => this.subscriptions.delete(subscription));
     this.subscriptions.add(subscription);
     try {
-      subscription.replace(await this.startMember(options, subscription, 0));
+      subscription.replace(await this.startMember(options, subscription));
     } catch (err) {
       await subscription.stop();
       throw unavailable(`cannot join group ${options.group} on ${options.topic}`, err);
@@ -114,8 +117,8 @@ export class KafkaTransport implements BusTransport {
     return subscription;
   }
 
-  /** One kafkajs consumer joining `options.group`; `rejoins` counts the crashed ones before it. */
-  private async startMember(options: TransportConsumeOptions, subscription: KafkaSubscription, rejoins: number): Promise<Consumer> {
+  /** One kafkajs consumer joining `options.group`. */
+  private async startMember(options: TransportConsumeOptions, subscription: KafkaSubscription): Promise<Consumer> {
     const { group, topic } = options;
     const consumer = this.kafka.consumer({
       groupId: group,
@@ -133,25 +136,28 @@ export class KafkaTransport implements BusTransport {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || subscription.isStopping) return;
-      if (rejoins >= maxRejoins) {
+      const rejoin = subscription.crashed();
+      if (rejoin > maxRejoins) {
         log.error({ group, topic, err: payload.error.message }, 'bus member crashed and will not restart');
         options.onFatal?.(payload.error);
         return;
       }
-      // kafkajs restarts a consumer only after errors it deems retriable; others (librdkafka's
-      // mock cluster refusing a member's SyncGroup during a rebalance, say) end it for good.
-      // A fresh consumer rejoins the group a few times before the member is given up.
-      log.warn({ group, topic, err: payload.error.message, rejoin: rejoins + 1 }, 'bus member crashed; rejoining with a fresh consumer');
+      // kafkajs restarts a consumer only after errors it deems retriable; others end it for good
+      // (librdkafka's mock cluster answers INVALID_REQUEST to a follower whose SyncGroup arrives
+      // after the leader's has brought the group up, say). A fresh consumer rejoins the group a
+      // few times in a row before the member is given up; counted over the member's life, the
+      // refusals of a busy group's rebalances added up until a healthy member gave up.
+      log.warn({ group, topic, err: payload.error.message, rejoin }, 'bus member crashed; rejoining with a fresh consumer');
       setTimeout(() => {
         if (subscription.isStopping) return;
-        this.startMember(options, subscription, rejoins + 1).then(
+        this.startMember(options, subscription).then(
           (fresh) => subscription.replace(fresh),
           (err: Error) => {
             log.error({ group, topic, err: err.message }, 'bus member could not rejoin');
             options.onFatal?.(err);
           },
         );
-      }, retryBackoffMs(rejoins + 1)).unref();
+      }, retryBackoffMs(rejoin)).unref();
     });
     try {
       await consumer.connect();
@@ -250,6 +256,8 @@ class KafkaSubscription implements Subscription {
 
   /** The member's current kafkajs consumer (a fresh one after a crash; see startMember). */
   private consumer?: Consumer;
+  /** Consumers of this member that crashed for good since one last joined the group. */
+  private crashesInARow = 0;
 
   constructor(
     private readonly options: TransportConsumeOptions,
@@ -273,7 +281,13 @@ class KafkaSubscription implements Subscription {
 
   /** The group gave this member its partitions (again): it reads from the committed offsets. */
   joined(): void {
+    this.crashesInARow = 0;
     this.queues.reset();
+  }
+
+  /** Counts a consumer that crashed for good; returns how many did in a row, this one included. */
+  crashed(): number {
+    return ++this.crashesInARow;
   }
 
   async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
