@@ -37,8 +37,8 @@ export interface ConsumeSettings {
   maxWaitMs: number;
   /**
    * The most records this member works on at once, over its partitions: a batch starts only
-   * while fewer are in flight (one batch per partition at most either way, so per-key order
-   * holds); default: no bound, a batch on each of its partitions. It is what one member adds to
+   * while fewer are in flight (one batch per partition at most, two when `pipelined`, started in
+   * offset order); default: no bound, a batch on each of its partitions. It is what one member adds to
    * its group: the in-process classifier autoscaler grows a group by members of bounded
    * capacity (on Kafka too: handler calls over its partitions, see partition-queues.ts). Records,
    * not batches: under light load the batches are small and a member takes every partition at
@@ -46,6 +46,15 @@ export interface ConsumeSettings {
    * number of batches.
    */
   maxInFlightRecords?: number;
+  /**
+   * Lets a member a full batch behind on a partition hand that partition's next batch to the
+   * handler while the one before is still in it (two at most; each commits only after the one
+   * before it has). Only for a handler that keeps no order-dependent state and stores
+   * idempotently: the classifier, whose inference of one batch then overlaps the insert of the
+   * one before. Default off: one call per partition at a time. Kafka members honour it; an
+   * in-process member overlaps its batches over its 8 partitions instead.
+   */
+  pipelined?: boolean;
   /**
    * Where a group without committed offsets begins: at the oldest retained record (default),
    * or at the end, with what is published from now on. `latest` is for a group of one that

@@ -7,30 +7,41 @@
  * and returns, so fetching goes on while earlier records are handled, and the handler gets
  * what accumulated, up to `maxBatch` per call.
  *
- * The delivery guarantee is unchanged: per partition one call at a time, in offset order, and
- * the commit (the offset after a call's last record) only once its handler has resolved; a
- * failed call is offered again after a back-off, the same records first. A rebalance or a stop
- * drops what was queued and not handled (it was not committed, so the partition's next owner
- * reads it again), and a call still running then commits nothing when it ends.
+ * A `pipelined` member behind on a partition also overlaps that partition's batches: while one
+ * call runs (its insert, say), the next full batch is already handed to the handler (its
+ * inference), two calls at most. A classifier with few partitions (a Kafka deployment spreads a
+ * topic's partitions over its workers, so each holds two or three) otherwise left its inference
+ * threads idle through every insert. Below a full batch a partition keeps one call at a time.
+ *
+ * The delivery guarantee is unchanged: per partition calls take the records in offset order, and
+ * each commits (the offset after its last record) only once its handler has resolved and the
+ * call before it has committed; a failed call is offered again after a back-off, the same records
+ * first, and the calls after it in flight commit nothing (their records follow it again). A
+ * rebalance or a stop drops what was queued and not handled (it was not committed, so the
+ * partition's next owner reads it again), and a call still running then commits nothing when it ends.
  */
 import { log } from '../log.ts';
 import { Deadline } from '../shutdown.ts';
 import type { RawInRecord, TransportConsumeOptions } from './bus.ts';
 import { retryBackoffMs } from './options.ts';
 
-type HandlerOptions = Pick<TransportConsumeOptions, 'group' | 'topic' | 'maxBatch' | 'maxWaitMs' | 'maxInFlightRecords' | 'handler'>;
+type HandlerOptions = Pick<TransportConsumeOptions, 'group' | 'topic' | 'maxBatch' | 'maxWaitMs' | 'maxInFlightRecords' | 'pipelined' | 'handler'>;
 
 interface Queue {
+  /** Fetched and not yet committed, in offset order; calls in flight hold the first `dispatched`. */
   records: RawInRecord[];
+  dispatched: number;
   /** When its oldest record was queued: it waits at most `maxWaitMs` for company. */
   oldestAt: number;
-  handling: boolean;
+  /** Calls in flight, and whether the newest of them has committed (false: it failed or follows one that did). */
+  calls: number;
+  newest: Promise<boolean>;
+  /** A call failed: no new call until those in flight have ended, then the records again from the first. */
+  broken: boolean;
   failures: number;
   retryAt: number;
 }
 
-/** How far fetching may run ahead of handling, per partition, in batches. */
-const aheadBatches = 2;
 /** How often a fetch held back by a full queue tells the group coordinator it is alive. */
 const heartbeatEveryMs = 1000;
 
@@ -46,18 +57,25 @@ export class PartitionQueues {
   private readonly roomWaiters = new Set<() => void>();
   /** Where the next scan begins, so that a busy partition does not keep the others waiting. */
   private scanFrom = 0;
+  /** Calls in flight per partition at most: two when pipelined (one handled while the next one's batch is prepared). */
+  private readonly callsPerPartition: number;
 
   constructor(
     private readonly options: HandlerOptions,
     /** Commits `offset`, the next one to read, of `partition` for the group. */
     private readonly commit: (partition: number, offset: string) => Promise<void>,
-  ) {}
+  ) {
+    this.callsPerPartition = options.pipelined ? 2 : 1;
+  }
 
   /** Queues fetched records of one partition, in offset order. */
   push(partition: number, records: RawInRecord[]): void {
     if (this.stopped || !records.length) return;
     let q = this.queues.get(partition);
-    if (!q) this.queues.set(partition, (q = { records: [], oldestAt: 0, handling: false, failures: 0, retryAt: 0 }));
+    if (!q) {
+      q = { records: [], dispatched: 0, oldestAt: 0, calls: 0, newest: Promise.resolve(true), broken: false, failures: 0, retryAt: 0 };
+      this.queues.set(partition, q);
+    }
     if (!q.records.length) q.oldestAt = Date.now();
     q.records.push(...records);
     this.schedule();
@@ -71,7 +89,8 @@ export class PartitionQueues {
    * and until it has rejoined, the handler's commits are refused and the queue cannot drain.
    */
   async room(partition: number, wanted: () => boolean, heartbeat: () => Promise<void>): Promise<void> {
-    const limit = aheadBatches * this.options.maxBatch;
+    // Fetching runs one batch ahead of the calls in flight.
+    const limit = (this.callsPerPartition + 1) * this.options.maxBatch;
     while (wanted() && !this.stopped && (this.queues.get(partition)?.records.length ?? 0) >= limit) {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -119,15 +138,20 @@ export class PartitionQueues {
     for (let i = 0; i < partitions.length && this.inFlight < maxInFlightRecords; i++) {
       const partition = partitions[(this.scanFrom + i) % partitions.length]!;
       const q = this.queues.get(partition)!;
-      if (q.handling || !q.records.length) continue;
-      const startAt = Math.max(q.retryAt, idle || q.records.length >= maxBatch ? 0 : q.oldestAt + maxWaitMs);
-      if (startAt > now) {
-        readyAt = Math.min(readyAt, startAt);
-        continue;
+      while (!q.broken && q.calls < this.callsPerPartition && this.inFlight < maxInFlightRecords) {
+        const waiting = q.records.length - q.dispatched;
+        // A second call only for a full batch: overlapping pays when the member is behind, and
+        // below that it would split what one call takes into smaller, costlier batches.
+        if (!waiting || (q.calls > 0 && waiting < maxBatch)) break;
+        const startAt = Math.max(q.retryAt, idle || waiting >= maxBatch ? 0 : q.oldestAt + maxWaitMs);
+        if (startAt > now) {
+          readyAt = Math.min(readyAt, startAt);
+          break;
+        }
+        this.scanFrom = (this.scanFrom + i + 1) % partitions.length;
+        const call = this.handle(partition, q).finally(() => this.running.delete(call));
+        this.running.add(call);
       }
-      this.scanFrom = (this.scanFrom + i + 1) % partitions.length;
-      const call = this.handle(partition, q).finally(() => this.running.delete(call));
-      this.running.add(call);
     }
     if (readyAt < Infinity) this.timer = setTimeout(() => this.schedule(), readyAt - now);
   }
@@ -135,9 +159,14 @@ export class PartitionQueues {
   private async handle(partition: number, q: Queue): Promise<void> {
     const { group, topic, handler, maxBatch } = this.options;
     const generation = this.generation;
-    const records = q.records.slice(0, maxBatch);
-    q.handling = true;
+    const records = q.records.slice(q.dispatched, q.dispatched + maxBatch);
+    q.dispatched += records.length;
+    q.calls++;
     this.inFlight += records.length;
+    const previous = q.newest;
+    let settle!: (committed: boolean) => void;
+    q.newest = new Promise((resolve) => (settle = resolve));
+    let committed = false;
     try {
       let ok = true;
       try {
@@ -148,9 +177,12 @@ export class PartitionQueues {
           log.warn({ err, group, topic, partition, offset: records[0]!.offset, records: records.length }, 'bus handler failed; the batch will be delivered again');
         }
       }
+      // Commits go in offset order: this one waits for the call before it on the partition.
+      const previousCommitted = await previous;
       if (generation !== this.generation) return;
-      if (!ok) {
-        q.retryAt = Date.now() + retryBackoffMs(++q.failures);
+      if (!ok || !previousCommitted) {
+        if (!ok) q.retryAt = Date.now() + retryBackoffMs(++q.failures);
+        q.broken = true;
         return;
       }
       q.failures = 0;
@@ -164,10 +196,19 @@ export class PartitionQueues {
       }
       if (generation !== this.generation) return;
       q.records.splice(0, records.length);
+      q.dispatched -= records.length;
+      committed = true;
       // What is left arrived while this call ran: the member is behind, it waits no longer.
       q.oldestAt = 0;
     } finally {
-      q.handling = false;
+      settle(committed);
+      q.calls--;
+      if (q.broken && !q.calls) {
+        // Every call after the failed one has ended uncommitted: all of them again, from the first record.
+        q.broken = false;
+        q.dispatched = 0;
+        q.newest = Promise.resolve(true);
+      }
       this.inFlight -= records.length;
       this.wakeRoom();
       this.schedule();

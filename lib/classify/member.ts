@@ -102,6 +102,8 @@ export async function startClassifier(deps: ClassifierDeps): Promise<Subscriptio
     topic: Topics.raw,
     maxBatch: deps.batchMax,
     maxWaitMs: deps.batchWaitMs,
+    // Stateless per message and stored idempotently by id: a batch's inference may overlap the insert of the one before.
+    pipelined: true,
     ...(deps.maxInFlightRecords ? { maxInFlightRecords: deps.maxInFlightRecords } : {}),
     ...(deps.onFatal ? { onFatal: deps.onFatal } : {}),
     handler: async (records) => {

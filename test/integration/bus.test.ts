@@ -12,6 +12,7 @@ import { TypedBus } from '../../lib/bus/typed-bus.ts';
 import type { RawMessage } from '../../lib/message.ts';
 import { startKafkaMock } from '../../harness/kafka-mock.ts';
 import { waitFor } from '../support/wait.ts';
+import { gate } from '../support/gate.ts';
 
 interface Opened {
   transport: BusTransport;
@@ -47,13 +48,6 @@ function collector<R = RawRecord>() {
     records: () => batches.flat(),
     handler: async (records: R[]) => void batches.push(records),
   };
-}
-
-/** Like a promise's resolve, exposed: lets a test hold a handler in flight. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
 }
 
 type Consume = (group: string, handler: (records: RawRecord[]) => Promise<void>, maxBatch?: number, start?: ConsumeOptions<typeof Topics.raw>['start']) => Promise<Subscription>;
