@@ -79,18 +79,26 @@ function driven(handle: (batch: RawInRecord[], call: number) => Promise<void>, p
   return { queues, calls, commits, widest: () => widest, firstOffsets: () => calls.map((b) => b[0]!.offset) };
 }
 
+/** `driven` queues whose first call waits until `release`. */
+function firstCallHeld(pipelined = true) {
+  const first = gate();
+  return {
+    ...driven(async (_batch, call) => {
+      if (call === 1) await first.opened;
+    }, pipelined),
+    release: first.open,
+  };
+}
+
 describe('partition queues: a pipelined partition that is behind', { timeout: 10_000 }, () => {
   it('hands its next full batch over while one runs, and commits them in offset order', async () => {
-    const first = gate();
-    const q = driven(async (_batch, call) => {
-      if (call === 1) await first.opened;
-    });
+    const q = firstCallHeld();
     q.queues.push(0, records(0, 30));
     while (q.calls.length < 2) await sleep(5);
     await sleep(30);
     assert.deepEqual(q.firstOffsets(), ['0', '10'], 'the second batch runs beside the first, a third waits');
     assert.deepEqual(q.commits, [], 'the second batch, done, does not commit before the first');
-    first.open();
+    q.release();
     while (q.commits.length < 3) await sleep(5);
     assert.deepEqual(q.commits, ['10', '20', '30']);
     assert.equal(q.widest(), 2);
@@ -98,31 +106,25 @@ describe('partition queues: a pipelined partition that is behind', { timeout: 10
   });
 
   it('keeps one call at a time unless pipelined', async () => {
-    const first = gate();
-    const q = driven(async (_batch, call) => {
-      if (call === 1) await first.opened;
-    }, false);
+    const q = firstCallHeld(false);
     q.queues.push(0, records(0, 30));
     while (q.calls.length < 1) await sleep(5);
     await sleep(30);
     assert.equal(q.calls.length, 1, 'the next full batch waits');
-    first.open();
+    q.release();
     while (q.commits.length < 3) await sleep(5);
     assert.equal(q.widest(), 1);
     await q.queues.stop();
   });
 
   it('keeps one call at a time below a full batch', async () => {
-    const first = gate();
-    const q = driven(async (_batch, call) => {
-      if (call === 1) await first.opened;
-    });
+    const q = firstCallHeld();
     q.queues.push(0, records(0, 10));
     while (q.calls.length < 1) await sleep(5);
     q.queues.push(0, records(0, 15).slice(10));
     await sleep(50);
     assert.equal(q.calls.length, 1, 'five records wait for the call in flight');
-    first.open();
+    q.release();
     while (q.commits.length < 2) await sleep(5);
     assert.deepEqual(q.firstOffsets(), ['0', '10']);
     await q.queues.stop();
