@@ -22,12 +22,17 @@ const asError = (err: unknown) => ({
 
 try {
   const classifier = await Classifier.load(workerData as ModelConfig);
-  port.on('message', async (msg: ToWorker) => {
-    try {
-      send({ type: 'result', id: msg.id, predictions: await classifier.classify(msg.texts) });
-    } catch (err) {
-      send({ type: 'result', id: msg.id, error: asError(err) });
-    }
+  // The pool queues a thread's next run while the current one runs (pool.ts, RunsPerThread):
+  // runs go one after another, in the order they came, so results come back in that order.
+  let previous = Promise.resolve();
+  port.on('message', (msg: ToWorker) => {
+    previous = previous.then(async () => {
+      try {
+        send({ type: 'result', id: msg.id, predictions: await classifier.classify(msg.texts) });
+      } catch (err) {
+        send({ type: 'result', id: msg.id, error: asError(err) });
+      }
+    });
   });
   send({ type: 'ready', info: classifier.info });
 } catch (err) {

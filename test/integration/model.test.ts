@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -65,15 +64,19 @@ describe('shipped model', () => {
   });
 
   it('fails only the batch of a thread that dies, and replaces the thread', async () => {
-    const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
+    const slots = (pool as unknown as { slots: Array<{ worker: Worker; jobs: unknown[] }> }).slots;
     const victim = slots[0]!.worker;
     const texts = Array.from({ length: 64 }, (_, i) => `message number ${i}`);
     // The thread's death is delivered as the pool sees it, its 'exit' event, while the batch runs
     // on it. Terminating a thread in the middle of ONNX Runtime's native run() aborts the whole
     // process (a Napi::Error thrown into a torn-down environment), so the real thread finishes its
-    // batch unheard and is terminated once idle.
-    const finished = once(victim, 'message');
+    // runs unheard (it was sent more than one) and is terminated once it answered them all.
     const inFlight = pool.classify(texts);
+    const sent = slots[0]!.jobs.length;
+    const finished = new Promise<void>((resolve) => {
+      let answered = 0;
+      victim.on('message', () => ++answered === sent && resolve());
+    });
     victim.emit('exit', 1);
     await assert.rejects(inFlight, (e) => isPulseError(e, 'MODEL_INFERENCE_FAILED'));
     await finished;
@@ -88,7 +91,7 @@ describe('shipped model', () => {
     assert.equal((await pool.classify(texts)).length, 64);
   });
 
-  it('merges the small requests queued while the threads are busy into one batch, each caller getting its own predictions', async () => {
+  it('sends each thread its next run while it works on one, and merges the small requests queued behind them into one batch, each caller getting its own predictions', async () => {
     const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
     const runs: number[] = [];
     const spies = slots.map((slot) => {
@@ -97,12 +100,12 @@ describe('shipped model', () => {
       return () => void (slot.worker.postMessage = post);
     });
     try {
-      const busy = pool.classify(Array.from({ length: 32 }, (_, i) => `keeping both threads busy ${i}`));
+      const busy = pool.classify(Array.from({ length: 64 }, (_, i) => `keeping both threads busy ${i}`));
+      assert.deepEqual(runs, [16, 16, 16, 16], 'two runs a thread sent at once, before any answer');
       const small = [0, 1, 2].map((k) => obvious.slice(k, k + 4).map(([t]) => t));
       const merged = await Promise.all(small.map((texts) => pool.classify(texts)));
       await busy;
-      assert.deepEqual(runs.slice(0, 2), [16, 16], 'the two full chunks went first');
-      assert.deepEqual(runs.slice(2), [12], 'the three requests of 4 ran as one batch');
+      assert.deepEqual(runs.slice(4), [12], 'the three requests of 4 ran as one batch');
       for (const [k, texts] of small.entries()) {
         const alone = await pool.classify(texts);
         assert.deepEqual(merged[k]!.map((p) => p.label), alone.map((p) => p.label), `request ${k} got its own predictions`);
@@ -115,18 +118,19 @@ describe('shipped model', () => {
   it('runs the requests of a failed merged batch again one by one: one caller does not fail another', async () => {
     const slots = (pool as unknown as { slots: Array<{ worker: Worker }> }).slots;
     let mergedRuns = 0;
-    // The thread that gets the merged run answers it with a failure, as a poisonous text would.
+    // The merged run fails in its thread, as a poisonous text would: it reaches the thread as
+    // values that are no text. (The thread answers in turn, after the run before it.)
     const spies = slots.map((slot) => {
       const post = slot.worker.postMessage.bind(slot.worker);
-      slot.worker.postMessage = (msg: { id: number; texts: string[] }) => {
+      slot.worker.postMessage = (msg: { id: number; texts: unknown[] }) => {
         if (msg.texts.length !== 2) return post(msg);
         mergedRuns++;
-        setImmediate(() => slot.worker.emit('message', { type: 'result', id: msg.id, error: { code: 'MODEL_INFERENCE_FAILED', message: 'simulated' } }));
+        post({ ...msg, texts: [null, null] });
       };
       return () => void (slot.worker.postMessage = post);
     });
     try {
-      const busy = pool.classify(Array.from({ length: 32 }, (_, i) => `keeping both threads busy ${i}`));
+      const busy = pool.classify(Array.from({ length: 64 }, (_, i) => `keeping both threads busy ${i}`));
       const [love, hate] = await Promise.all([pool.classify(['I love it']), pool.classify(['I hate it'])]);
       await busy;
       assert.equal(mergedRuns, 1, 'the two requests ran merged once');
