@@ -67,7 +67,8 @@ const RunsPerThread = 2;
  * `batchSize` texts, in one run. So the inference batch does not depend on how callers cut
  * their work: the classifier's small micro-batches of several partitions (a Kafka fetch brings
  * a few dozen records per partition) become one full batch, and a queue only forms while every
- * thread is busy, which is when merging pays. A thread that dies fails only its own runs and is replaced.
+ * thread is busy, which is when merging pays. A thread that dies fails only its own runs and
+ * is replaced.
  */
 export class ModelPool {
   private readonly slots: Slot[] = [];
