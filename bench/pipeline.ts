@@ -35,7 +35,7 @@ import { sendPaced } from './paced-sender.ts';
 import { percentile, quantiles } from './percentile.ts';
 import { PostVisibility } from '../harness/post-visibility.ts';
 import { Refusals } from './pulse-api.ts';
-import { sampleProc, sampleServer, sampleThreads, threadCpuBetween } from './server-sampler.ts';
+import { sampleProc, sampleServer, sampleThreads, stageMeans, threadCpuBetween } from './server-sampler.ts';
 
 /** Seconds the raw model is measured for with --max: enough for a stable rate, short beside the load. */
 const rawModelSeconds = 5;
@@ -58,8 +58,9 @@ Starts a Pulse server (embedded runtime: in-process bus over its durable log + c
 otherwise), posts real tweets to /api/ingest at --rate msgs/s for --seconds, waits for the
 backlog to drain, and prints throughput, ingest → visible latency p50/p90/p99 (of all
 messages, of those sent after the first ${coldStartSeconds} s — the cold start — and the worst of each
-second), lag over time and CPU/memory per process (the server's CPU also by thread: main,
-inference, node's other threads, the embedded ClickHouse's). Latency is sampled: the first 10 messages
+second), lag over time, the classify stages' mean time per micro-batch (inference, store,
+publish: pulse_classifier_stage_duration_seconds) and CPU/memory per process (the server's CPU
+also by thread: main, inference, node's other threads, the embedded ClickHouse's). Latency is sampled: the first 10 messages
 of every POST carry a source of their POST's own (bench-<run>-<n>), and each one's latency runs
 from its POST to the first poll of /api/sources that counts it.
 
@@ -207,6 +208,8 @@ async function runSustained(server: BenchServer, { texts, rate, seconds, batch, 
   const postTimes = [...postMs].sort((a, b) => a - b);
   console.log(`POST        /api/ingest of ${batch}: p50 ${percentile(postTimes, 0.5).toFixed(1)} ms · p99 ${percentile(postTimes, 0.99).toFixed(1)} ms${refusals.total ? ` · ${refusals.total} POSTs answered 503/429 and were sent again (waits included)` : ''}`);
   console.log(`lag         (s: raw messages not yet committed) ${lagSeries.map(([s, l]) => `${s}:${l ?? '–'}`).join(' ')}`);
+  const stages = Object.entries(await stageMeans(server.url));
+  console.log(`stages      per micro-batch, mean: ${stages.map(([stage, m]) => `${stage} ${m ? `${m.meanMs.toFixed(0)} ms` : '–'}`).join(' · ')} (${stages[0]![1]?.batches ?? 0} batches; inference: waiting for a model thread and running; store: waiting for the insert and writing)`);
   const serverCpu = cpuEnd.server.cpuSeconds - cpuStart.server.cpuSeconds;
   const serverCpuPercent = Math.round((serverCpu / drainSeconds) * 100);
   console.log(`server      pid ${server.pid}: CPU ${serverCpuPercent} % of one core (${serverCpu.toFixed(1)} s), RSS peak ${peakRss.toFixed(0)} MB`);

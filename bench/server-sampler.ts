@@ -112,6 +112,24 @@ export function metricValue(exposition: string, name: string, labels: Record<str
   return sum;
 }
 
+/** The classify stages `pulse_classifier_stage_duration_seconds` times (lib/classify/member.ts). */
+export const ClassifyStages = ['inference', 'store', 'publish'] as const;
+
+/**
+ * Each classify stage's mean time per micro-batch since the server started, in ms, and the
+ * batches it counted; null where the server does not export the stage or counted no batch.
+ */
+export async function stageMeans(url: string): Promise<Record<(typeof ClassifyStages)[number], { meanMs: number; batches: number } | null>> {
+  const exposition = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const name = 'pulse_classifier_stage_duration_seconds';
+  const mean = (stage: string) => {
+    const sum = metricValue(exposition, `${name}_sum`, { stage });
+    const batches = metricValue(exposition, `${name}_count`, { stage });
+    return sum === null || !batches ? null : { meanMs: (sum / batches) * 1000, batches };
+  };
+  return Object.fromEntries(ClassifyStages.map((stage) => [stage, mean(stage)])) as Awaited<ReturnType<typeof stageMeans>>;
+}
+
 /** One reading of `/metrics` and of the server process's memory. */
 export async function sampleServer(url: string, pid: number): Promise<ServerSample> {
   let exposition = '';

@@ -7,6 +7,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BusLogStatus } from './bus/bus.ts';
 
 const throughputWindowMs = 10_000;
+/** Seconds: a micro-batch and each of its stages take milliseconds below saturation, seconds above. */
+const batchBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export function createMetrics() {
   const registry = new Registry();
@@ -60,7 +62,13 @@ export function createMetrics() {
     }),
     batchSeconds: new Histogram({
       name: 'pulse_classifier_batch_duration_seconds', help: 'Time to classify, store and publish one micro-batch',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers,
+      buckets: batchBuckets, registers,
+    }),
+    /** Where a micro-batch's time goes: which stage to look at when the lag grows. */
+    stageSeconds: new Histogram({
+      name: 'pulse_classifier_stage_duration_seconds',
+      help: 'Time a micro-batch spends in each stage: inference (waiting for a model thread and running), store (waiting for the insert and writing), publish',
+      labelNames: ['stage'] as const, buckets: batchBuckets, registers,
     }),
     throughput: new Gauge({
       name: 'pulse_classifier_throughput_messages_per_second', help: 'Messages scored per second over the last 10 s', registers,

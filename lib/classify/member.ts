@@ -77,7 +77,10 @@ export async function processBatch(deps: ClassifierDeps, records: InRecord<typeo
 async function processWith(model: SentimentModel, deps: ClassifierDeps, records: InRecord<typeof Topics.raw>[]): Promise<{ stored: number; duplicates: number; dead: number }> {
   const dead: DeadLetter[] = [];
   const messages = records.map((r) => r.value);
+  const stage = (name: 'inference' | 'store' | 'publish') => deps.metrics.stageSeconds.startTimer({ stage: name });
+  const endInference = stage('inference');
   const outcomes = messages.length ? await classifyIsolating(model, messages.map((m) => m.text)) : [];
+  endInference();
   const rows: ScoredMessage[] = [];
   const now = Date.now();
   const classifiedAt = new Date(now).toISOString();
@@ -86,10 +89,14 @@ async function processWith(model: SentimentModel, deps: ClassifierDeps, records:
     if (o.ok) rows.push(scored(message, o.prediction, model.info.model, deps.matcher.match(message), classifiedAt));
     else dead.push(deadLetter('classifier', o.reason, message, message.id));
   });
+  const endStore = stage('store');
   const { inserted, duplicates } = rows.length ? await deps.messages.insert(rows) : { inserted: 0, duplicates: 0 };
+  endStore();
   // Published after the write, so whoever sees a scored message can also find its row.
+  const endPublish = stage('publish');
   await deps.bus.publish(Topics.scored, rows.map((m) => ({ key: m.id, value: m })));
   if (dead.length) await deps.bus.publish(Topics.dlq, dead.map((d, i) => ({ key: d.id ?? `classifier-${now}-${i}`, value: d })));
+  endPublish();
   deps.shadow?.observe(rows);
   return { stored: inserted, duplicates, dead: dead.length };
 }

@@ -211,6 +211,7 @@ export function pipelineContract(name: string, runtime: Runtime): void {
       assert.match(metrics, /pulse_classifier_messages_total\{result="duplicate"\} [1-9]/);
       assert.match(metrics, /pulse_ingest_messages_total\{result="rejected"\} 50/);
       assert.match(metrics, /pulse_classifier_batch_duration_seconds_count/);
+      for (const stage of ['inference', 'store', 'publish']) assert.match(metrics, new RegExp(`pulse_classifier_stage_duration_seconds_count\\{stage="${stage}"\\} [1-9]`));
     });
   });
 }

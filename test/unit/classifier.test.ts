@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { InRecord } from '../../lib/bus/bus.ts';
 import { MemoryTransport } from '../../lib/bus/memory.ts';
@@ -32,7 +33,7 @@ function raw(text: string): RawMessage {
   return m.value;
 }
 
-async function run(records: RawRecord[], classify = model) {
+async function run(records: RawRecord[], classify = model, insertMs = 0) {
   const bus = new TypedBus(new MemoryTransport({ partitions: 1 }));
   const stored: ScoredMessage[] = [];
   const published: Record<string, unknown[]> = {};
@@ -41,14 +42,21 @@ async function run(records: RawRecord[], classify = model) {
     (published[topic] ??= []).push(...rs.map((r) => r.value));
     return publish(topic, rs);
   };
+  const metrics = createMetrics();
   const deps: ClassifierDeps = {
-    bus, model: classify, matcher: { match: (m) => (m.text.includes('acme') ? ['acme'] : []) }, metrics: createMetrics(),
+    bus, model: classify, matcher: { match: (m) => (m.text.includes('acme') ? ['acme'] : []) }, metrics,
     batchMax: 10, batchWaitMs: 10,
-    messages: { insert: async (rows) => (stored.push(...rows), { inserted: rows.length, duplicates: 0 }) },
+    messages: {
+      insert: async (rows) => {
+        await sleep(insertMs);
+        stored.push(...rows);
+        return { inserted: rows.length, duplicates: 0 };
+      },
+    },
   };
   const result = await processBatch(deps, records);
   await bus.close();
-  return { result, stored, scored: published[Topics.scored] ?? [], dlq: (published[Topics.dlq] ?? []) as DeadLetter[] };
+  return { result, stored, scored: published[Topics.scored] ?? [], dlq: (published[Topics.dlq] ?? []) as DeadLetter[], metrics };
 }
 
 describe('processBatch', () => {
@@ -69,6 +77,15 @@ describe('processBatch', () => {
     assert.match(dlq[0]!.reason, /classification failed: inference failed: bad input/);
     assert.deepEqual(dlq[0]!.payload, poison);
     assert.equal(dlq[0]!.id, poison.id);
+  });
+
+  it('times each stage of the batch for /metrics: inference, store, publish', async () => {
+    const { metrics } = await run([record(raw('I love acme'), 0)], model, 100);
+    const { values } = await metrics.stageSeconds.get();
+    const of = (stage: string, suffix: string) => values.find((v) => v.labels.stage === stage && v.metricName === `pulse_classifier_stage_duration_seconds_${suffix}`)?.value;
+    for (const stage of ['inference', 'store', 'publish']) assert.equal(of(stage, 'count'), 1, stage);
+    assert.ok(of('store', 'sum')! >= 0.09, 'the insert\'s 100 ms are the store stage\'s');
+    assert.ok(of('inference', 'sum')! < 0.09 && of('publish', 'sum')! < 0.09, 'and no other stage\'s');
   });
 
   it('does not dead-letter anything when the model pool is closed: the batch fails and will be redelivered', async () => {
