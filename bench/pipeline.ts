@@ -60,9 +60,10 @@ backlog to drain, and prints throughput, ingest → visible latency p50/p90/p99 
 messages, of those sent after the first ${coldStartSeconds} s — the cold start — and the worst of each
 second), lag over time, the classify stages' mean time per micro-batch (inference, store,
 publish: pulse_classifier_stage_duration_seconds) and CPU/memory per process (the server's CPU
-also by thread: main, inference, node's other threads, the embedded ClickHouse's). Latency is sampled: the first 10 messages
-of every POST carry a source of their POST's own (bench-<run>-<n>), and each one's latency runs
-from its POST to the first poll of /api/sources that counts it.
+also by thread: main, inference, node's other threads, the embedded ClickHouse's). Latency is
+sampled: the first 10 messages of every POST carry a source of their POST's own
+(bench-<run>-<n>), and each one's latency runs from its POST to the first poll of
+/api/sources that counts it.
 
   --rate N      messages per second offered (default 1000); with --burst, the base rate
   --max         measure the raw model first (as bench:model at batch ${referenceBatch}, ${rawModelSeconds} s), offer
