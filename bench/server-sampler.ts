@@ -6,6 +6,7 @@
  * counter exist only where the classify stage scales), so the bench runs against any version.
  */
 import fs from 'node:fs';
+import { ClassifyStages, type ClassifyStage } from '../lib/metrics.ts';
 import { InferenceThreadName } from '../models/runtime/pool.ts';
 
 export interface ProcSample {
@@ -112,14 +113,11 @@ export function metricValue(exposition: string, name: string, labels: Record<str
   return sum;
 }
 
-/** The classify stages `pulse_classifier_stage_duration_seconds` times (lib/classify/member.ts). */
-export const ClassifyStages = ['inference', 'store', 'publish'] as const;
-
 /**
  * Each classify stage's mean time per micro-batch since the server started, in ms, and the
  * batches it counted; null where the server does not export the stage or counted no batch.
  */
-export async function stageMeans(url: string): Promise<Record<(typeof ClassifyStages)[number], { meanMs: number; batches: number } | null>> {
+export async function stageMeans(url: string): Promise<Record<ClassifyStage, { meanMs: number; batches: number } | null>> {
   const exposition = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
   const name = 'pulse_classifier_stage_duration_seconds';
   const mean = (stage: string) => {

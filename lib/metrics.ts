@@ -7,6 +7,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BusLogStatus } from './bus/bus.ts';
 
 const throughputWindowMs = 10_000;
+/** What `pulse_classifier_stage_duration_seconds` times of each micro-batch (lib/classify/member.ts). */
+export const ClassifyStages = ['inference', 'store', 'publish'] as const;
+export type ClassifyStage = (typeof ClassifyStages)[number];
 /** Seconds: a micro-batch and each of its stages take milliseconds below saturation, seconds above. */
 const batchBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 

@@ -9,7 +9,7 @@ import { Topics } from '../bus/topics.ts';
 import { isPulseError } from '../errors.ts';
 import { log } from '../log.ts';
 import { deadLetter, scored, type DeadLetter, type ScoredMessage } from '../message.ts';
-import type { Metrics } from '../metrics.ts';
+import type { ClassifyStage, Metrics } from '../metrics.ts';
 import type { Prediction } from '../sentiment.ts';
 import type { MessageRepository } from '../store/messages.ts';
 import type { StreamMatcher } from '../streams/matcher.ts';
@@ -77,7 +77,7 @@ export async function processBatch(deps: ClassifierDeps, records: InRecord<typeo
 async function processWith(model: SentimentModel, deps: ClassifierDeps, records: InRecord<typeof Topics.raw>[]): Promise<{ stored: number; duplicates: number; dead: number }> {
   const dead: DeadLetter[] = [];
   const messages = records.map((r) => r.value);
-  const stage = (name: 'inference' | 'store' | 'publish') => deps.metrics.stageSeconds.startTimer({ stage: name });
+  const stage = (name: ClassifyStage) => deps.metrics.stageSeconds.startTimer({ stage: name });
   const endInference = stage('inference');
   const outcomes = messages.length ? await classifyIsolating(model, messages.map((m) => m.text)) : [];
   endInference();

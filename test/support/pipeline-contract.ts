@@ -18,6 +18,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { readDataset } from '../../lib/datasets.ts';
 import { normalizeIncoming } from '../../lib/ingest/normalize.ts';
 import type { DeadLetter } from '../../lib/message.ts';
+import { ClassifyStages } from '../../lib/metrics.ts';
 import type { Label } from '../../lib/sentiment.ts';
 import { noStreams } from '../../lib/streams/matcher.ts';
 import { ModelPool } from '../../models/runtime/pool.ts';
@@ -211,7 +212,7 @@ export function pipelineContract(name: string, runtime: Runtime): void {
       assert.match(metrics, /pulse_classifier_messages_total\{result="duplicate"\} [1-9]/);
       assert.match(metrics, /pulse_ingest_messages_total\{result="rejected"\} 50/);
       assert.match(metrics, /pulse_classifier_batch_duration_seconds_count/);
-      for (const stage of ['inference', 'store', 'publish']) assert.match(metrics, new RegExp(`pulse_classifier_stage_duration_seconds_count\\{stage="${stage}"\\} [1-9]`));
+      for (const stage of ClassifyStages) assert.match(metrics, new RegExp(`pulse_classifier_stage_duration_seconds_count\\{stage="${stage}"\\} [1-9]`));
     });
   });
 }

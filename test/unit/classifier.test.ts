@@ -9,7 +9,7 @@ import { processBatch, type ClassifierDeps, type SentimentModel } from '../../li
 import { PulseError } from '../../lib/errors.ts';
 import { normalizeIncoming } from '../../lib/ingest/normalize.ts';
 import type { DeadLetter, RawMessage, ScoredMessage } from '../../lib/message.ts';
-import { createMetrics } from '../../lib/metrics.ts';
+import { ClassifyStages, createMetrics } from '../../lib/metrics.ts';
 import { predictionFromProbs } from '../../lib/sentiment.ts';
 
 /** A model that scores by keyword and fails on texts containing "poison", like a crashing input. */
@@ -83,7 +83,7 @@ describe('processBatch', () => {
     const { metrics } = await run([record(raw('I love acme'), 0)], model, 100);
     const { values } = await metrics.stageSeconds.get();
     const of = (stage: string, suffix: string) => values.find((v) => v.labels.stage === stage && v.metricName === `pulse_classifier_stage_duration_seconds_${suffix}`)?.value;
-    for (const stage of ['inference', 'store', 'publish']) assert.equal(of(stage, 'count'), 1, stage);
+    for (const stage of ClassifyStages) assert.equal(of(stage, 'count'), 1, stage);
     assert.ok(of('store', 'sum')! >= 0.09, 'the insert\'s 100 ms are the store stage\'s');
     assert.ok(of('inference', 'sum')! < 0.09 && of('publish', 'sum')! < 0.09, 'and no other stage\'s');
   });
