@@ -118,7 +118,7 @@ export function metricValue(exposition: string, name: string, labels: Record<str
  * batches it counted; null where the server does not export the stage or counted no batch.
  */
 export async function stageMeans(url: string): Promise<Record<ClassifyStage, { meanMs: number; batches: number } | null>> {
-  const exposition = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const exposition = await readMetrics(url);
   const name = 'pulse_classifier_stage_duration_seconds';
   const mean = (stage: string) => {
     const sum = metricValue(exposition, `${name}_sum`, { stage });
@@ -128,15 +128,20 @@ export async function stageMeans(url: string): Promise<Record<ClassifyStage, { m
   return Object.fromEntries(ClassifyStages.map((stage) => [stage, mean(stage)])) as Awaited<ReturnType<typeof stageMeans>>;
 }
 
-/** One reading of `/metrics` and of the server process's memory. */
-export async function sampleServer(url: string, pid: number): Promise<ServerSample> {
-  let exposition = '';
+/** The server's `/metrics` text; empty when it does not answer within 5 s (every metric then reads null). */
+async function readMetrics(url: string): Promise<string> {
   try {
     const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) });
-    if (res.ok) exposition = await res.text();
+    return res.ok ? await res.text() : '';
   } catch {
     // a server too busy to answer within the timeout shows as a gap in the timeline
+    return '';
   }
+}
+
+/** One reading of `/metrics` and of the server process's memory. */
+export async function sampleServer(url: string, pid: number): Promise<ServerSample> {
+  const exposition = await readMetrics(url);
   return {
     lag: metricValue(exposition, 'pulse_classifier_consumer_lag'),
     members: metricValue(exposition, 'pulse_classifier_members'),
