@@ -24,8 +24,8 @@ const fetchMinBytesMax = 1024 * 1024;
  */
 const heartbeatIntervalMs = 1000;
 /**
- * Fresh consumers tried in a row after a member's consumer crashed for good, before `onFatal`
- * gives it up; a consumer that joins the group ends the row.
+ * Fresh consumers tried in a row after a member's consumer crashed for good (or a fresh one
+ * failed to start), before `onFatal` gives it up; a consumer that joins the group ends the row.
  */
 const maxRejoins = 3;
 /** `acks: -1`: the leader answers once all in-sync replicas have the records (required by the idempotent producer). */
@@ -135,29 +135,7 @@ export class KafkaTransport implements BusTransport {
       log.info({ group, topic, member: payload.memberId, partitions: payload.memberAssignment[topic] ?? [] }, 'bus member joined');
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || subscription.isStopping) return;
-      const rejoin = subscription.crashed();
-      if (rejoin > maxRejoins) {
-        log.error({ group, topic, err: payload.error.message }, 'bus member crashed and will not restart');
-        options.onFatal?.(payload.error);
-        return;
-      }
-      // kafkajs restarts a consumer only after errors it deems retriable; others end it for good
-      // (librdkafka's mock cluster answers INVALID_REQUEST to a follower whose SyncGroup arrives
-      // after the leader's has brought the group up, say). A fresh consumer rejoins the group a
-      // few times in a row before the member is given up; counted over the member's life, the
-      // refusals of a busy group's rebalances added up until a healthy member gave up.
-      log.warn({ group, topic, err: payload.error.message, rejoin }, 'bus member crashed; rejoining with a fresh consumer');
-      setTimeout(() => {
-        if (subscription.isStopping) return;
-        this.startMember(options, subscription).then(
-          (fresh) => subscription.replace(fresh),
-          (err: Error) => {
-            log.error({ group, topic, err: err.message }, 'bus member could not rejoin');
-            options.onFatal?.(err);
-          },
-        );
-      }, retryBackoffMs(rejoin)).unref();
+      if (!payload.restart && !subscription.isStopping) this.rejoin(options, subscription, payload.error);
     });
     try {
       await consumer.connect();
@@ -176,6 +154,33 @@ export class KafkaTransport implements BusTransport {
       throw err;
     }
     return consumer;
+  }
+
+  /**
+   * A consumer of the member ended for good (`error`): a fresh one joins after a back-off, until
+   * more than {@link maxRejoins} in a row have ended or failed to start; then `onFatal`.
+   * kafkajs restarts a consumer only after errors it deems retriable; others end it for good
+   * (librdkafka's mock cluster answers INVALID_REQUEST to a follower whose SyncGroup arrives after
+   * the leader's has brought the group up, say). Counted over the member's life, the refusals of
+   * a busy group's rebalances added up until a healthy member gave up; and a fresh consumer that
+   * could not start during such a rebalance was fatal at once.
+   */
+  private rejoin(options: TransportConsumeOptions, subscription: KafkaSubscription, error: Error): void {
+    const { group, topic } = options;
+    const rejoin = subscription.crashed();
+    if (rejoin > maxRejoins) {
+      log.error({ group, topic, err: error.message }, 'bus member crashed and will not restart');
+      options.onFatal?.(error);
+      return;
+    }
+    log.warn({ group, topic, err: error.message, rejoin }, 'bus member crashed; rejoining with a fresh consumer');
+    setTimeout(() => {
+      if (subscription.isStopping) return;
+      this.startMember(options, subscription).then(
+        (fresh) => subscription.replace(fresh),
+        (err: Error) => this.rejoin(options, subscription, err),
+      );
+    }, retryBackoffMs(rejoin)).unref();
   }
 
   async lag(group: string, topic: Topic): Promise<number> {
@@ -285,7 +290,7 @@ class KafkaSubscription implements Subscription {
     this.queues.reset();
   }
 
-  /** Counts a consumer that crashed for good; returns how many did in a row, this one included. */
+  /** Counts a consumer that crashed for good or failed to start; returns how many did in a row, this one included. */
   crashed(): number {
     return ++this.crashesInARow;
   }
