@@ -4,10 +4,10 @@
 Run by a training job's process (lib/training/job-process.ts), which tokenises the data with the
 serving tokenizer and writes token ids: --work holds train.jsonl and dev.jsonl, rows
 {"ids": [...], "y": 0|1|2, "w": weight}. No torch checkpoint is shipped, so the weights are read
-from the base folder's model.onnx initializers into train.py's SentimentCNN (the exporter keeps
-the module's parameter names). Progress is printed as one JSON object per line on stdout:
-{"type": "progress", "progress": 0-1, "phase": "...", "dev": {...}|null}; anything else goes to
-stderr. Run with Debian's interpreter: /usr/bin/python3 (python3-torch, python3-onnx).
+from the base folder's model.onnx into train.py's SentimentCNN (serving_graph.read, which also
+reads the folders torch.onnx.export wrote before it). Progress is printed as one JSON object per
+line on stdout: {"type": "progress", "progress": 0-1, "phase": "...", "dev": {...}|null};
+anything else goes to stderr. Run with Debian's interpreter: /usr/bin/python3 (python3-torch, python3-onnx).
 """
 import argparse
 import json
@@ -17,12 +17,11 @@ import shutil
 import sys
 import time
 
-import onnx
 import torch
 import torch.nn.functional as F
-from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serving_graph  # noqa: E402
 from train import LABELS, SentimentCNN, batches, export_onnx, predict, read_jsonl, scores, write_json  # noqa: E402
 
 
@@ -50,9 +49,7 @@ def load_base(base):
     config = json.load(open(os.path.join(base, "config.json")))
     if config.get("model_type") != "pulse-cnn":
         sys.exit(f"only pulse-cnn models can be fine-tuned; {base} is {config.get('model_type')!r}")
-    graph = onnx.load(os.path.join(base, "model.onnx")).graph
-    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
-    return config, weights
+    return config, serving_graph.read(os.path.join(base, "model.onnx"))
 
 
 def build(config, weights, dropout):

@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import serving_graph
+
 LABELS = ["negative", "neutral", "positive"]
 # How much one row of each source counts. Human-labelled tweets and SST-2 (the only movie-review
 # data, and SST-2 dev is a target) count fully; VADER/Alexa labels are derived from valence
@@ -330,19 +332,9 @@ def choose_irony_shift(model, dev_rows, irony_val):
 
 
 def export_onnx(model, out):
-    """model.onnx in `out` (made if missing), the inputs the runtime feeds, checked; shared with finetune.py."""
+    """model.onnx in `out` (made if missing): the serving graph (serving_graph.py); shared with finetune.py."""
     os.makedirs(out, exist_ok=True)
-    model.eval()
-    ids = torch.tensor([[101, 2023, 102]])
-    path = os.path.join(out, "model.onnx")
-    torch.onnx.export(
-        model, (ids, torch.ones_like(ids)), path, input_names=["input_ids", "attention_mask"], output_names=["logits"],
-        dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
-                      "logits": {0: "batch"}},
-        opset_version=14, do_constant_folding=True,
-    )
-    import onnx
-    onnx.checker.check_model(onnx.load(path))
+    serving_graph.write({k: v.detach().numpy() for k, v in model.state_dict().items()}, os.path.join(out, "model.onnx"))
 
 
 def write_json(path, value):
@@ -402,6 +394,9 @@ def main():
         model.embed.weight.data[0].zero_()
     reported = {args.dev: dev_rows, **reported_devs, **evals}
     best_dev, rule = train(args, model, train_rows, dev_rows, irony_train, {**reported_devs, **evals})
+    # From here on the model holds the values the runtime computes with (int8: serving_graph.py),
+    # so every figure below and in metrics.json is the served model's.
+    model.load_state_dict(serving_graph.as_served(model.state_dict()))
 
     if model.irony is not None:
         irony_report = choose_irony_shift(model, dev_rows, irony_val)

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../lib/config.ts';
+import { readDataset } from '../../lib/datasets.ts';
 import { repoRoot } from '../../lib/paths.ts';
 import { Classifier } from '../../models/runtime/classifier.ts';
 
@@ -39,6 +40,14 @@ describe('model training pipeline (smoke)', () => {
       const predictions = await classifier.classify(['good', 'bad', '']);
       assert.equal(predictions.length, 3);
       assert.deepEqual(classifier.info.classes, ['negative', 'neutral', 'positive']);
+      // The served graph (models/train/serving_graph.py, 8-bit) computes what train.py evaluated:
+      // the runtime's accuracy on TweetEval validation is metrics.json's (a text may flip on float rounding).
+      const rows = readDataset(loadConfig().datasetsDir, 'tweeteval-val');
+      const served = await classifier.classify(rows.map((r) => r.text));
+      const correct = served.filter((p, i) => p.label === rows[i]!.label).length;
+      const evaluated = Math.round(metrics.eval['tweeteval-val'].accuracy * rows.length);
+      console.log(`tweeteval-val: ${correct} right when served, ${evaluated} when train.py evaluated`);
+      assert.ok(Math.abs(correct - evaluated) <= 1, `served ${correct} vs evaluated ${evaluated} of ${rows.length}`);
     } finally {
       await classifier.close();
     }
