@@ -16,6 +16,12 @@ import { bindable, clientSettings, type SqlClient, type SqlParams } from './sql.
  */
 export class ChdbClient implements SqlClient {
   readonly kind = 'chdb' as const;
+  /**
+   * Bound in process, without a cap. Parameterised calls wait for one another (see `run`), so
+   * the messages writer's id check is one query per write, not one per thousand ids:
+   * bench:pipeline at 14,000 msgs/s offered, writes of ~3,000 rows, the check 161 → 84 ms.
+   */
+  readonly maxArrayParam = Number.POSITIVE_INFINITY;
 
   private constructor(private readonly session: Session) {}
 

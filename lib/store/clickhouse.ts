@@ -15,6 +15,11 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The distributed backend: a ClickHouse server over HTTP through @clickhouse/client. */
 export class ServerClient implements SqlClient {
   readonly kind = 'clickhouse' as const;
+  /**
+   * @clickhouse/client sends parameters in the URL, which the server caps (http_max_uri_size,
+   * 1 MiB); 1000 ids of up to 128 characters stay well below that.
+   */
+  readonly maxArrayParam = 1000;
 
   private constructor(private readonly client: ClickHouseClient) {}
 

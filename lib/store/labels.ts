@@ -35,9 +35,6 @@ export interface AgreementQuery {
   to: Date;
 }
 
-/** Ids per lookup, as the messages repository's (parameters travel in the URL on a ClickHouse server). */
-const lookupChunk = 1000;
-
 const LatestRow = z.object({ message_id: z.string(), label: z.enum(Labels) });
 const AgreementRow = z.object({ model_label: z.enum(Labels), labelled: z.number(), agreed: z.number() });
 
@@ -59,8 +56,8 @@ export class LabelRepository {
   /** The latest label of each of these messages that has one; their times bound the read by the table's key. */
   async latestOf(messages: ReadonlyArray<{ id: string; ts: string }>): Promise<Map<string, Label>> {
     const latest = new Map<string, Label>();
-    for (let i = 0; i < messages.length; i += lookupChunk) {
-      const chunk = messages.slice(i, i + lookupChunk);
+    for (let i = 0; i < messages.length; i += this.sql.maxArrayParam) {
+      const chunk = messages.slice(i, i + this.sql.maxArrayParam);
       const times = chunk.map((m) => Date.parse(m.ts));
       const rows = await this.sql.query(
         `SELECT message_id, argMax(label, at) AS label

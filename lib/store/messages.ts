@@ -21,12 +21,6 @@ export interface InsertResult {
 }
 
 /**
- * Ids per existence lookup. @clickhouse/client sends parameters in the URL, which the server
- * caps (http_max_uri_size, 1 MiB); 1000 ids of up to 128 characters stay well below that.
- */
-const lookupChunk = 1000;
-
-/**
  * Inserts start at least 150 ms apart unless a full classifier batch's worth of rows waits
  * (PULSE_BATCH_MAX's default): below saturation a message waits up to that much longer to be
  * stored and the engine does a fraction of the work; at saturation batches are full and go at
@@ -119,14 +113,14 @@ export class MessageRepository {
   }
 
   /**
-   * The stored messages of these ids (at most {@link lookupChunk}), in no particular order; an
-   * unknown id is left out. By id alone: the id's skip index (migration 10) spares most of the
-   * table. Without FINAL, which would turn the index off: of a message not yet collapsed by the
-   * ReplacingMergeTree, its latest classification is taken, as FINAL would.
+   * The stored messages of these ids (at most one query's worth, SqlClient.maxArrayParam), in no
+   * particular order; an unknown id is left out. By id alone: the id's skip index (migration 10)
+   * spares most of the table. Without FINAL, which would turn the index off: of a message not yet
+   * collapsed by the ReplacingMergeTree, its latest classification is taken, as FINAL would.
    */
   async find(ids: readonly string[]): Promise<StoredMessage[]> {
     if (!ids.length) return [];
-    if (ids.length > lookupChunk) throw new PulseError('QUERY_INVALID', `at most ${lookupChunk} ids at once`);
+    if (ids.length > this.sql.maxArrayParam) throw new PulseError('QUERY_INVALID', `at most ${this.sql.maxArrayParam} ids at once`);
     const rows = await this.sql.query(
       `SELECT ${messageColumns}
        FROM messages
@@ -159,8 +153,8 @@ export class MessageRepository {
   /** Which of these messages are stored already; the (ts, id) primary key prunes the lookup. */
   private async storedIds(batch: readonly ScoredMessage[]): Promise<Set<string>> {
     const stored = new Set<string>();
-    for (let i = 0; i < batch.length; i += lookupChunk) {
-      const chunk = batch.slice(i, i + lookupChunk);
+    for (let i = 0; i < batch.length; i += this.sql.maxArrayParam) {
+      const chunk = batch.slice(i, i + this.sql.maxArrayParam);
       const times = chunk.map((m) => Date.parse(m.ts));
       const found = await this.sql.query<{ id: string }>(
         `SELECT DISTINCT id FROM messages

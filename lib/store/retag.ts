@@ -31,11 +31,6 @@ export interface RetagCandidate {
   tagged: boolean;
 }
 
-/**
- * Ids per statement. @clickhouse/client sends parameters in the URL, which the server caps
- * (http_max_uri_size, 1 MiB); 1000 ids of up to 128 characters stay well below that.
- */
-const idsPerWrite = 1000;
 /** multiSearchAny takes at most 255 needles; a query with more triggers is narrowed by none. */
 const maxNeedles = 255;
 
@@ -111,10 +106,11 @@ export class RetagRepository {
    * aggregates' deltas first, then the mutation (see the module's comment for why this order).
    */
   async change(c: RetagChunk, stream: string, ids: readonly string[], sign: 1 | -1): Promise<void> {
-    for (let i = 0; i < ids.length; i += idsPerWrite) {
+    // As many ids per statement as one parameter carries: each statement is a mutation.
+    for (let i = 0; i < ids.length; i += this.sql.maxArrayParam) {
       const { where: inChunk, params } = chunkWhere(c);
       const where = `${inChunk} AND id IN {ids:Array(String)} AND ${sign === 1 ? 'NOT ' : ''}has(streams, {stream:String})`;
-      const bound = { ...params, ids: ids.slice(i, i + idsPerWrite), stream, sign };
+      const bound = { ...params, ids: ids.slice(i, i + this.sql.maxArrayParam), stream, sign };
       for (const aggregate of this.aggregates) await this.sql.command(aggregate.deltaSql(where), bound);
       const streams = sign === 1 ? 'arrayPushBack(streams, {stream:String})' : 'arrayFilter(s -> s != {stream:String}, streams)';
       // mutations_sync = 2: returns once every replica has it (on a single server or chdb: once done).

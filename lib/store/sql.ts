@@ -7,6 +7,8 @@ export type SqlParams = Record<string, unknown>;
 
 export interface SqlClient {
   readonly kind: 'chdb' | 'clickhouse';
+  /** The most values one `Array` query parameter may carry (lookups by many ids are split by it). */
+  readonly maxArrayParam: number;
   /** Runs a SELECT and returns its rows (JSONEachRow; 64-bit integers come back as numbers). */
   query<T>(sql: string, params?: SqlParams): Promise<T[]>;
   /** Runs a statement that returns no rows (DDL, ALTER, …). */
