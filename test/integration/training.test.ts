@@ -51,6 +51,14 @@ describe('model training pipeline (smoke)', () => {
     } finally {
       await classifier.close();
     }
+
+    // A training job whose epochs all lose keeps the base's weights, and job-process.ts knows it by
+    // the version (the file's hash): read back and written again, the 8-bit graph is the same file.
+    const kept = path.join(tmp, 'kept');
+    await run('/usr/bin/python3', [
+      path.join(repoRoot, 'models/train/finetune.py'), '--base', out, '--work', work, '--out', kept, '--epochs', '0',
+    ], { maxBuffer: 16 * 1024 * 1024 });
+    assert.ok(fs.readFileSync(path.join(kept, 'model.onnx')).equals(fs.readFileSync(path.join(out, 'model.onnx'))));
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
