@@ -8,7 +8,7 @@ import { AllStreamsId } from '../contracts/api.ts';
 import type { AgreementCount, AgreementResponse } from '../contracts/labels.ts';
 import { PulseError } from '../errors.ts';
 import { Labels, type Label } from '../sentiment.ts';
-import { checkDates, Filters, parseRows, sourceEquals } from './rows.ts';
+import { checkDates, Filters, idLookups, parseRows, sourceEquals } from './rows.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
 
 /** One label as a person gave it. */
@@ -56,15 +56,13 @@ export class LabelRepository {
   /** The latest label of each of these messages that has one; their times bound the read by the table's key. */
   async latestOf(messages: ReadonlyArray<{ id: string; ts: string }>): Promise<Map<string, Label>> {
     const latest = new Map<string, Label>();
-    for (let i = 0; i < messages.length; i += this.sql.maxArrayParam) {
-      const chunk = messages.slice(i, i + this.sql.maxArrayParam);
-      const times = chunk.map((m) => Date.parse(m.ts));
+    for (const lookup of idLookups(messages, this.sql.maxArrayParam)) {
       const rows = await this.sql.query(
         `SELECT message_id, argMax(label, at) AS label
          FROM message_labels
          WHERE ts BETWEEN {min:DateTime64(3, 'UTC')} AND {max:DateTime64(3, 'UTC')} AND message_id IN {ids:Array(String)}
          GROUP BY message_id`,
-        { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)), ids: chunk.map((m) => m.id) },
+        lookup,
       );
       for (const r of parseRows(LatestRow, rows)) latest.set(r.message_id, r.label);
     }

@@ -11,7 +11,7 @@ import type { ScoredMessage, StoredMessage } from '../message.ts';
 import { Labels } from '../sentiment.ts';
 import { GroupCommit, type GroupCommitPacing } from './group-commit.ts';
 import type { LabelRepository } from './labels.ts';
-import { checkDates, checkPageLimit, Filters, jsonText, pageOf, parseRows, sourceEquals, sqlDateTimeText } from './rows.ts';
+import { checkDates, checkPageLimit, Filters, idLookups, jsonText, pageOf, parseRows, sourceEquals, sqlDateTimeText } from './rows.ts';
 import { sqlDateTime, type SqlClient } from './sql.ts';
 
 export interface InsertResult {
@@ -153,13 +153,11 @@ export class MessageRepository {
   /** Which of these messages are stored already; the (ts, id) primary key prunes the lookup. */
   private async storedIds(batch: readonly ScoredMessage[]): Promise<Set<string>> {
     const stored = new Set<string>();
-    for (let i = 0; i < batch.length; i += this.sql.maxArrayParam) {
-      const chunk = batch.slice(i, i + this.sql.maxArrayParam);
-      const times = chunk.map((m) => Date.parse(m.ts));
+    for (const lookup of idLookups(batch, this.sql.maxArrayParam)) {
       const found = await this.sql.query<{ id: string }>(
         `SELECT DISTINCT id FROM messages
          WHERE ts BETWEEN {min:DateTime64(3, 'UTC')} AND {max:DateTime64(3, 'UTC')} AND id IN {ids:Array(String)}`,
-        { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)), ids: chunk.map((m) => m.id) },
+        lookup,
       );
       for (const { id } of found) stored.add(id);
     }

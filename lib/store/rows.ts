@@ -1,8 +1,30 @@
-/** Row parsing and keyset cursors shared by the store's queries. */
+/** Row parsing, keyset cursors and id lookups shared by the store's queries. */
 import { z } from 'zod';
 import { MaxPageSize } from '../contracts/api.ts';
 import { PulseError } from '../errors.ts';
 import { isoFromSql, type SqlParams } from './sql.ts';
+
+/**
+ * The parameters of a lookup of messages by id (`ids`, and `min` / `max` of their event times, so
+ * a table ordered by (ts, id) reads only that range), one per chunk of at most `perQuery` ids. The
+ * range by a loop: a chunk holds a whole write's ids on chdb (tens of thousands at most), more
+ * than `Math.min(...times)` can take as arguments.
+ */
+export function idLookups(messages: ReadonlyArray<{ id: string; ts: string }>, perQuery: number): SqlParams[] {
+  const lookups: SqlParams[] = [];
+  for (let i = 0; i < messages.length; i += perQuery) {
+    const chunk = messages.slice(i, i + perQuery);
+    let min = Infinity;
+    let max = -Infinity;
+    for (const m of chunk) {
+      const t = Date.parse(m.ts);
+      if (t < min) min = t;
+      if (t > max) max = t;
+    }
+    lookups.push({ min: new Date(min), max: new Date(max), ids: chunk.map((m) => m.id) });
+  }
+  return lookups;
+}
 
 export const sqlDateTimeText = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/).transform(isoFromSql);
 
