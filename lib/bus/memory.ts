@@ -20,11 +20,12 @@ export interface MemoryTransportOptions {
   /** Age (ms since publish) past which records go even if such a group has not read them; default: no limit. */
   retentionMs?: number;
   /**
-   * Keeps every record and each durable group's commits in a durable log in `dir`
-   * (durable-log.ts), so that what was published and not committed is delivered again after
-   * a restart. Without it, records live in this process's memory only.
+   * Keeps the records of `topics` (default: all) and each durable group's commits in a durable
+   * log in `dir` (durable-log.ts), so that what was published and not committed is delivered
+   * again after a restart. Without it, records live in this process's memory only, as do those
+   * of the topics left out, which only groups that start at `latest` may read.
    */
-  durable?: { dir: string; minFreeBytes: number };
+  durable?: { dir: string; minFreeBytes: number; topics?: readonly Topic[] };
 }
 
 interface Entry {
@@ -115,9 +116,9 @@ interface Delivery {
  * the partitions next. A member has a batch in flight on each of its partitions that has
  * records, side by side, so that one batch's inference overlaps another one's insert.
  *
- * With a durable log (`options.durable`), `publish` resolves only once its records are synced
- * to disk, and consumers see them only then, in offset order, so no commit passes what is
- * durable. Durable groups' commits are persisted too, and at start every partition is
+ * With a durable log (`options.durable`), `publish` to a logged topic resolves only once its
+ * records are synced to disk, and consumers see them only then, in offset order, so no commit
+ * passes what is durable. Durable groups' commits are persisted too, and at start every partition is
  * reloaded from the oldest record some group still needs: what was not committed is
  * delivered again. The records stay in memory as well, as without the log; the log is what
  * a restart reads.
@@ -127,6 +128,8 @@ export class MemoryTransport implements BusTransport {
   private readonly partitionCount: number;
   private readonly limits: { records: number; bytes: number; ms: number };
   private readonly durable: MemoryTransportOptions['durable'];
+  /** The topics whose records go to the durable log (none without one). */
+  private readonly logged: ReadonlySet<Topic>;
   private log: DurableLog | undefined;
   private opening: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -151,6 +154,7 @@ export class MemoryTransport implements BusTransport {
     this.partitionCount = partitions;
     this.limits = limits;
     this.durable = durable;
+    this.logged = new Set(durable ? (durable.topics ?? allTopics) : []);
   }
 
   /** Creates the topics; with a durable log, opens it and reloads what it holds. */
@@ -166,7 +170,7 @@ export class MemoryTransport implements BusTransport {
     const t = this.topic(topic);
     const at = Date.now();
     const rows: AppendRow[] = records.map(({ key, value }) => ({ partition: partitionOf(key, this.partitionCount), key, value, at }));
-    if (!this.durable) return this.reveal(t, rows);
+    if (!this.logged.has(topic)) return this.reveal(t, rows);
     await this.ready();
     const offsets = await this.log!.append(topic, rows);
     // Durable already: after a close it is delivered after the next start.
@@ -176,6 +180,10 @@ export class MemoryTransport implements BusTransport {
   async consume(options: TransportConsumeOptions): Promise<Subscription> {
     this.assertOpen();
     checkConsumeOptions(options);
+    if (this.durable && !this.logged.has(options.topic) && options.start !== 'latest') {
+      // Its records would be gone after a restart, uncommitted or not: at-least-once would not hold.
+      throw new PulseError('BUS_OPTIONS_INVALID', `${options.topic} is not kept in the bus log: a group may only read it from 'latest'`);
+    }
     // The restored groups exist before a member joins one.
     if (this.durable) await this.ready();
     const t = this.topic(options.topic);
@@ -268,12 +276,17 @@ export class MemoryTransport implements BusTransport {
         log.warn({ topic, partition, records: records.length }, 'bus log holds records of an unknown topic or partition; left in place, not delivered');
         continue;
       }
+      if (!this.logged.has(topic)) {
+        // Written by a version that kept this topic: nobody may resume it, so it goes.
+        this.log!.truncate(topic, partition, base + records.length);
+        continue;
+      }
       const l = this.topic(topic).partitions[partition]!;
       l.base = base;
       for (const r of records) this.hold(l, r);
     }
     for (const { group, topic, partition, offset } of loaded.offsets) {
-      if (known(topic, partition)) this.group(this.topic(topic), group, 'earliest').committed[partition] = offset;
+      if (known(topic, partition) && this.logged.has(topic)) this.group(this.topic(topic), group, 'earliest').committed[partition] = offset;
     }
     let groups = 0;
     for (const t of this.topics.values()) {
@@ -539,7 +552,7 @@ export class MemoryTransport implements BusTransport {
       this.heldBytes -= e.bytes;
     }
     l.base = keepFrom;
-    this.log?.truncate(t.name, p, keepFrom);
+    if (this.logged.has(t.name)) this.log?.truncate(t.name, p, keepFrom);
   }
 
   private describeLimits(): string {

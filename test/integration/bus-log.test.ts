@@ -125,6 +125,37 @@ describe('in-process bus: durable log', () => {
     await t.close();
   });
 
+  it('keeps only the topics it is given: the others are read live, from latest, and start empty after a restart', async () => {
+    const dir = freshDir();
+    const keepOnly = (topics: Topic[]) => new MemoryTransport({ partitions: 4, durable: { dir, minFreeBytes: 0, topics } });
+    // A log that kept both topics, as before the choice was made.
+    let t = open(dir);
+    await t.start();
+    await t.publish(Topics.scored, records(20, 'old'));
+    await t.close();
+
+    t = keepOnly([Topics.raw]);
+    await t.start();
+    assert.equal(t.logStatus()!.records, 0, 'the records of a topic it does not keep are dropped from the log');
+    await assert.rejects(
+      t.consume({ group: 'resumer', topic: Topics.scored, maxBatch: 10, maxWaitMs: 0, handler: async () => {} }),
+      (err) => isPulseError(err, 'BUS_OPTIONS_INVALID') && /only read it from 'latest'/.test(err.message),
+    );
+    const live = await drain(t, 'live-hub', Topics.scored, 'latest');
+    await t.publish(Topics.scored, records(30, 's'));
+    await t.publish(Topics.raw, records(10, 'r'));
+    await waitFor(() => live.got.length === 30, 5_000);
+    assert.equal(t.logStatus()!.records, 10, 'only the raw records went to the log');
+    await live.sub.stop();
+    await t.close();
+
+    t = keepOnly([Topics.raw]);
+    await t.start();
+    assert.equal(await t.lag('anyone', Topics.raw), 10, 'the kept topic is delivered again');
+    assert.equal(await t.lag('anyone', Topics.scored), 0, 'the other starts empty');
+    await t.close();
+  });
+
   it('drops the oldest records past the size limit, warning about the idle group that loses them', async (ctx) => {
     const warn = ctx.mock.method(log, 'warn');
     const dir = freshDir();
