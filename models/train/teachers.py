@@ -11,7 +11,8 @@ the dev and evaluation sets were removed from them there) and:
    negative/positive label (fastText cannot leave neutral free as train.py's loss does), so how
    much they weigh is part of the grid (--binary-weight);
 2. reads each --cnn model folder's weights (train.py exports) and computes every model's
-   probabilities on the dev set, the internal slice and the evaluation sets;
+   probabilities on the dev set, the internal slice and the evaluation sets; each --probs folder
+   brings a member's probabilities computed elsewhere (tweet_encoder.py, the GPU step);
 3. averages them (the teacher) and reports every member and the teacher on every set, binary on
    SST-2 as train.py and eval:model score it. The evaluation sets are reported, never used to pick.
 
@@ -46,6 +47,9 @@ def parse_args():
     p.add_argument("--work", default=os.path.join(here, "work"), help="folder written by prepare.ts")
     p.add_argument("--out", required=True, help="scratch folder for the n-gram model, probabilities and report")
     p.add_argument("--cnn", action="append", default=[], help="a CNN model folder written by train.py (repeatable)")
+    p.add_argument("--probs", action="append", default=[],
+                   help="a folder tweet_encoder.py wrote (probs.json, unlabelled.txt) from this work folder: a member "
+                        "whose probabilities were computed elsewhere, e.g. on a GPU machine (repeatable)")
     p.add_argument("--dev", default="semeval2016-test", help="the set that picks the n-gram run: a file of WORK/dev-sets/ or internal (default: %(default)s)")
     p.add_argument("--epochs", default="5,10", help="fastText epochs tried (default: %(default)s)")
     p.add_argument("--lr", default="0.2,0.5", help="fastText learning rates tried (default: %(default)s)")
@@ -163,7 +167,7 @@ def save_probs(args, model_name, set_name, probs):
 
 
 def ngram_predictor(model_bin, decode):
-    def predict_rows(rows):
+    def predict_rows(rows, _set_name):
         text_file = model_bin + ".input.txt"
         write_lines(text_file, (decode(r["ids"]) for r in rows))
         return fasttext_probs(model_bin, text_file)
@@ -174,7 +178,27 @@ def ngram_predictor(model_bin, decode):
 def cnn_predictor(folder):
     config, weights = load_base(folder)
     model = build(config, weights, 0.0)
-    return lambda rows: predict(model, rows)
+    return lambda rows, _set_name: predict(model, rows)
+
+
+def precomputed_predictor(folder):
+    """A member whose probabilities tweet_encoder.py computed from the same work folder: per set in
+    the set file's order, and per line of unlabelled.txt."""
+    with open(os.path.join(folder, "probs.json")) as f:
+        per_set = json.load(f)
+    with open(os.path.join(folder, "unlabelled.txt")) as f:
+        per_line = [[float(x) for x in line.split()] for line in f]
+
+    def predict_rows(rows, set_name):
+        if set_name == "unlabelled":
+            if rows and rows[-1]["line"] >= len(per_line):
+                sys.exit(f"{folder}: probabilities for {len(per_line)} unlabelled lines, line {rows[-1]['line']} asked for")
+            return [per_line[r["line"]] for r in rows]
+        if len(per_set.get(set_name, [])) != len(rows):
+            sys.exit(f"{folder}: {set_name} has {len(per_set.get(set_name, []))} rows there, {len(rows)} here: another work folder")
+        return per_set[set_name]
+
+    return predict_rows
 
 
 def average(prob_lists):
@@ -196,19 +220,19 @@ def label_unlabelled(args, train_rows, sets, members, decode):
     known = {text_key(decode(r["ids"])) for rows in (train_rows, irony_val, *sets.values()) for r in rows}
     rows, skipped = [], 0
     with open(os.path.join(args.work, "unlabelled.txt"), encoding="utf8") as f:
-        for line in f:
+        for n, line in enumerate(f):
             ids = [CLS, *(int(t) for t in line.split()), SEP]
             key = text_key(decode(ids))
             if len(ids) == 2 or key in known:  # repeats (retweets) are labelled once
                 skipped += 1
                 continue
             known.add(key)
-            rows.append({"ids": ids, "b": 0})
+            rows.append({"ids": ids, "b": 0, "line": n})
             if args.unlabelled_limit and len(rows) >= args.unlabelled_limit:
                 break
     print(f"left out {skipped} lines: training, dev or evaluation texts, repeats, empty lines", flush=True)
     print(f"labelling {len(rows)} unlabelled tweets", flush=True)
-    probs = average([predict_rows(rows) for predict_rows in members.values()])
+    probs = average([predict_rows(rows, "unlabelled") for predict_rows in members.values()])
     with open(os.path.join(args.out, "soft.jsonl"), "w") as f:
         for r, p in zip(rows, probs):
             f.write(json.dumps({"ids": r["ids"], "p": [round(x, 4) for x in p]}) + "\n")
@@ -233,17 +257,20 @@ def main():
         sys.exit(f"--dev {args.dev}: not one of {', '.join(sets)}")
 
     ngram_bin, ngram_choice = train_ngram(args, train_rows, sets, decode)
-    members = {os.path.basename(os.path.normpath(c)): cnn_predictor(c) for c in args.cnn}
+    cnns = {os.path.basename(os.path.normpath(c)): cnn_predictor(c) for c in args.cnn}
+    members = {**cnns, **{os.path.basename(os.path.normpath(p)): precomputed_predictor(p) for p in args.probs}}
     members["ngram"] = ngram_predictor(ngram_bin, decode)
     report = {"dev": args.dev, "ngram": ngram_choice, "members": list(members), "scores": {}}
     for set_name, rows in sets.items():
-        member_probs = {name: predict_rows(rows) for name, predict_rows in members.items()}
+        member_probs = {name: predict_rows(rows, set_name) for name, predict_rows in members.items()}
         for name, probs in member_probs.items():
             save_probs(args, name, set_name, probs)
         ensembles = {"teacher": list(members)}
-        if len(args.cnn) > 1:
-            ensembles["cnns"] = [n for n in members if n != "ngram"]
-        ensembles.update({f"{n}+ngram": [n, "ngram"] for n in members if n != "ngram" and len(args.cnn) > 1})
+        if len(cnns) > 1:
+            ensembles["cnns"] = list(cnns)
+        ensembles.update({f"{n}+ngram": [n, "ngram"] for n in cnns if len(cnns) > 1})
+        # What a member computed elsewhere adds to each CNN alone: the pair a student would learn from.
+        ensembles.update({f"{p}+{c}": [p, c] for p in members if p not in cnns and p != "ngram" for c in cnns})
         figures = {name: scores(rows, probs) for name, probs in member_probs.items()}
         for name, names in ensembles.items():
             figures[name] = scores(rows, average([member_probs[n] for n in names]))

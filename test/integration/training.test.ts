@@ -59,6 +59,28 @@ describe('model training pipeline (smoke)', () => {
       path.join(repoRoot, 'models/train/finetune.py'), '--base', out, '--work', work, '--out', kept, '--epochs', '0',
     ], { maxBuffer: 16 * 1024 * 1024 });
     assert.ok(fs.readFileSync(path.join(kept, 'model.onnx')).equals(fs.readFileSync(path.join(out, 'model.onnx'))));
+
+    // Issue 17's GPU step, tiny and on the CPU: the pre-trained transformer writes a member that
+    // teachers.py averages with the CNN, on every set and on the unlabelled tweets.
+    const encoder = path.join(tmp, 'encoder');
+    await run('/usr/bin/python3', [
+      path.join(repoRoot, 'models/train/tweet_encoder.py'), '--work', work, '--out', encoder, '--device', 'cpu',
+      '--layers', '1', '--dim', '16', '--heads', '2', '--ff', '32', '--mlm-minutes', '0.05', '--epochs', '1', '--batch', '256', '--threads', '2',
+    ], { maxBuffer: 16 * 1024 * 1024 });
+    const report = JSON.parse(fs.readFileSync(path.join(encoder, 'report.json'), 'utf8'));
+    assert.ok(report.pretraining.steps > 0, 'it pre-trained');
+    assert.equal(report.epochs[0].scores['tweeteval-val'].n, 2000);
+    const unlabelledLines = fs.readFileSync(path.join(work, 'unlabelled.txt'), 'utf8').split('\n').length - 1;
+    assert.equal(fs.readFileSync(path.join(encoder, 'unlabelled.txt'), 'utf8').split('\n').length - 1, unlabelledLines);
+    const teachers = path.join(tmp, 'teachers');
+    await run('/usr/bin/python3', [
+      path.join(repoRoot, 'models/train/teachers.py'), '--work', work, '--out', teachers, '--cnn', out, '--probs', encoder,
+      '--epochs', '1', '--lr', '0.5', '--binary-weight', '0', '--dim', '10', '--buckets', '10000', '--label-unlabelled', '--threads', '2',
+    ], { maxBuffer: 16 * 1024 * 1024 });
+    const teacherReport = JSON.parse(fs.readFileSync(path.join(teachers, 'teachers.json'), 'utf8'));
+    assert.deepEqual(teacherReport.members, ['model', 'encoder', 'ngram']);
+    assert.equal(teacherReport.scores['tweeteval-val']['encoder+model'].n, 2000);
+    assert.ok(fs.readFileSync(path.join(teachers, 'soft.jsonl'), 'utf8').length > 0, 'the teacher labelled unlabelled tweets');
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Issue 17's GPU step: a small transformer pre-trained on the unlabelled tweets, then fine-tuned,
+as a teacher member that knows what the CNNs cannot learn from word vectors alone.
+
+Reads the work folder prepare.ts writes (or a copy with its large files gzipped: every file is
+also looked for as FILE.gz) and:
+1. pre-trains a BERT-style encoder (word-piece and position embeddings, pre-norm transformer
+   layers, the output projection tied to the embeddings) with masked-language modelling on
+   unlabelled.txt (the unlabelled tweets and the training texts, as the skip-gram vectors learn
+   from them), for --mlm-minutes of wall time, so one run fits a device lease whatever the chip;
+2. fine-tunes it with a classification head (first token and masked mean of the outputs) on the
+   training rows with train.py's loss and row weights (SST-2 rows compare negative vs positive
+   only), keeping the epoch that scores best on the internal slice, as the shipped recipe does;
+3. writes OUT/report.json (settings, timings, every set's figures per epoch), OUT/probs.json (the
+   kept epoch's probabilities on the dev sets, the internal slice, the evaluation sets and the irony
+   validation split, in their files' order) and OUT/unlabelled.txt (its probabilities for every
+   line of unlabelled.txt, in order: "p_neg p_neu p_pos", 3 decimals, ~13 MB), which teachers.py --probs reads as a
+   member. The evaluation sets are reported, never used to pick.
+
+Plain PyTorch, no other package, so it runs on a GPU machine (`--device cuda`, bf16 autocast)
+and, small, on the CPU here (the smoke training test).
+"""
+import argparse
+import gzip
+import json
+import math
+import os
+import random
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from train import LABELS, row_weights, scores, sentiment_loss
+
+PAD, UNK, CLS, SEP, MASK = 0, 100, 101, 102, 103
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--work", required=True, help="folder written by prepare.ts")
+    p.add_argument("--out", required=True, help="folder for report.json, probs.json and unlabelled.txt")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--dim", type=int, default=256)
+    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--ff", type=int, default=1024)
+    p.add_argument("--max-len", type=int, default=64, help="word pieces per text, [CLS] and [SEP] included")
+    p.add_argument("--dropout", type=float, default=0.1)
+    p.add_argument("--mlm-minutes", type=float, default=5.0, help="wall time of the pre-training")
+    p.add_argument("--mlm-batch", type=int, default=256)
+    p.add_argument("--mlm-lr", type=float, default=5e-4)
+    p.add_argument("--epochs", type=int, default=3, help="fine-tuning epochs")
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--unlabelled-limit", type=int, default=0, help="read at most this many unlabelled lines (0: all)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--seed", type=int, default=13)
+    return p.parse_args()
+
+
+def open_text(path):
+    """The file, or its gzipped copy (a work folder carried to a device machine is gzipped to fit)."""
+    if os.path.exists(path):
+        return open(path, encoding="utf8")
+    return gzip.open(path + ".gz", "rt", encoding="utf8")
+
+
+def read_jsonl(path):
+    with open_text(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def read_unlabelled(work, max_len, limit):
+    rows = []
+    with open_text(os.path.join(work, "unlabelled.txt")) as f:
+        for line in f:
+            rows.append([CLS, *[int(t) for t in line.split()][: max_len - 2], SEP])
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+class TweetEncoder(nn.Module):
+    def __init__(self, vocab_size, args):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, args.dim, padding_idx=PAD)
+        self.position = nn.Embedding(args.max_len, args.dim)
+        layer = nn.TransformerEncoderLayer(args.dim, args.heads, args.ff, args.dropout, activation="gelu",
+                                           batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, args.layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(args.dim)
+        self.mlm_bias = nn.Parameter(torch.zeros(vocab_size))
+        self.dropout = nn.Dropout(args.dropout)
+        self.head = nn.Linear(2 * args.dim, len(LABELS))
+
+    def encode(self, ids, mask):
+        positions = torch.arange(ids.shape[1], device=ids.device)
+        return self.norm(self.encoder(self.embed(ids) + self.position(positions), src_key_padding_mask=mask == 0))
+
+    def mlm_logits(self, hidden):
+        return hidden @ self.embed.weight.T + self.mlm_bias
+
+    def forward(self, ids, mask):
+        hidden = self.encode(ids, mask)
+        m = mask.unsqueeze(-1).to(hidden.dtype)
+        mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+        return self.head(self.dropout(torch.cat([hidden[:, 0], mean], 1)))
+
+
+def padded(seqs, device):
+    length = max(len(s) for s in seqs)
+    ids = torch.zeros(len(seqs), length, dtype=torch.long)
+    for r, s in enumerate(seqs):
+        ids[r, : len(s)] = torch.tensor(s)
+    ids = ids.to(device)
+    return ids, (ids != PAD).long()
+
+
+def length_batches(lengths, size, shuffle):
+    """Indices in batches of similar length: padding to the longest costs little when neighbours are alike."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], random.random() if shuffle else i))
+    chunks = [order[i:i + size] for i in range(0, len(order), size)]
+    if shuffle:
+        random.shuffle(chunks)
+    return chunks
+
+
+def masked(ids, vocab_size):
+    """BERT's masking: 15 % of the word pieces are predicted; of those 80 % become [MASK], 10 % a
+    random piece, 10 % stay. Returns the input and the targets (-100: not predicted)."""
+    candidates = (ids > MASK) | (ids == UNK)
+    picked = candidates & (torch.rand(ids.shape, device=ids.device) < 0.15)
+    targets = torch.where(picked, ids, torch.full_like(ids, -100))
+    roll = torch.rand(ids.shape, device=ids.device)
+    inputs = torch.where(picked & (roll < 0.8), torch.full_like(ids, MASK), ids)
+    random_piece = torch.randint(MASK + 1, vocab_size, ids.shape, device=ids.device)
+    inputs = torch.where(picked & (roll >= 0.8) & (roll < 0.9), random_piece, inputs)
+    return inputs, targets
+
+
+def autocast(args):
+    return torch.autocast("cuda", dtype=torch.bfloat16) if args.device == "cuda" else torch.autocast("cpu", enabled=False)
+
+
+def pretrain(args, model, lines, vocab_size):
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.mlm_lr, weight_decay=0.01)
+    deadline = time.time() + args.mlm_minutes * 60
+    started, steps, tokens, epoch, losses = time.time(), 0, 0, 0, []
+    warmup = 500
+    model.train()
+    while time.time() < deadline:
+        epoch += 1
+        for chunk in length_batches([len(s) for s in lines], args.mlm_batch, shuffle=True):
+            if time.time() >= deadline:
+                break
+            ids, mask = padded([lines[i] for i in chunk], args.device)
+            inputs, targets = masked(ids, vocab_size)
+            picked = targets != -100
+            if not picked.any():
+                continue
+            for group in optimizer.param_groups:
+                group["lr"] = args.mlm_lr * min(1.0, (steps + 1) / warmup)
+            with autocast(args):
+                hidden = model.encode(inputs, mask)
+                loss = F.cross_entropy(model.mlm_logits(hidden[picked]).float(), targets[picked])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            steps += 1
+            tokens += int(mask.sum())
+            losses.append(loss.item())
+            if steps % 500 == 0:
+                print(f"mlm epoch {epoch} step {steps}: loss {sum(losses[-500:]) / 500:.3f}, "
+                      f"{tokens / (time.time() - started):.0f} tokens/s", flush=True)
+    seconds = time.time() - started
+    print(f"pre-trained {steps} steps, {tokens} tokens, {epoch} passes begun, {seconds:.0f}s", flush=True)
+    return {"steps": steps, "tokens": tokens, "passesBegun": epoch, "seconds": round(seconds),
+            "lastLoss": round(sum(losses[-100:]) / max(1, len(losses[-100:])), 4)}
+
+
+@torch.no_grad()
+def probabilities(args, model, seqs):
+    model.eval()
+    out = torch.zeros(len(seqs), len(LABELS))
+    for chunk in length_batches([len(s) for s in seqs], 512, shuffle=False):
+        ids, mask = padded([seqs[i] for i in chunk], args.device)
+        with autocast(args):
+            out[chunk] = F.softmax(model(ids, mask).float(), 1).cpu()
+    return out
+
+
+def clipped(rows, max_len):
+    """A labelled row's ids cut to max_len, keeping its [SEP] (prepare.ts writes [CLS] … [SEP])."""
+    return [r["ids"] if len(r["ids"]) <= max_len else [*r["ids"][: max_len - 1], SEP] for r in rows]
+
+
+def fine_tune(args, model, train_rows, sets):
+    seqs = clipped(train_rows, args.max_len)
+    weights = torch.tensor(row_weights(train_rows, {}))
+    y = torch.tensor([r["y"] for r in train_rows])
+    binary = torch.tensor([bool(r["b"]) for r in train_rows])
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    batches_per_epoch = math.ceil(len(seqs) / args.batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.epochs * batches_per_epoch,
+                                                   pct_start=0.1)
+    best, history = None, []
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        started = time.time()
+        for chunk in length_batches([len(s) for s in seqs], args.batch, shuffle=True):
+            ids, mask = padded([seqs[i] for i in chunk], args.device)
+            with autocast(args):
+                logits = model(ids, mask).float()
+            loss = sentiment_loss(logits, y[chunk].to(args.device), binary[chunk].to(args.device), weights[chunk].to(args.device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+        probs = {name: probabilities(args, model, clipped(rows, args.max_len)).tolist() for name, rows in sets.items()}
+        figures = {name: scores(rows, probs[name]) for name, rows in sets.items() if name != "irony-val"}
+        internal = figures["internal"]["macroRecall"]
+        history.append({"epoch": epoch, "seconds": round(time.time() - started), "scores": figures})
+        print(f"epoch {epoch}: " + ", ".join(f"{n} {f['macroRecall']:.4f}" for n, f in figures.items()), flush=True)
+        if best is None or internal > best[0]:
+            best = (internal, epoch, probs, {k: v.detach().clone() for k, v in model.state_dict().items()})
+    model.load_state_dict(best[3])
+    return best[1], best[2], history
+
+
+def main():
+    args = parse_args()
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    os.makedirs(args.out, exist_ok=True)
+    started = time.time()
+    vocab_size = json.load(open_text(os.path.join(args.work, "prepare.json")))["vocabSize"]
+    train_rows = read_jsonl(os.path.join(args.work, "train.jsonl"))
+    dev_dir, eval_dir = os.path.join(args.work, "dev-sets"), os.path.join(args.work, "eval")
+    stem = lambda name: name.split(".jsonl")[0]
+    sets = {
+        **{stem(n): read_jsonl(os.path.join(dev_dir, stem(n) + ".jsonl")) for n in sorted(os.listdir(dev_dir))},
+        "internal": read_jsonl(os.path.join(args.work, "dev.jsonl")),
+        **{stem(n): read_jsonl(os.path.join(eval_dir, stem(n) + ".jsonl")) for n in sorted(os.listdir(eval_dir))},
+        "irony-val": read_jsonl(os.path.join(args.work, "irony-val.jsonl")),
+    }
+    lines = read_unlabelled(args.work, args.max_len, args.unlabelled_limit)
+    print(f"device {args.device}, train {len(train_rows)}, unlabelled {len(lines)}, vocab {vocab_size}", flush=True)
+
+    model = TweetEncoder(vocab_size, args).to(args.device)
+    mlm = pretrain(args, model, lines, vocab_size)
+    epoch, probs, history = fine_tune(args, model, train_rows, sets)
+    with open(os.path.join(args.out, "probs.json"), "w") as f:
+        json.dump({name: [[round(x, 4) for x in p] for p in rows] for name, rows in probs.items()}, f)
+    with open(os.path.join(args.out, "unlabelled.txt"), "w") as f:
+        for p in probabilities(args, model, lines).tolist():
+            f.write(" ".join(f"{x:.3f}" for x in p) + "\n")
+    irony = [p for r, p in zip(sets["irony-val"], probs["irony-val"]) if r["y"] == 1]
+    report = {
+        "settings": {k: v for k, v in vars(args).items() if k not in ("work", "out")},
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "pretraining": mlm,
+        "keptEpoch": epoch,
+        "ironicReadPositive": sum(max(range(3), key=lambda c: p[c]) == 2 for p in irony) / max(1, len(irony)),
+        "epochs": history,
+        "seconds": round(time.time() - started),
+    }
+    with open(os.path.join(args.out, "report.json"), "w") as f:
+        json.dump(report, f, indent=1)
+    print(f"kept epoch {epoch}; wrote {args.out} in {report['seconds']}s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
