@@ -23,6 +23,7 @@ no trainer reads them yet).
 Run with Debian's interpreter: /usr/bin/python3 (python3-torch, python3-onnx, fasttext).
 """
 import argparse
+import functools
 import json
 import os
 import random
@@ -186,11 +187,15 @@ def precomputed_predictor(folder):
     the set file's order, and per line of unlabelled.txt."""
     with open(os.path.join(folder, "probs.json")) as f:
         per_set = json.load(f)
-    with open(os.path.join(folder, "unlabelled.txt")) as f:
-        per_line = [[float(x) for x in line.split()] for line in f]
+
+    @functools.cache
+    def unlabelled():  # ~13 MB, read only when the unlabelled tweets are labelled
+        with open(os.path.join(folder, "unlabelled.txt")) as f:
+            return [[float(x) for x in line.split()] for line in f]
 
     def predict_rows(rows, set_name):
         if set_name == "unlabelled":
+            per_line = unlabelled()
             if rows and rows[-1]["line"] >= len(per_line):
                 sys.exit(f"{folder}: probabilities for {len(per_line)} unlabelled lines, line {rows[-1]['line']} asked for")
             return [per_line[r["line"]] for r in rows]
@@ -258,7 +263,8 @@ def main():
 
     ngram_bin, ngram_choice = train_ngram(args, train_rows, sets, decode)
     cnns = {os.path.basename(os.path.normpath(c)): cnn_predictor(c) for c in args.cnn}
-    members = {**cnns, **{os.path.basename(os.path.normpath(p)): precomputed_predictor(p) for p in args.probs}}
+    precomputed = {os.path.basename(os.path.normpath(p)): precomputed_predictor(p) for p in args.probs}
+    members = {**cnns, **precomputed}
     members["ngram"] = ngram_predictor(ngram_bin, decode)
     report = {"dev": args.dev, "ngram": ngram_choice, "members": list(members), "scores": {}}
     for set_name, rows in sets.items():
@@ -270,7 +276,7 @@ def main():
             ensembles["cnns"] = list(cnns)
         ensembles.update({f"{n}+ngram": [n, "ngram"] for n in cnns if len(cnns) > 1})
         # What a member computed elsewhere adds to each CNN alone: the pair a student would learn from.
-        ensembles.update({f"{p}+{c}": [p, c] for p in members if p not in cnns and p != "ngram" for c in cnns})
+        ensembles.update({f"{p}+{c}": [p, c] for p in precomputed for c in cnns})
         figures = {name: scores(rows, probs) for name, probs in member_probs.items()}
         for name, names in ensembles.items():
             figures[name] = scores(rows, average([member_probs[n] for n in names]))

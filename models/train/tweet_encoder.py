@@ -2,8 +2,8 @@
 """Issue 17's GPU step: a small transformer pre-trained on the unlabelled tweets, then fine-tuned,
 as a teacher member that knows what the CNNs cannot learn from word vectors alone.
 
-Reads the work folder prepare.ts writes (or a copy with its large files gzipped: every file is
-also looked for as FILE.gz) and:
+Reads the work folder prepare.ts writes (on a device machine, a copy carried there gzipped and
+unpacked before the run: models/README.md) and:
 1. pre-trains a BERT-style encoder (word-piece and position embeddings, pre-norm transformer
    layers, the output projection tied to the embeddings) with masked-language modelling on
    unlabelled.txt (the unlabelled tweets and the training texts, as the skip-gram vectors learn
@@ -21,7 +21,6 @@ Plain PyTorch, no other package, so it runs on a GPU machine (`--device cuda`, b
 and, small, on the CPU here (the smoke training test).
 """
 import argparse
-import gzip
 import json
 import math
 import os
@@ -32,7 +31,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from train import LABELS, row_weights, scores, sentiment_loss
+from train import LABELS, batches, read_jsonl, row_weights, scores, sentiment_loss
 
 PAD, UNK, CLS, SEP, MASK = 0, 100, 101, 102, 103
 
@@ -60,23 +59,13 @@ def parse_args():
     return p.parse_args()
 
 
-def open_text(path):
-    """The file, or its gzipped copy (a work folder carried to a device machine is gzipped to fit)."""
-    if os.path.exists(path):
-        return open(path, encoding="utf8")
-    return gzip.open(path + ".gz", "rt", encoding="utf8")
-
-
-def read_jsonl(path):
-    with open_text(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 def read_unlabelled(work, max_len, limit):
+    """Every line of unlabelled.txt as a row, [CLS] … [SEP], cut to max_len (empty lines too: the
+    probabilities written for them stay in line order)."""
     rows = []
-    with open_text(os.path.join(work, "unlabelled.txt")) as f:
+    with open(os.path.join(work, "unlabelled.txt"), encoding="utf8") as f:
         for line in f:
-            rows.append([CLS, *[int(t) for t in line.split()][: max_len - 2], SEP])
+            rows.append({"ids": [CLS, *[int(t) for t in line.split()][: max_len - 2], SEP]})
             if limit and len(rows) >= limit:
                 break
     return rows
@@ -109,22 +98,10 @@ class TweetEncoder(nn.Module):
         return self.head(self.dropout(torch.cat([hidden[:, 0], mean], 1)))
 
 
-def padded(seqs, device):
-    length = max(len(s) for s in seqs)
-    ids = torch.zeros(len(seqs), length, dtype=torch.long)
-    for r, s in enumerate(seqs):
-        ids[r, : len(s)] = torch.tensor(s)
-    ids = ids.to(device)
-    return ids, (ids != PAD).long()
-
-
-def length_batches(lengths, size, shuffle):
-    """Indices in batches of similar length: padding to the longest costs little when neighbours are alike."""
-    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], random.random() if shuffle else i))
-    chunks = [order[i:i + size] for i in range(0, len(order), size)]
-    if shuffle:
-        random.shuffle(chunks)
-    return chunks
+def on_device(rows, size, shuffle, device):
+    """train.py's length-bucketed batches, moved to the device."""
+    for chunk, ids, mask in batches(rows, size, shuffle):
+        yield chunk, ids.to(device), mask.to(device)
 
 
 def masked(ids, vocab_size):
@@ -152,10 +129,9 @@ def pretrain(args, model, lines, vocab_size):
     model.train()
     while time.time() < deadline:
         epoch += 1
-        for chunk in length_batches([len(s) for s in lines], args.mlm_batch, shuffle=True):
+        for _, ids, mask in on_device(lines, args.mlm_batch, True, args.device):
             if time.time() >= deadline:
                 break
-            ids, mask = padded([lines[i] for i in chunk], args.device)
             inputs, targets = masked(ids, vocab_size)
             picked = targets != -100
             if not picked.any():
@@ -182,36 +158,34 @@ def pretrain(args, model, lines, vocab_size):
 
 
 @torch.no_grad()
-def probabilities(args, model, seqs):
+def probabilities(args, model, rows):
     model.eval()
-    out = torch.zeros(len(seqs), len(LABELS))
-    for chunk in length_batches([len(s) for s in seqs], 512, shuffle=False):
-        ids, mask = padded([seqs[i] for i in chunk], args.device)
+    out = torch.zeros(len(rows), len(LABELS))
+    for chunk, ids, mask in on_device(rows, 512, False, args.device):
         with autocast(args):
             out[chunk] = F.softmax(model(ids, mask).float(), 1).cpu()
     return out
 
 
 def clipped(rows, max_len):
-    """A labelled row's ids cut to max_len, keeping its [SEP] (prepare.ts writes [CLS] … [SEP])."""
-    return [r["ids"] if len(r["ids"]) <= max_len else [*r["ids"][: max_len - 1], SEP] for r in rows]
+    """Labelled rows with their ids cut to max_len, keeping the [SEP] (prepare.ts writes [CLS] … [SEP])."""
+    return [r if len(r["ids"]) <= max_len else {**r, "ids": [*r["ids"][: max_len - 1], SEP]} for r in rows]
 
 
 def fine_tune(args, model, train_rows, sets):
-    seqs = clipped(train_rows, args.max_len)
+    train = clipped(train_rows, args.max_len)
     weights = torch.tensor(row_weights(train_rows, {}))
     y = torch.tensor([r["y"] for r in train_rows])
     binary = torch.tensor([bool(r["b"]) for r in train_rows])
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    batches_per_epoch = math.ceil(len(seqs) / args.batch)
+    batches_per_epoch = math.ceil(len(train) / args.batch)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.epochs * batches_per_epoch,
                                                    pct_start=0.1)
     best, history = None, []
     for epoch in range(1, args.epochs + 1):
         model.train()
         started = time.time()
-        for chunk in length_batches([len(s) for s in seqs], args.batch, shuffle=True):
-            ids, mask = padded([seqs[i] for i in chunk], args.device)
+        for chunk, ids, mask in on_device(train, args.batch, True, args.device):
             with autocast(args):
                 logits = model(ids, mask).float()
             loss = sentiment_loss(logits, y[chunk].to(args.device), binary[chunk].to(args.device), weights[chunk].to(args.device))
@@ -238,14 +212,14 @@ def main():
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     started = time.time()
-    vocab_size = json.load(open_text(os.path.join(args.work, "prepare.json")))["vocabSize"]
+    with open(os.path.join(args.work, "prepare.json")) as f:
+        vocab_size = json.load(f)["vocabSize"]
     train_rows = read_jsonl(os.path.join(args.work, "train.jsonl"))
     dev_dir, eval_dir = os.path.join(args.work, "dev-sets"), os.path.join(args.work, "eval")
-    stem = lambda name: name.split(".jsonl")[0]
     sets = {
-        **{stem(n): read_jsonl(os.path.join(dev_dir, stem(n) + ".jsonl")) for n in sorted(os.listdir(dev_dir))},
+        **{n[:-6]: read_jsonl(os.path.join(dev_dir, n)) for n in sorted(os.listdir(dev_dir))},
         "internal": read_jsonl(os.path.join(args.work, "dev.jsonl")),
-        **{stem(n): read_jsonl(os.path.join(eval_dir, stem(n) + ".jsonl")) for n in sorted(os.listdir(eval_dir))},
+        **{n[:-6]: read_jsonl(os.path.join(eval_dir, n)) for n in sorted(os.listdir(eval_dir))},
         "irony-val": read_jsonl(os.path.join(args.work, "irony-val.jsonl")),
     }
     lines = read_unlabelled(args.work, args.max_len, args.unlabelled_limit)
