@@ -18,8 +18,8 @@ the dev and evaluation sets were removed from them there) and:
 
 Writes OUT/ngram/ (fastText's input files and the kept model.bin), OUT/probs/<model>/<set>.json and
 OUT/teachers.json, and prints a table. --label-unlabelled also writes OUT/soft.jsonl: the
-teacher's probabilities for every unlabelled tweet, as {"ids", "p"} rows (distillation targets;
-no trainer reads them yet).
+teacher's probabilities for every unlabelled tweet, as {"ids", "p"} rows: the distillation
+targets `train.py --soft` learns.
 Run with Debian's interpreter: /usr/bin/python3 (python3-torch, python3-onnx, fasttext).
 """
 import argparse

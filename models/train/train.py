@@ -14,6 +14,7 @@ interpreter: /usr/bin/python3 (python3-torch, python3-onnx).
 import argparse
 import hashlib
 import json
+import math
 import os
 import random
 import shutil
@@ -53,6 +54,11 @@ def parse_args():
                         "them at full speed fits the 2013-2016 training tweets instead (model card)")
     p.add_argument("--pretrain-epochs", type=int, default=5, help="fasttext skipgram epochs; 0 disables pre-training")
     p.add_argument("--irony-weight", type=float, default=0.0, help="weight of the auxiliary irony loss; 0 disables it")
+    p.add_argument("--soft", default="",
+                   help="distillation: a soft.jsonl teachers.py --label-unlabelled wrote (a teacher's probabilities for "
+                        "unlabelled tweets); each step also learns those on a batch of them")
+    p.add_argument("--soft-weight", type=float, default=0.5,
+                   help="weight of the soft-label loss beside the gold one (default: %(default)s)")
     p.add_argument("--source-weights", default="", help='overrides, e.g. "sst2=1.0,vader/nyt=0.2"')
     p.add_argument("--dev", default="internal",
                    help='the dev set that picks the epoch and the decision rule: "internal" (default: the seeded '
@@ -199,6 +205,17 @@ def sentiment_loss(logits, y, binary, weight):
     return (loss * weight).sum() / weight.sum()
 
 
+def soft_loss(logits, teacher):
+    """Cross-entropy against the teacher's probabilities (KL divergence up to the teacher's entropy)."""
+    return -(teacher * F.log_softmax(logits, 1)).sum(1).mean()
+
+
+def soft_batches(rows, gold_count, gold_batch):
+    """Batches of the soft rows in step with the gold batches: one pass over each per epoch."""
+    steps = math.ceil(gold_count / gold_batch)
+    return batches(rows, max(1, math.ceil(len(rows) / steps)), shuffle=True)
+
+
 @torch.no_grad()
 def logits_of(model, rows):
     model.eval()
@@ -257,7 +274,7 @@ def scores(rows, probs):
     }
 
 
-def train(args, model, train_rows, dev_rows, irony_rows, watch):
+def train(args, model, train_rows, dev_rows, irony_rows, soft_rows, watch):
     overrides = dict((k, float(v)) for k, v in (kv.split("=") for kv in args.source_weights.split(",") if kv))
     weights = row_weights(train_rows, overrides)
     rest = [p for name, p in model.named_parameters() if name != "embed.weight"]
@@ -272,8 +289,9 @@ def train(args, model, train_rows, dev_rows, irony_rows, watch):
     best, best_rule, best_state = -1.0, None, None
     for epoch in range(args.epochs):
         model.train()
-        started, seen, total = time.time(), 0, 0.0
+        started, seen, total, soft_seen, soft_total = time.time(), 0, 0.0, 0, 0.0
         irony_iter = batches(irony_rows, args.batch // 4, shuffle=True) if model.irony is not None else None
+        soft_iter = soft_batches(soft_rows, len(train_rows), args.batch)
         for chunk, ids, mask in batches(train_rows, args.batch, shuffle=True):
             y = torch.tensor([train_rows[i]["y"] for i in chunk])
             b = torch.tensor([bool(train_rows[i]["b"]) for i in chunk])
@@ -288,6 +306,14 @@ def train(args, model, train_rows, dev_rows, irony_rows, watch):
                 iy = torch.tensor([float(irony_rows[i]["y"]) for i in ichunk])
                 logit = model.irony(model.features(iids, imask)).squeeze(1)
                 loss = loss + args.irony_weight * F.binary_cross_entropy_with_logits(logit, iy)
+            if soft_rows:
+                schunk, sids, smask = next(soft_iter, (None, None, None))
+                if schunk is not None:
+                    teacher = torch.tensor([soft_rows[i]["p"] for i in schunk])
+                    distilled = soft_loss(model(sids, smask), teacher)
+                    loss = loss + args.soft_weight * distilled
+                    soft_seen += len(schunk)
+                    soft_total += distilled.item() * len(schunk)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -299,7 +325,8 @@ def train(args, model, train_rows, dev_rows, irony_rows, watch):
         rule = choose_offsets(model, dev_rows) if args.rule == "macro-recall" and dev_rows else None
         picked_by = rule["devMacroRecallAfter"] if rule else dev["macroRecall"]
         with_rule = f", with the rule {list(rule['offsets'].values())}: {picked_by:.4f}" if rule else ""
-        print(f"epoch {epoch + 1}/{args.epochs}: loss {total / max(1, seen):.4f}, dev macro recall "
+        distilling = f", soft loss {soft_total / soft_seen:.4f} over {soft_seen} tweets" if soft_seen else ""
+        print(f"epoch {epoch + 1}/{args.epochs}: loss {total / max(1, seen):.4f}{distilling}, dev macro recall "
               f"{dev['macroRecall']:.4f}{with_rule} ({time.time() - started:.0f}s)", flush=True)
         for name, rows in watch.items():  # printed to see the trend, never used to pick the epoch
             print(f"  {name}: {json.dumps(scores(rows, predict(model, rows)))}", flush=True)
@@ -392,8 +419,11 @@ def main():
     if vectors is not None:
         model.embed.weight.data.copy_(vectors)
         model.embed.weight.data[0].zero_()
+    soft_rows = read_jsonl(args.soft) if args.soft else []
+    if soft_rows:
+        print(f"distilling: {len(soft_rows)} soft-labelled tweets from {args.soft}, weight {args.soft_weight}", flush=True)
     reported = {args.dev: dev_rows, **reported_devs, **evals}
-    best_dev, rule = train(args, model, train_rows, dev_rows, irony_train, {**reported_devs, **evals})
+    best_dev, rule = train(args, model, train_rows, dev_rows, irony_train, soft_rows, {**reported_devs, **evals})
     # From here on the model holds the values the runtime computes with (int8: serving_graph.py),
     # so every figure below and in metrics.json is the served model's.
     model.load_state_dict(serving_graph.as_served(model.state_dict()))

@@ -80,7 +80,17 @@ describe('model training pipeline (smoke)', () => {
     const teacherReport = JSON.parse(fs.readFileSync(path.join(teachers, 'teachers.json'), 'utf8'));
     assert.deepEqual(teacherReport.members, ['model', 'encoder', 'ngram']);
     assert.equal(teacherReport.scores['tweeteval-val']['encoder+model'].n, 2000);
-    assert.ok(fs.readFileSync(path.join(teachers, 'soft.jsonl'), 'utf8').length > 0, 'the teacher labelled unlabelled tweets');
+    const softLines = fs.readFileSync(path.join(teachers, 'soft.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    assert.ok(softLines > 0, 'the teacher labelled unlabelled tweets');
+
+    // The student: the shipped architecture on the gold rows and the teacher's soft labels.
+    const student = path.join(tmp, 'student');
+    const { stdout } = await run('/usr/bin/python3', [
+      path.join(repoRoot, 'models/train/train.py'), '--work', work, '--out', student, '--epochs', '1', '--pretrain-epochs', '1',
+      '--soft', path.join(teachers, 'soft.jsonl'), '--threads', '2',
+    ], { maxBuffer: 16 * 1024 * 1024 });
+    assert.match(stdout, new RegExp(`soft loss [0-9.]+ over ${softLines} tweets`), 'every soft-labelled tweet learnt once an epoch');
+    assert.ok(fs.existsSync(path.join(student, 'model.onnx')));
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
