@@ -7,15 +7,17 @@ unpacked before the run: models/README.md) and:
 1. pre-trains a BERT-style encoder (word-piece and position embeddings, pre-norm transformer
    layers, the output projection tied to the embeddings) with masked-language modelling on
    unlabelled.txt (the unlabelled tweets and the training texts, as the skip-gram vectors learn
-   from them), for --mlm-minutes of wall time, so one run fits a device lease whatever the chip;
+   from them), for --mlm-minutes of wall time, so one run fits a device lease or a
+   CPU budget whatever the chip;
 2. fine-tunes it with a classification head (first token and masked mean of the outputs) on the
    training rows with train.py's loss and row weights (SST-2 rows compare negative vs positive
    only), keeping the epoch that scores best on the internal slice, as the shipped recipe does;
-3. writes OUT/pretrained.pt (the encoder after step 1: --pretrained starts from it), OUT/report.json (settings, timings, every set's figures per epoch), OUT/probs.json (the
-   kept epoch's probabilities on the dev sets, the internal slice, the evaluation sets and the irony
+3. writes OUT/pretrained.pt (the encoder after step 1: --pretrained starts from it),
+   OUT/report.json (settings, timings, every set's figures per epoch), OUT/probs.json (the kept
+   epoch's probabilities on the dev sets, the internal slice, the evaluation sets and the irony
    validation split, in their files' order) and OUT/unlabelled.txt (its probabilities for every
-   line of unlabelled.txt, in order: "p_neg p_neu p_pos", 3 decimals, ~13 MB), which teachers.py --probs reads as a
-   member. The evaluation sets are reported, never used to pick.
+   line of unlabelled.txt, in order: "p_neg p_neu p_pos", 3 decimals, ~13 MB), which
+   teachers.py --probs reads as a member. The evaluation sets are reported, never used to pick.
 
 Plain PyTorch, no other package. Matrix products run in bf16 (autocast) by default: on a GPU,
 and on a CPU with AMX or AVX512-BF16, where Debian's torch sends bf16 products to oneDNN, while fp32
@@ -35,7 +37,7 @@ import torch.nn.functional as F
 
 from train import LABELS, batches, read_jsonl, row_weights, scores, sentiment_loss
 
-PAD, UNK, CLS, SEP, MASK = 0, 100, 101, 102, 103
+PAD, CLS, SEP, MASK = 0, 101, 102, 103
 
 
 def parse_args():
@@ -54,7 +56,7 @@ def parse_args():
                         "little to over-fit, and on the CPU drawing the masks was a quarter of a step")
     p.add_argument("--mlm-vocab", type=int, default=8192,
                    help="masked-language modelling predicts only the most frequent word pieces of unlabelled.txt "
-                        "(8,192 cover 96 %% of them); the softmax over all 30,522 was two thirds of a CPU step")
+                        "(8,192 cover 96 %% of them); the softmax over all ~30,600 was two thirds of a CPU step")
     p.add_argument("--precision", choices=["bf16", "fp32"], default="bf16", help="precision of the matrix products")
     p.add_argument("--mlm-minutes", type=float, default=5.0, help="wall time of the pre-training")
     p.add_argument("--pretrained", help="start from this pretrained.pt (written by an earlier run) instead of pre-training")
