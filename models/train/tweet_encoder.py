@@ -149,7 +149,8 @@ def masked(ids, vocab_size, place):
 
 
 def autocast(args):
-    return torch.autocast(args.device, dtype=torch.bfloat16, enabled=args.precision == "bf16")
+    # torch.autocast takes a device type ("cuda"), not a device ("cuda:0").
+    return torch.autocast(torch.device(args.device).type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
 
 
 def set_dropout(model, p):
