@@ -13,8 +13,10 @@ the dev and evaluation sets were removed from them there) and:
 2. reads each --cnn model folder's weights (train.py exports) and computes every model's
    probabilities on the dev set, the internal slice and the evaluation sets; each --probs folder
    brings a member's probabilities computed elsewhere (tweet_encoder.py, the GPU step);
-3. averages them (the teacher) and reports every member and the teacher on every set, binary on
-   SST-2 as train.py and eval:model score it. The evaluation sets are reported, never used to pick.
+3. averages them ("all", and the pairs a student could learn from) and reports every member and
+   average on every set, binary on SST-2 as train.py and eval:model score it; the teacher is the
+   member or average with the best macro recall on the dev set. The evaluation sets are reported,
+   never used to pick.
 
 Writes OUT/ngram/ (fastText's input files and the kept model.bin), OUT/probs/<model>/<set>.json and
 OUT/teachers.json, and prints a table. --label-unlabelled also writes OUT/soft.jsonl: the
@@ -266,22 +268,27 @@ def main():
     precomputed = {os.path.basename(os.path.normpath(p)): precomputed_predictor(p) for p in args.probs}
     members = {**cnns, **precomputed}
     members["ngram"] = ngram_predictor(ngram_bin, decode)
+    ensembles = {"all": list(members)}
+    if len(cnns) > 1:
+        ensembles["cnns"] = list(cnns)
+    ensembles.update({f"{n}+ngram": [n, "ngram"] for n in cnns if len(cnns) > 1})
+    # What a member computed elsewhere adds to each CNN alone: the pair a student would learn from.
+    ensembles.update({f"{p}+{c}": [p, c] for p in precomputed for c in cnns})
     report = {"dev": args.dev, "ngram": ngram_choice, "members": list(members), "scores": {}}
     for set_name, rows in sets.items():
         member_probs = {name: predict_rows(rows, set_name) for name, predict_rows in members.items()}
         for name, probs in member_probs.items():
             save_probs(args, name, set_name, probs)
-        ensembles = {"teacher": list(members)}
-        if len(cnns) > 1:
-            ensembles["cnns"] = list(cnns)
-        ensembles.update({f"{n}+ngram": [n, "ngram"] for n in cnns if len(cnns) > 1})
-        # What a member computed elsewhere adds to each CNN alone: the pair a student would learn from.
-        ensembles.update({f"{p}+{c}": [p, c] for p in precomputed for c in cnns})
         figures = {name: scores(rows, probs) for name, probs in member_probs.items()}
         for name, names in ensembles.items():
             figures[name] = scores(rows, average([member_probs[n] for n in names]))
         report["scores"][set_name] = figures
 
+    # The teacher is whichever member or average does best on the dev set: a member that does not
+    # pay there (the n-gram model beside the encoder, issue 17) is left out of the soft labels; a tie
+    # goes to the fewer members.
+    candidates = {**{m: [m] for m in members}, **ensembles}
+    report["teacher"] = max(candidates, key=lambda name: (report["scores"][args.dev][name]["macroRecall"], -len(candidates[name])))
     write_json(os.path.join(args.out, "teachers.json"), report)
     models = list(next(iter(report["scores"].values())))
     print(f"{'model':<24}" + "".join(f"{s:>18}" for s in sets) + "   (macro recall; SST-2: binary accuracy)")
@@ -291,8 +298,10 @@ def main():
             f = report["scores"][s][m]
             cells.append(f"{f['accuracy'] if s.startswith('sst2') else f['macroRecall']:>18.4f}")
         print(f"{m:<24}" + "".join(cells))
+    print(f"teacher (best on {args.dev}): {report['teacher']}", flush=True)
     if args.label_unlabelled:
-        label_unlabelled(args, train_rows, sets, members, decode)
+        teacher = {name: members[name] for name in candidates[report["teacher"]]}
+        label_unlabelled(args, train_rows, sets, teacher, decode)
 
 
 if __name__ == "__main__":
