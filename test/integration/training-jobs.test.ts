@@ -1,9 +1,10 @@
 /**
  * Training jobs over chdb, queued through the API's side (lib/training/jobs.ts) and run by a
  * separate trainer, as a `workers/trainer.ts` process would run them (lib/training/runner.ts →
- * job-process.ts → models/train/finetune.py): a tiny job (300 base rows, 1 epoch) with people's
- * labels and a set succeeds, registers a model the runtime loads with its evaluation beside the
- * champion's; one job at a time; a cancel asked through another server's API reaches the
+ * job-process.ts → models/train/finetune.py): a tiny job (300 base rows, 5 epochs of ~6 steps:
+ * fewer leave the finance sentences the shipped model reads neutral unmoved, and the job rightly
+ * fails as no better than its base) with people's labels and a set succeeds, registers a model
+ * the runtime loads with its evaluation beside the champion's; one job at a time; a cancel asked through another server's API reaches the
  * trainer, kills the process and sticks; one asked while no trainer runs is answered unsettled
  * and applied by the next trainer; a trainer's start fails the job a previous one left running,
  * with the reason, and runs the queued one.
@@ -80,7 +81,7 @@ describe('training jobs (chdb, real trainer)', { timeout: 240_000 }, () => {
 
   it('trains on labels and a set, one job at a time, and registers a model the runtime loads', async () => {
     const started = Date.now();
-    const job = await jobs.start(editor, { sets: ['set-1'], includeLabels: true, epochs: 1 });
+    const job = await jobs.start(editor, { sets: ['set-1'], includeLabels: true, epochs: 5 });
     assert.equal(job.state, 'queued');
     await assert.rejects(jobs.start(editor, { sets: [], includeLabels: true, epochs: 1 }), { code: 'CONFLICT' });
     await assert.rejects(otherServer.start(editor, { sets: [], includeLabels: true, epochs: 1 }), { code: 'CONFLICT' }, 'one job in the whole deployment');
