@@ -28,7 +28,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-here="$(cd "$(dirname "$0")" && pwd)"
+[ -z "$encoder" ] || encoder="$(realpath "$encoder")"
+# From the repository root, with paths relative to it: the files the run writes record them
+# (metrics.json's hyperparameters), and this machine's folders mean nothing in a committed model.
+cd "$(dirname "$0")/../.."
+here=models/train
 work="$here/work"
 python=/usr/bin/python3   # Debian's: python3-torch, python3-onnx, fasttext
 
