@@ -12,7 +12,7 @@ unpacked before the run: models/README.md) and:
 2. fine-tunes it with a classification head (first token and masked mean of the outputs) on the
    training rows with train.py's loss and row weights (SST-2 rows compare negative vs positive
    only), keeping the epoch that scores best on the internal slice, as the shipped recipe does;
-3. writes OUT/pretrained.pt (the encoder after step 1: --pretrained starts from it),
+3. writes OUT/pretrained.pt (the encoder after step 1: --pretrained goes on from it),
    OUT/report.json (settings, timings, every set's figures per epoch), OUT/probs.json (the kept
    epoch's probabilities on the dev sets, the internal slice, the evaluation sets and the irony
    validation split, in their files' order) and OUT/unlabelled.txt (its probabilities for every
@@ -58,8 +58,9 @@ def parse_args():
                    help="masked-language modelling predicts only the most frequent word pieces of unlabelled.txt "
                         "(8,192 cover 96 %% of them); the softmax over all ~30,600 was two thirds of a CPU step")
     p.add_argument("--precision", choices=["bf16", "fp32"], default="bf16", help="precision of the matrix products")
-    p.add_argument("--mlm-minutes", type=float, default=5.0, help="wall time of the pre-training")
-    p.add_argument("--pretrained", help="start from this pretrained.pt (written by an earlier run) instead of pre-training")
+    p.add_argument("--mlm-minutes", type=float, default=5.0, help="wall time of the pre-training (0: none, fine-tune --pretrained as it is)")
+    p.add_argument("--pretrained", help="start from this pretrained.pt (written by an earlier run): pre-training goes on from it "
+                                        "(give another --seed than that run's, or its first pass masks the same pieces again)")
     p.add_argument("--mlm-batch", type=int, default=256)
     p.add_argument("--mlm-lr", type=float, default=5e-4)
     p.add_argument("--epochs", type=int, default=3, help="fine-tuning epochs")
@@ -273,11 +274,11 @@ def main():
     print(f"device {args.device}, train {len(train_rows)}, unlabelled {len(lines)}, vocab {vocab_size}", flush=True)
 
     model = TweetEncoder(vocab_size, args).to(args.device)
+    mlm = {"from": args.pretrained}
     if args.pretrained:
         model.load_state_dict(torch.load(args.pretrained, map_location=args.device))
-        mlm = {"from": args.pretrained}
-    else:
-        mlm = pretrain(args, model, lines, vocab_size)
+    if args.mlm_minutes > 0:
+        mlm.update(pretrain(args, model, lines, vocab_size))
         # Kept, so a fine-tuning that fails or is tried again does not cost the pre-training.
         torch.save(model.state_dict(), os.path.join(args.out, "pretrained.pt"))
     epoch, probs, history = fine_tune(args, model, train_rows, sets)

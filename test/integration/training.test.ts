@@ -72,6 +72,17 @@ describe('model training pipeline (smoke)', () => {
     assert.equal(report.epochs[0].scores['tweeteval-val'].n, 2000);
     const unlabelledLines = fs.readFileSync(path.join(work, 'unlabelled.txt'), 'utf8').split('\n').length - 1;
     assert.equal(fs.readFileSync(path.join(encoder, 'unlabelled.txt'), 'utf8').split('\n').length - 1, unlabelledLines);
+    // Pre-training goes on from an earlier run's weights (the longer pre-training of session 24).
+    const further = path.join(tmp, 'encoder-further');
+    const pretrained = path.join(encoder, 'pretrained.pt');
+    await run('/usr/bin/python3', [
+      path.join(repoRoot, 'models/train/tweet_encoder.py'), '--work', work, '--out', further, '--device', 'cpu', '--pretrained', pretrained,
+      '--layers', '1', '--dim', '16', '--heads', '2', '--ff', '32', '--mlm-minutes', '0.02', '--epochs', '1', '--batch', '256', '--threads', '2', '--seed', '2',
+    ], { maxBuffer: 16 * 1024 * 1024 });
+    const furtherReport = JSON.parse(fs.readFileSync(path.join(further, 'report.json'), 'utf8'));
+    assert.equal(furtherReport.pretraining.from, pretrained);
+    assert.ok(furtherReport.pretraining.steps > 0, 'it pre-trained further');
+    assert.ok(fs.existsSync(path.join(further, 'pretrained.pt')));
     const teachers = path.join(tmp, 'teachers');
     await run('/usr/bin/python3', [
       path.join(repoRoot, 'models/train/teachers.py'), '--work', work, '--out', teachers, '--cnn', out, '--probs', encoder,
