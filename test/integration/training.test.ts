@@ -62,11 +62,10 @@ describe('model training pipeline (smoke)', () => {
 
     // Issue 17's GPU step, tiny and on the CPU: the pre-trained transformer writes a member that
     // teachers.py averages with the CNN, on every set and on the unlabelled tweets.
+    const tinyEncoder = [path.join(repoRoot, 'models/train/tweet_encoder.py'), '--work', work, '--device', 'cpu',
+      '--layers', '1', '--dim', '16', '--heads', '2', '--ff', '32', '--epochs', '1', '--batch', '256', '--threads', '2'];
     const encoder = path.join(tmp, 'encoder');
-    await run('/usr/bin/python3', [
-      path.join(repoRoot, 'models/train/tweet_encoder.py'), '--work', work, '--out', encoder, '--device', 'cpu',
-      '--layers', '1', '--dim', '16', '--heads', '2', '--ff', '32', '--mlm-minutes', '0.05', '--epochs', '1', '--batch', '256', '--threads', '2',
-    ], { maxBuffer: 16 * 1024 * 1024 });
+    await run('/usr/bin/python3', [...tinyEncoder, '--out', encoder, '--mlm-minutes', '0.05'], { maxBuffer: 16 * 1024 * 1024 });
     const report = JSON.parse(fs.readFileSync(path.join(encoder, 'report.json'), 'utf8'));
     assert.ok(report.pretraining.steps > 0, 'it pre-trained');
     assert.equal(report.epochs[0].scores['tweeteval-val'].n, 2000);
@@ -75,10 +74,8 @@ describe('model training pipeline (smoke)', () => {
     // Pre-training goes on from an earlier run's weights (the longer pre-training of session 24).
     const further = path.join(tmp, 'encoder-further');
     const pretrained = path.join(encoder, 'pretrained.pt');
-    await run('/usr/bin/python3', [
-      path.join(repoRoot, 'models/train/tweet_encoder.py'), '--work', work, '--out', further, '--device', 'cpu', '--pretrained', pretrained,
-      '--layers', '1', '--dim', '16', '--heads', '2', '--ff', '32', '--mlm-minutes', '0.02', '--epochs', '1', '--batch', '256', '--threads', '2', '--seed', '2',
-    ], { maxBuffer: 16 * 1024 * 1024 });
+    await run('/usr/bin/python3', [...tinyEncoder, '--out', further, '--pretrained', pretrained, '--mlm-minutes', '0.02', '--seed', '2'],
+      { maxBuffer: 16 * 1024 * 1024 });
     const furtherReport = JSON.parse(fs.readFileSync(path.join(further, 'report.json'), 'utf8'));
     assert.equal(furtherReport.pretraining.from, pretrained);
     assert.ok(furtherReport.pretraining.steps > 0, 'it pre-trained further');
