@@ -58,7 +58,7 @@ def parse_args():
                    help="masked-language modelling predicts only the most frequent word pieces of unlabelled.txt "
                         "(8,192 cover 96 %% of them); the softmax over all ~30,600 was two thirds of a CPU step")
     p.add_argument("--precision", choices=["bf16", "fp32"], default="bf16", help="precision of the matrix products")
-    p.add_argument("--mlm-minutes", type=float, default=5.0, help="wall time of the pre-training (0: none, fine-tune --pretrained as it is)")
+    p.add_argument("--mlm-minutes", type=float, default=5.0, help="wall time of the pre-training, at least one step (0: none, fine-tune --pretrained as it is)")
     p.add_argument("--pretrained", help="start from this pretrained.pt (written by an earlier run): pre-training goes on from it "
                                         "(give another --seed than that run's, or its first pass masks the same pieces again)")
     p.add_argument("--mlm-batch", type=int, default=256)
@@ -170,10 +170,12 @@ def pretrain(args, model, lines, vocab_size):
     started, steps, tokens, epoch, losses = time.time(), 0, 0, 0, []
     warmup = 500
     model.train()
-    while time.time() < deadline:
-        epoch += 1
+    # At least one step however short the time: building the first batch can outlast a few seconds'
+    # budget on a loaded machine, and a run that asked for pre-training must have done some.
+    while steps == 0 or time.time() < deadline:
+        epoch, steps_before = epoch + 1, steps
         for _, ids, mask in on_device(lines, args.mlm_batch, True, args.device):
-            if time.time() >= deadline:
+            if steps > 0 and time.time() >= deadline:
                 break
             inputs, targets = masked(ids, vocab_size, place)
             picked = targets != -100
@@ -194,6 +196,8 @@ def pretrain(args, model, lines, vocab_size):
             if steps % 500 == 0:
                 print(f"mlm epoch {epoch} step {steps}: loss {sum(losses[-500:]) / 500:.3f}, "
                       f"{tokens / (time.time() - started):.0f} tokens/s", flush=True)
+        if steps == steps_before:
+            break  # a pass with nothing to predict: no more time would change that
     seconds = time.time() - started
     set_dropout(model, args.dropout)
     print(f"pre-trained {steps} steps, {tokens} tokens, {epoch} passes begun, {seconds:.0f}s", flush=True)
