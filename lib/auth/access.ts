@@ -92,8 +92,10 @@ export class AccessControl {
 
   async refresh(): Promise<void> {
     const [users, keys] = await Promise.all([this.store.users.list(), this.store.keys.list()]);
-    this.users = users;
-    this.keys = new Map(keys.map((k) => [k.id, k]));
+    // A key created or revoked here while the read was under way is newer than what it returned:
+    // taken as read, a new key would be refused and a revoked one accepted until the next read.
+    this.users = [...newest(this.users, users).values()];
+    this.keys = newest(this.keys.values(), keys);
   }
 
   async stop(): Promise<void> {
@@ -318,4 +320,14 @@ function publicKey(k: KeyRecord): PublicKey {
     ...(k.lastUsedAt !== undefined ? { lastUsedAt: k.lastUsedAt } : {}),
     prefix: `pulse_${k.id}_…`,
   };
+}
+
+/** Each id's highest version among the records held and those just read (the read's on a tie). */
+function newest<R extends { id: string; version: number }>(held: Iterable<R>, read: readonly R[]): Map<string, R> {
+  const byId = new Map<string, R>();
+  for (const record of [...held, ...read]) {
+    const known = byId.get(record.id);
+    if (!known || record.version >= known.version) byId.set(record.id, record);
+  }
+  return byId;
 }

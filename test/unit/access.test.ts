@@ -131,6 +131,33 @@ describe('access control', () => {
     await access.stop();
   });
 
+  it('keeps what it wrote while a read of the store was under way: a new key and user work, a revoked key stays refused', async () => {
+    const store = new MemoryStore();
+    const access = await AccessControl.start(store, store.audit, options);
+    await access.createUser(localActor, { email: 'admin@example.com', password, role: 'admin' });
+    const old = await access.createKey(localActor, { name: 'old', scopes: ['read'] });
+    // The periodic read, slow as on a busy store: it returns what the store held when it began.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow = <R>(list: () => Promise<R[]>) => async () => {
+      const held = await list();
+      await released;
+      return held;
+    };
+    store.users.list = slow(store.users.list);
+    store.keys.list = slow(store.keys.list);
+    const reading = access.refresh();
+    const created = await access.createKey(localActor, { name: 'new', scopes: ['read'] });
+    await access.revokeKey(localActor, old.key.id);
+    await access.createUser(localActor, { email: 'editor@example.com', password, role: 'editor' });
+    release();
+    await reading;
+    assert.equal((await access.authenticate({ bearer: created.token }))?.kind, 'key', 'the key created meanwhile');
+    assert.equal(await access.authenticate({ bearer: old.token }), null, 'the key revoked meanwhile');
+    assert.ok((await access.login(browser, 'editor@example.com', password)).sessionId, 'the user created meanwhile');
+    await access.stop();
+  });
+
   it('records every change in the audit log with who did it: the first admin by the local process, logins, keys, users', async () => {
     const store = new MemoryStore();
     const access = await AccessControl.start(store, store.audit, { ...options, sessionTtlMs: 60_000, bootstrapAdmin: { email: 'root@example.com', password } });
