@@ -92,7 +92,7 @@ export class AccessControl {
 
   async refresh(): Promise<void> {
     const [users, keys] = await Promise.all([this.store.users.list(), this.store.keys.list()]);
-    // A key created or revoked here while the read was under way is newer than what it returned:
+    // A user or key this process wrote while the read was under way is newer than what it returned:
     // taken as read, a new key would be refused and a revoked one accepted until the next read.
     this.users = [...newest(this.users, users).values()];
     this.keys = newest(this.keys.values(), keys);
