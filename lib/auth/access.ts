@@ -94,8 +94,8 @@ export class AccessControl {
     const [users, keys] = await Promise.all([this.store.users.list(), this.store.keys.list()]);
     // A user or key this process wrote while the read was under way is newer than what it returned:
     // taken as read, a new key would be refused and a revoked one accepted until the next read.
-    this.users = [...newest(this.users, users).values()];
-    this.keys = newest(this.keys.values(), keys);
+    this.users = [...newest(users, this.users).values()];
+    this.keys = newest(keys, this.keys.values());
   }
 
   async stop(): Promise<void> {
@@ -322,12 +322,12 @@ function publicKey(k: KeyRecord): PublicKey {
   };
 }
 
-/** Each id's highest version among the records held and those just read (the read's on a tie). */
-function newest<R extends { id: string; version: number }>(held: Iterable<R>, read: readonly R[]): Map<string, R> {
-  const byId = new Map<string, R>();
-  for (const record of [...held, ...read]) {
-    const known = byId.get(record.id);
-    if (!known || record.version >= known.version) byId.set(record.id, record);
+/** Each id's highest version among the records just read and those held (the read's on a tie), in the read's order. */
+function newest<R extends { id: string; version: number }>(read: readonly R[], held: Iterable<R>): Map<string, R> {
+  const byId = new Map(read.map((record) => [record.id, record]));
+  for (const record of held) {
+    const stored = byId.get(record.id);
+    if (!stored || record.version > stored.version) byId.set(record.id, record);
   }
   return byId;
 }
