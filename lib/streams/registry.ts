@@ -24,7 +24,9 @@ export class StreamRegistry implements StreamMatcher {
   private fingerprint = '';
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | undefined;
+  /** The last read asked for; each read waits for the one before (see refresh). */
   private reading: Promise<void> = Promise.resolve();
+  private readsUnderWay = 0;
 
   private constructor(private readonly store: Pick<StreamRepository, 'list'>) {}
 
@@ -33,7 +35,9 @@ export class StreamRegistry implements StreamMatcher {
     const registry = new StreamRegistry(store);
     await registry.refresh();
     registry.timer = setInterval(() => {
-      registry.reading = registry.refresh().catch((err: unknown) => {
+      // A store slower than the poll gets one read at a time, not a queue that grows.
+      if (registry.readsUnderWay > 0) return;
+      registry.refresh().catch((err: unknown) => {
         log.warn({ err: (err as Error).message }, 'reading the streams failed; matching with the last ones read');
       });
     }, options.pollMs);
@@ -56,8 +60,22 @@ export class StreamRegistry implements StreamMatcher {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads the store now; also what the poll runs. */
-  async refresh(): Promise<void> {
+  /**
+   * Reads the store once a read under way has ended; also what the poll runs. Reads never
+   * overlap: one begun before a change and ended after a later one would put back the list from
+   * before the change until the next poll (a stream just saved missing from matching).
+   */
+  refresh(): Promise<void> {
+    this.readsUnderWay++;
+    const read = this.reading
+      .catch(() => undefined)
+      .then(() => this.read())
+      .finally(() => this.readsUnderWay--);
+    this.reading = read;
+    return read;
+  }
+
+  private async read(): Promise<void> {
     const streams = await this.store.list();
     const fingerprint = streams.map((s) => `${s.id}@${s.version}`).join(' ');
     if (fingerprint === this.fingerprint) return;
@@ -74,6 +92,6 @@ export class StreamRegistry implements StreamMatcher {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.reading;
+    await this.reading.catch(() => undefined);
   }
 }
