@@ -27,7 +27,9 @@ export const defaultModelFollowerOptions: ModelFollowerOptions = { pollMs: 1_000
 
 export class ModelFollower {
   private timer: NodeJS.Timeout | undefined;
+  /** The poll's check under way (resolved when none is): stop() waits for it. */
   private running: Promise<void> = Promise.resolve();
+  private checking = false;
   /** The champion version last applied (null: the configured model). */
   private applied: string | null;
   private shadowApplied = '';
@@ -64,10 +66,17 @@ export class ModelFollower {
     const follower = new ModelFollower(registry, config, serving, model ? version : null, shadow, options);
     if (!model && version !== null) follower.failedAt.set(version, Date.now());
     follower.timer = setInterval(() => {
-      // One check at a time: a slow load is not started again by the next tick.
-      follower.running = follower.running.then(() => follower.check()).catch((err: unknown) => {
-        log.warn({ err: (err as Error).message }, 'reading the model registry failed; keeping the models serving');
-      });
+      // One check at a time, and a tick during a slow load is skipped, not queued behind it (a
+      // queue would replay every skipped second's reads back to back once the load ends).
+      if (follower.checking) return;
+      follower.checking = true;
+      follower.running = follower.check()
+        .catch((err: unknown) => {
+          log.warn({ err: (err as Error).message }, 'reading the model registry failed; keeping the models serving');
+        })
+        .finally(() => {
+          follower.checking = false;
+        });
     }, options.pollMs);
     follower.timer.unref();
     return follower;
