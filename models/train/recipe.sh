@@ -12,7 +12,8 @@ CPUs (78 min on 2 cores with AMX; intermediate folders under models/train/work/)
                          and fine-tuned (58 of the 78 min; the step a GPU machine can take)
   4. teachers.py         the teacher: the member or average best on the future dev set,
                          and its soft labels for the unlabelled tweets
-  5. train.py --soft     the shipped model: the CNN on the gold labels and those soft labels
+  5. train.py --soft     the shipped model: the CNN on the gold labels and those soft labels,
+                         its decision rule (logit offsets) tuned on the future dev set
 
 Options:
   --encoder DIR   skip step 3: use the folder tweet_encoder.py wrote elsewhere (a GPU
@@ -45,4 +46,4 @@ fi
 # The n-gram settings its grid kept (models/README.md): the grid costs minutes and never moved.
 "$python" "$here/teachers.py" --work "$work" --out "$work/teachers" --cnn "$work/teacher-cnn" --probs "$encoder" \
   --binary-weight 0 --epochs 5 --lr 0.2 --label-unlabelled
-"$python" "$here/train.py" --work "$work" --soft "$work/teachers/soft.jsonl"
+"$python" "$here/train.py" --work "$work" --soft "$work/teachers/soft.jsonl" --rule-dev semeval2016-test
