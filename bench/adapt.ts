@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const counts = (rows: readonly AbsaSentence[]) => Object.fromEntries((['negative', 'neutral', 'positive'] as const).map((l) => [l, rows.filter((r) => r.label === l).length]));
   console.log(`laptop sentences: ${sentences.length} labelled (${JSON.stringify(counts(sentences))}); test on ${test.length} not trained on; ${os.availableParallelism()} cores`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-adapt-'));
-  const results: Array<{ model: string; examples: number; accuracy: number; macroRecall: number; seconds: number | null; keptBase?: boolean }> = [];
+  const results: Array<{ model: string; examples: number; accuracy: number; macroRecall: number; seconds: number | null }> = [];
   try {
     const shipped = await evaluate(config.model.dir, test);
     results.push({ model: 'shipped', examples: 0, accuracy: shipped.accuracy, macroRecall: shipped.macroRecall, seconds: null });
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       const { dir, keptBase } = await adaptedDir(spec, specFile);
       const seconds = (Date.now() - started) / 1000;
       const adapted = await evaluate(dir, test);
-      results.push({ model: keptBase ? 'kept base' : 'adapted', examples: n, accuracy: adapted.accuracy, macroRecall: adapted.macroRecall, seconds, keptBase });
+      results.push({ model: keptBase ? 'kept base' : 'adapted', examples: n, accuracy: adapted.accuracy, macroRecall: adapted.macroRecall, seconds });
       console.log(`  ${n} examples: job ${seconds.toFixed(0)} s${keptBase ? ', no epoch beat the base: its weights kept' : ''}`);
     }
   } finally {
